@@ -1,0 +1,1 @@
+"""Building blocks of the kong-cognito-oidc stack, one concern per module."""

@@ -1,0 +1,129 @@
+"""Cognito user pool, hosted-UI domain and the browser app client Kong signs in with."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pulumi
+from pulumi_aws import cognito
+from pulumi_random import RandomId
+
+from components import urls
+from components.settings import derived_domain_prefix
+
+# Cognito emails a code; users type it to confirm their address.
+_VERIFY_EMAIL_WITH_CODE = "CONFIRM_WITH_CODE"
+
+
+@dataclass(frozen=True)
+class CognitoSignInArgs:
+    region: str
+    domain_prefix: str | None
+    """None derives one from the stack name and a random suffix kept in the stack's state."""
+    stack_name: str
+    callback_url: str
+    scopes: Sequence[str]
+    deletion_protection: bool
+
+
+class CognitoSignIn(pulumi.ComponentResource):
+    """Everything on the AWS side of the sign-in."""
+
+    user_pool_id: pulumi.Output[str]
+    client_id: pulumi.Output[str]
+    client_secret: pulumi.Output[str]
+    """Always a secret Output."""
+    issuer_url: pulumi.Output[str]
+    discovery_url: pulumi.Output[str]
+    hosted_ui_domain: pulumi.Output[str]
+    login_url: pulumi.Output[str]
+
+    def __init__(self, name: str, args: CognitoSignInArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("kong-cognito-oidc:index:CognitoSignIn", name, None, opts)
+        # Pinning the region on every resource keeps it equal to the one in the URLs below.
+        child = pulumi.ResourceOptions(parent=self)
+
+        user_pool = cognito.UserPool(
+            f"{name}-users",
+            region=args.region,
+            username_attributes=["email"],
+            username_configuration={"case_sensitive": False},
+            auto_verified_attributes=["email"],
+            verification_message_template={"default_email_option": _VERIFY_EMAIL_WITH_CODE},
+            admin_create_user_config={"allow_admin_create_user_only": False},
+            mfa_configuration="OFF",
+            password_policy={
+                "minimum_length": 12,
+                "require_lowercase": True,
+                "require_uppercase": True,
+                "require_numbers": True,
+                "require_symbols": True,
+                "temporary_password_validity_days": 7,
+            },
+            account_recovery_setting={"recovery_mechanisms": [{"name": "verified_email", "priority": 1}]},
+            deletion_protection="ACTIVE" if args.deletion_protection else "INACTIVE",
+            opts=child,
+        )
+
+        domain_prefix: pulumi.Input[str]
+        if args.domain_prefix is not None:
+            domain_prefix = args.domain_prefix
+        else:
+            # Prefixes are unique per region across all AWS accounts; the random part is
+            # generated once and then kept, so the hosted-UI URL stays stable across runs.
+            suffix = RandomId(f"{name}-domain-suffix", byte_length=4, opts=child)
+            domain_prefix = suffix.hex.apply(lambda hex_suffix: derived_domain_prefix(args.stack_name, hex_suffix))
+
+        domain = cognito.UserPoolDomain(
+            f"{name}-domain",
+            region=args.region,
+            user_pool_id=user_pool.id,
+            domain=domain_prefix,
+            # 1 is the classic hosted UI; 2 (managed login) shows no page without a branding style.
+            managed_login_version=1,
+            opts=child,
+        )
+
+        client = cognito.UserPoolClient(
+            f"{name}-client",
+            region=args.region,
+            user_pool_id=user_pool.id,
+            generate_secret=True,
+            allowed_oauth_flows=["code"],
+            allowed_oauth_scopes=list(args.scopes),
+            # Without these two the hosted UI refuses the client.
+            allowed_oauth_flows_user_pool_client=True,
+            supported_identity_providers=["COGNITO"],
+            callback_urls=[args.callback_url],
+            # Only refresh is left on: no password or SRP sign-in outside the hosted UI.
+            explicit_auth_flows=["ALLOW_REFRESH_TOKEN_AUTH"],
+            prevent_user_existence_errors="ENABLED",
+            enable_token_revocation=True,
+            opts=child,
+        )
+
+        self.user_pool_id = user_pool.id
+        self.client_id = client.id
+        self.client_secret = pulumi.Output.secret(client.client_secret)
+        self.issuer_url = user_pool.id.apply(lambda pool_id: urls.issuer_url(args.region, pool_id))
+        # The discovery document names the hosted UI's endpoints only once the domain exists,
+        # so whoever reads this URL (Kong's plugin) waits for the domain too.
+        self.discovery_url = pulumi.Output.all(user_pool.id, domain.domain).apply(
+            lambda values: urls.discovery_url(args.region, values[0])
+        )
+        self.hosted_ui_domain = domain.domain.apply(lambda prefix: urls.hosted_ui_domain(prefix, args.region))
+        self.login_url = pulumi.Output.all(self.hosted_ui_domain, client.id).apply(
+            lambda values: urls.login_url(values[0], values[1], args.callback_url, args.scopes)
+        )
+        self.register_outputs(
+            {
+                "userPoolId": self.user_pool_id,
+                "clientId": self.client_id,
+                "clientSecret": self.client_secret,
+                "issuerUrl": self.issuer_url,
+                "discoveryUrl": self.discovery_url,
+                "hostedUiDomain": self.hosted_ui_domain,
+                "loginUrl": self.login_url,
+            }
+        )

@@ -1,0 +1,220 @@
+"""Adds the plugin's name to an existing Ingress's `konghq.com/plugins` list, and removes it again.
+
+Why not `kubernetes.networking.v1.IngressPatch`: server-side apply owns a whole
+annotation value, so a patch either conflicts with whoever set the list before
+us or, forced, takes the value over, and its destroy then deletes every
+plugin listed, not only ours. This resource edits the list instead: `up`
+appends our name and keeps the others; `destroy` removes only our name, and
+only if this stack added it.
+
+It is a Pulumi dynamic resource. The provider is stored in the state by
+reference to this module (`components.ingress_plugin_attachment`), so this
+module must keep its path and must not declare resources at import. It talks to
+the cluster with the official Kubernetes client, using the same kubeconfig as
+the Kubernetes provider: `kubernetes:kubeconfig` and `kubernetes:context` from
+the stack config, else `KUBECONFIG` or `~/.kube/config`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Protocol
+
+import pulumi
+import pulumi.dynamic
+
+from components.plugin_annotation import PLUGINS_ANNOTATION, plugin_names, with_plugin, without_plugin
+
+_MAX_ATTEMPTS = 5
+_INPUTS = ("namespace", "ingress_name", "plugin_name")
+
+
+class IngressNotFoundError(Exception):
+    pass
+
+
+class ConflictError(Exception):
+    """The Ingress changed between our read and our write."""
+
+
+class IngressApi(Protocol):
+    """The two calls this resource makes to the Kubernetes API."""
+
+    def read_annotations(self, namespace: str, name: str) -> tuple[dict[str, str], str] | None:
+        """The Ingress's annotations and resourceVersion, or None if there is no such Ingress."""
+
+    def write_annotation(self, namespace: str, name: str, key: str, value: str | None, resource_version: str) -> None:
+        """Set (or with None, remove) one annotation unless the Ingress changed since `resource_version`."""
+
+
+def attach_plugin(api: IngressApi, namespace: str, ingress: str, plugin: str) -> bool:
+    """Append `plugin` to the Ingress's plugin list; True if this call added it."""
+    for _ in range(_MAX_ATTEMPTS):
+        found = api.read_annotations(namespace, ingress)
+        if found is None:
+            raise IngressNotFoundError(
+                f"Ingress {namespace}/{ingress} not found. This stack protects an existing Ingress: "
+                "create it first, or set ingressName and ingressNamespace to one that exists."
+            )
+        annotations, resource_version = found
+        current = annotations.get(PLUGINS_ANNOTATION)
+        if plugin in plugin_names(current):
+            return False
+        try:
+            api.write_annotation(namespace, ingress, PLUGINS_ANNOTATION, with_plugin(current, plugin), resource_version)
+        except ConflictError:
+            continue
+        return True
+    raise ConflictError(f"Ingress {namespace}/{ingress} kept changing; gave up after {_MAX_ATTEMPTS} attempts")
+
+
+def detach_plugin(api: IngressApi, namespace: str, ingress: str, plugin: str) -> None:
+    """Remove `plugin` from the Ingress's plugin list, leaving every other entry as it is."""
+    for _ in range(_MAX_ATTEMPTS):
+        found = api.read_annotations(namespace, ingress)
+        if found is None:
+            return  # nothing left to clean up
+        annotations, resource_version = found
+        current = annotations.get(PLUGINS_ANNOTATION)
+        if plugin not in plugin_names(current):
+            return
+        try:
+            api.write_annotation(
+                namespace, ingress, PLUGINS_ANNOTATION, without_plugin(current, plugin), resource_version
+            )
+        except ConflictError:
+            continue
+        return
+    raise ConflictError(f"Ingress {namespace}/{ingress} kept changing; gave up after {_MAX_ATTEMPTS} attempts")
+
+
+def is_attached(api: IngressApi, namespace: str, ingress: str, plugin: str) -> bool:
+    found = api.read_annotations(namespace, ingress)
+    return found is not None and plugin in plugin_names(found[0].get(PLUGINS_ANNOTATION))
+
+
+class KubernetesIngressApi:
+    """`IngressApi` over the official Kubernetes client (imported only when used)."""
+
+    def __init__(self, kubeconfig: str | None = None, context: str | None = None) -> None:
+        self._kubeconfig = kubeconfig
+        self._context = context
+
+    @cached_property
+    def _networking(self) -> Any:
+        import yaml
+        from kubernetes import client, config
+
+        if self._kubeconfig and not os.path.isfile(os.path.expanduser(self._kubeconfig)):
+            # `kubernetes:kubeconfig` may hold the kubeconfig itself rather than a path.
+            api_client = config.new_client_from_config_dict(  # type: ignore[no-untyped-call]
+                yaml.safe_load(self._kubeconfig), context=self._context
+            )
+        else:
+            path = os.path.expanduser(self._kubeconfig) if self._kubeconfig else None
+            api_client = config.new_client_from_config(  # type: ignore[no-untyped-call]
+                config_file=path, context=self._context
+            )
+        return client.NetworkingV1Api(api_client)
+
+    def read_annotations(self, namespace: str, name: str) -> tuple[dict[str, str], str] | None:
+        from kubernetes.client.exceptions import ApiException
+
+        try:
+            ingress = self._networking.read_namespaced_ingress(name, namespace)
+        except ApiException as error:
+            if error.status == 404:
+                return None
+            raise
+        return dict(ingress.metadata.annotations or {}), ingress.metadata.resource_version
+
+    def write_annotation(self, namespace: str, name: str, key: str, value: str | None, resource_version: str) -> None:
+        from kubernetes.client.exceptions import ApiException
+
+        # A merge patch that names resourceVersion is refused with 409 if the Ingress changed;
+        # a null value removes the key.
+        body = {"metadata": {"resourceVersion": resource_version, "annotations": {key: value}}}
+        try:
+            self._networking.patch_namespaced_ingress(
+                name, namespace, body, _content_type="application/merge-patch+json"
+            )
+        except ApiException as error:
+            if error.status == 409:
+                raise ConflictError(str(error)) from error
+            raise
+
+
+class IngressPluginAttachmentProvider(pulumi.dynamic.ResourceProvider):
+    """CRUD for the attachment; state holds only names, never a secret."""
+
+    # The provider captures no secrets, so its serialized form need not be one.
+    serialize_as_secret_always = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._kubeconfig: str | None = None
+        self._context: str | None = None
+
+    def configure(self, req: pulumi.dynamic.ConfigureRequest) -> None:
+        self._kubeconfig = req.config.get("kubernetes:kubeconfig")
+        self._context = req.config.get("kubernetes:context")
+
+    def api(self) -> IngressApi:
+        return KubernetesIngressApi(self._kubeconfig, self._context)
+
+    def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
+        added = attach_plugin(self.api(), props["namespace"], props["ingress_name"], props["plugin_name"])
+        return pulumi.dynamic.CreateResult(
+            id_=f"{props['namespace']}/{props['ingress_name']}/{props['plugin_name']}",
+            outs={**{key: props[key] for key in _INPUTS}, "added_by_stack": added},
+        )
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.DiffResult:
+        replaces = [key for key in _INPUTS if olds.get(key) != news.get(key)]
+        return pulumi.dynamic.DiffResult(changes=bool(replaces), replaces=replaces)
+
+    def read(self, id_: str, props: dict[str, Any]) -> pulumi.dynamic.ReadResult:
+        attached = is_attached(self.api(), props["namespace"], props["ingress_name"], props["plugin_name"])
+        # An empty id tells Pulumi the attachment is gone, so the next `up` adds it again.
+        return pulumi.dynamic.ReadResult(id_=id_ if attached else None, outs=props)
+
+    def delete(self, _id: str, props: dict[str, Any]) -> None:
+        # A name that was listed before this stack came is left for whoever listed it.
+        if props.get("added_by_stack"):
+            detach_plugin(self.api(), props["namespace"], props["ingress_name"], props["plugin_name"])
+
+
+class _IngressPluginAnnotation(pulumi.dynamic.Resource, module="kong", name="IngressPluginAnnotation"):
+    added_by_stack: pulumi.Output[bool]
+
+    def __init__(self, name: str, props: dict[str, Any], opts: pulumi.ResourceOptions) -> None:
+        super().__init__(IngressPluginAttachmentProvider(), name, {**props, "added_by_stack": None}, opts)
+
+
+@dataclass(frozen=True)
+class IngressPluginAttachmentArgs:
+    namespace: str
+    ingress_name: str
+    plugin_name: pulumi.Input[str]
+    plugin: pulumi.Resource
+    """The KongPlugin: attached after it exists, detached before it is deleted."""
+
+
+class IngressPluginAttachment(pulumi.ComponentResource):
+    """Lists a KongPlugin in an existing Ingress's `konghq.com/plugins` annotation."""
+
+    added_by_stack: pulumi.Output[bool]
+
+    def __init__(
+        self, name: str, args: IngressPluginAttachmentArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("kong-cognito-oidc:index:IngressPluginAttachment", name, None, opts)
+        annotation = _IngressPluginAnnotation(
+            f"{name}-annotation",
+            {"namespace": args.namespace, "ingress_name": args.ingress_name, "plugin_name": args.plugin_name},
+            pulumi.ResourceOptions(parent=self, depends_on=[args.plugin]),
+        )
+        self.added_by_stack = annotation.added_by_stack
+        self.register_outputs({"addedByStack": self.added_by_stack})

@@ -1,0 +1,41 @@
+"""URLs that tie Kong, Cognito and the browser together (pure functions)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from urllib.parse import urlencode, urlunsplit
+
+WELL_KNOWN_OPENID_CONFIGURATION = "/.well-known/openid-configuration"
+
+
+def callback_url(data_plane_host: str, callback_path: str) -> str:
+    """The protected URL; Cognito also sends the browser back here after sign-in."""
+    return urlunsplit(("https", data_plane_host, callback_path, "", ""))
+
+
+def issuer_url(region: str, user_pool_id: str) -> str:
+    """The `iss` of tokens issued by a Cognito user pool."""
+    return f"https://cognito-idp.{region}.amazonaws.com/{user_pool_id}"
+
+
+def discovery_url(region: str, user_pool_id: str) -> str:
+    """The user pool's OpenID Connect discovery document."""
+    return issuer_url(region, user_pool_id) + WELL_KNOWN_OPENID_CONFIGURATION
+
+
+def hosted_ui_domain(domain_prefix: str, region: str) -> str:
+    """Host name of a Cognito prefix domain (hosted UI)."""
+    return f"{domain_prefix}.auth.{region}.amazoncognito.com"
+
+
+def login_url(domain: str, client_id: str, redirect_uri: str, scopes: Sequence[str]) -> str:
+    """The hosted UI's sign-in page for this client, as Kong's redirect would reach it."""
+    query = urlencode(
+        {
+            "client_id": client_id,
+            "response_type": "code",
+            "scope": " ".join(scopes),
+            "redirect_uri": redirect_uri,
+        }
+    )
+    return urlunsplit(("https", domain, "/login", query, ""))

@@ -1,0 +1,165 @@
+"""Runs the Pulumi program (`__main__.py`) under Pulumi's mocks and records what it declares.
+
+No Pulumi CLI, cloud account or cluster is involved: the mocks stand in for
+the engine and answer each resource with made-up cloud-side values.
+"""
+
+from __future__ import annotations
+
+import json
+import runpy
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pulumi
+from pulumi.runtime import MockResourceArgs, Mocks, set_all_config, set_mocks
+from pulumi.runtime.mocks import MockMonitor
+
+ROOT = Path(__file__).resolve().parent.parent
+PROJECT = "kong-cognito-oidc"
+
+# Values the mocked cloud hands back; tests look for them where they must (not) appear.
+USER_POOL_ID = "us-west-2_AbCdEf123"
+CLIENT_ID = "4mockclientid0123456789abc"
+CLIENT_SECRET = "mock-client-secret-value-0123456789"
+SESSION_SECRET = "mock-session-secret-value-0123456789"
+RANDOM_HEX = "1a2b3c4d"
+
+# How Pulumi's wire format marks a secret value (pulumi/sdk/python/lib/pulumi/runtime/rpc.py).
+_SIG_KEY = "4dabf18193072939515e22adb298388d"
+_SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+
+
+def is_secret(value: Any) -> bool:
+    return isinstance(value, dict) and value.get(_SIG_KEY) == _SECRET_SIG
+
+
+@dataclass
+class Declared:
+    type: str
+    name: str
+    urn: str
+    inputs: dict[str, Any]
+    dependencies: list[str] = field(default_factory=list)
+    provider_version: str = ""
+
+
+class CloudMocks(Mocks):
+    def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+        state = dict(args.inputs)
+        resource_id = f"{args.name}-id"
+        if args.typ == "aws:cognito/userPool:UserPool":
+            resource_id = USER_POOL_ID
+        elif args.typ == "aws:cognito/userPoolClient:UserPoolClient":
+            resource_id = CLIENT_ID
+            state["clientSecret"] = CLIENT_SECRET
+        elif args.typ == "aws:cognito/userPoolDomain:UserPoolDomain":
+            resource_id = state["domain"]
+        elif args.typ == "random:index/randomId:RandomId":
+            state["hex"] = RANDOM_HEX
+        elif args.typ == "random:index/randomPassword:RandomPassword":
+            state["result"] = SESSION_SECRET
+        elif args.typ == "kubernetes:core/v1:Secret":
+            # The Kubernetes provider auto-names objects whose metadata has no name.
+            state["metadata"] = {**state.get("metadata", {}), "name": f"{args.name}-5f3a2b1c"}
+        elif args.typ.startswith("pulumi-python:dynamic"):
+            state["added_by_stack"] = True
+        return resource_id, state
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+        raise AssertionError(f"the program must not call provider functions, called {args.token}")
+
+
+class RecordingMonitor(MockMonitor):
+    """A mock monitor that also keeps each registration's type, inputs and dependencies."""
+
+    def __init__(self, mocks: Mocks) -> None:
+        super().__init__(mocks)
+        self.declared: list[Declared] = []
+
+    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
+        response = super().RegisterResource(request)
+        if request.type != "pulumi:pulumi:Stack":
+            self.declared.append(
+                Declared(
+                    type=request.type,
+                    name=request.name,
+                    urn=response.urn,
+                    inputs=pulumi.runtime.rpc.deserialize_properties(request.object),
+                    dependencies=list(request.dependencies),
+                    provider_version=request.version,
+                )
+            )
+        return response
+
+
+@dataclass(frozen=True)
+class Export:
+    value: Any
+    secret: bool
+
+
+@dataclass
+class ProgramRun:
+    declared: list[Declared]
+    exports: dict[str, Export]
+
+    def of_type(self, type_: str) -> list[Declared]:
+        return [resource for resource in self.declared if resource.type == type_]
+
+    def one(self, type_: str) -> Declared:
+        (resource,) = self.of_type(type_)
+        return resource
+
+
+def config_string(value: Any) -> str:
+    """A YAML config value as the Pulumi CLI hands it to the program."""
+    if isinstance(value, (list, dict)):
+        return json.dumps(value)
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value)
+
+
+def dev_stack_config() -> dict[str, str]:
+    """The config `pulumi up` gives the program for Pulumi.dev.yaml (its values, and Pulumi.yaml's defaults)."""
+    import yaml
+
+    project = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
+    stack = yaml.safe_load((ROOT / "Pulumi.dev.yaml").read_text())["config"]
+    values: dict[str, str] = {}
+    for key, schema in project["config"].items():
+        if "default" in schema:
+            values[f"{PROJECT}:{key}"] = config_string(schema["default"])
+    values.update({key: config_string(value) for key, value in stack.items()})
+    return values
+
+
+def run_program(
+    monkeypatch: Any, config: dict[str, str], stack: str = "dev", monitor: RecordingMonitor | None = None
+) -> ProgramRun:
+    """Run `__main__.py` under mocks to completion: every resource registered, every export resolved.
+
+    Exports are captured (with their secretness) instead of being sent to an engine.
+    """
+    monitor = monitor or RecordingMonitor(CloudMocks())
+    set_mocks(monitor.mocks, project=PROJECT, stack=stack, preview=False, monitor=monitor)
+    set_all_config(config)
+    exports: dict[str, pulumi.Output[Any]] = {}
+    monkeypatch.setattr(
+        pulumi, "export", lambda name, value: exports.__setitem__(name, pulumi.Output.from_input(value))
+    )
+    resolved: dict[str, Export] = {}
+
+    async def resolve_exports() -> None:
+        for name, output in exports.items():
+            resolved[name] = Export(value=await output.future(), secret=await output.is_secret())
+
+    @pulumi.runtime.test
+    def program() -> Any:
+        runpy.run_path(str(ROOT / "__main__.py"), run_name="__pulumi_program__")
+        return resolve_exports()
+
+    program()
+    return ProgramRun(declared=monitor.declared, exports=resolved)

@@ -1,0 +1,275 @@
+"""The whole program under Pulumi's mocks: what the dev stack declares, wired how, with which secrets."""
+
+from __future__ import annotations
+
+import json
+from importlib.metadata import version
+from typing import Any
+
+import pytest
+from program_harness import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    PROJECT,
+    SESSION_SECRET,
+    USER_POOL_ID,
+    CloudMocks,
+    Declared,
+    ProgramRun,
+    RecordingMonitor,
+    dev_stack_config,
+    is_secret,
+    run_program,
+)
+
+from components.settings import SettingsError
+
+USER_POOL = "aws:cognito/userPool:UserPool"
+DOMAIN = "aws:cognito/userPoolDomain:UserPoolDomain"
+CLIENT = "aws:cognito/userPoolClient:UserPoolClient"
+RANDOM_ID = "random:index/randomId:RandomId"
+RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword"
+SECRET = "kubernetes:core/v1:Secret"
+KONG_PLUGIN = "kubernetes:configuration.konghq.com/v1:KongPlugin"
+ANNOTATION = "pulumi-python:dynamic/kong:IngressPluginAnnotation"
+
+DEV_HOST = "kong-proxy-0123456789.us-west-2.elb.amazonaws.com"
+DEV_CALLBACK = f"https://{DEV_HOST}/bar"
+DISCOVERY = f"https://cognito-idp.us-west-2.amazonaws.com/{USER_POOL_ID}/.well-known/openid-configuration"
+
+
+@pytest.fixture
+def dev(monkeypatch: pytest.MonkeyPatch) -> ProgramRun:
+    return run_program(monkeypatch, dev_stack_config())
+
+
+def test_dev_stack_declares_exactly_the_workshops_resources(dev: ProgramRun) -> None:
+    declared = sorted((resource.type, resource.name) for resource in dev.declared)
+    assert declared == sorted(
+        [
+            ("kong-cognito-oidc:index:CognitoSignIn", "cognito"),
+            (USER_POOL, "cognito-users"),
+            (RANDOM_ID, "cognito-domain-suffix"),
+            (DOMAIN, "cognito-domain"),
+            (CLIENT, "cognito-client"),
+            ("kong-cognito-oidc:index:KongOidcPlugin", "kong-oidc"),
+            (RANDOM_PASSWORD, "kong-oidc-session-secret"),
+            (SECRET, "kong-oidc-secrets"),
+            (KONG_PLUGIN, "kong-oidc-plugin"),
+            ("kong-cognito-oidc:index:IngressPluginAttachment", "ingress"),
+            (ANNOTATION, "ingress-annotation"),
+        ]
+    )
+
+
+def test_every_resource_is_parented_by_its_component(dev: ProgramRun) -> None:
+    owners = {
+        "CognitoSignIn": {USER_POOL, RANDOM_ID, DOMAIN, CLIENT},
+        "KongOidcPlugin": {RANDOM_PASSWORD, SECRET, KONG_PLUGIN},
+        "IngressPluginAttachment": {ANNOTATION},
+    }
+    for component, types in owners.items():
+        for type_ in types:
+            assert f"kong-cognito-oidc:index:{component}${type_}::" in dev.one(type_).urn
+
+
+def test_user_pool_signs_up_by_email_with_a_strong_password(dev: ProgramRun) -> None:
+    pool = dev.one(USER_POOL).inputs
+    assert pool["usernameAttributes"] == ["email"]
+    assert pool["autoVerifiedAttributes"] == ["email"]
+    assert pool["verificationMessageTemplate"] == {"defaultEmailOption": "CONFIRM_WITH_CODE"}
+    assert pool["adminCreateUserConfig"] == {"allowAdminCreateUserOnly": False}
+    assert pool["mfaConfiguration"] == "OFF"
+    policy = pool["passwordPolicy"]
+    assert policy["minimumLength"] >= 12
+    assert all(policy[key] for key in ("requireLowercase", "requireUppercase", "requireNumbers", "requireSymbols"))
+    assert pool["accountRecoverySetting"] == {"recoveryMechanisms": [{"name": "verified_email", "priority": 1}]}
+    assert pool["deletionProtection"] == "INACTIVE"
+    assert pool["region"] == "us-west-2"
+
+
+def test_deletion_protection_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    run = run_program(monkeypatch, {**dev_stack_config(), f"{PROJECT}:deletionProtection": "true"})
+    assert run.one(USER_POOL).inputs["deletionProtection"] == "ACTIVE"
+
+
+def test_hosted_ui_domain_gets_a_stable_derived_prefix(dev: ProgramRun) -> None:
+    domain = dev.one(DOMAIN).inputs
+    assert domain["domain"] == "kong-oidc-dev-1a2b3c4d"
+    assert domain["userPoolId"] == USER_POOL_ID
+    assert domain["managedLoginVersion"] == 1
+    assert dev.one(RANDOM_ID).inputs["byteLength"] == 4
+
+
+def test_an_explicit_domain_prefix_is_used_as_is_without_a_random_suffix(monkeypatch: pytest.MonkeyPatch) -> None:
+    run = run_program(monkeypatch, {**dev_stack_config(), f"{PROJECT}:domainPrefix": "shop-login"})
+    assert run.one(DOMAIN).inputs["domain"] == "shop-login"
+    assert run.of_type(RANDOM_ID) == []
+    assert run.exports["hostedUiDomain"].value == "shop-login.auth.us-west-2.amazoncognito.com"
+
+
+def test_app_client_is_a_confidential_authorization_code_client_for_the_hosted_ui(dev: ProgramRun) -> None:
+    client = dev.one(CLIENT).inputs
+    assert client["userPoolId"] == USER_POOL_ID
+    assert client["generateSecret"] is True
+    assert client["allowedOauthFlows"] == ["code"]
+    assert client["allowedOauthFlowsUserPoolClient"] is True
+    assert client["supportedIdentityProviders"] == ["COGNITO"]
+    assert client["allowedOauthScopes"] == ["openid", "email", "profile"]
+    assert client["callbackUrls"] == [DEV_CALLBACK]
+    assert client["explicitAuthFlows"] == ["ALLOW_REFRESH_TOKEN_AUTH"]
+    assert client["preventUserExistenceErrors"] == "ENABLED"
+    assert client["enableTokenRevocation"] is True
+
+
+def test_kong_plugin_is_wired_to_the_cognito_client(dev: ProgramRun) -> None:
+    plugin = dev.one(KONG_PLUGIN)
+    assert plugin.inputs["apiVersion"] == "configuration.konghq.com/v1"
+    assert plugin.inputs["kind"] == "KongPlugin"
+    assert plugin.inputs["metadata"] == {"name": "oidc", "namespace": "default"}
+    assert plugin.inputs["plugin"] == "openid-connect"
+    assert plugin.inputs["config"] == {
+        "issuer": DISCOVERY,
+        "client_id": [CLIENT_ID],
+        "redirect_uri": [DEV_CALLBACK],
+        "scopes": ["openid", "email", "profile"],
+        "auth_methods": ["authorization_code", "session"],
+        "cache_ttl": 10,
+    }
+
+
+def test_kong_plugin_waits_for_the_hosted_ui_domain(dev: ProgramRun) -> None:
+    # Cognito's discovery document lists the hosted UI's endpoints only once the domain exists.
+    assert dev.one(DOMAIN).urn in dev.one(KONG_PLUGIN).dependencies
+
+
+def test_secrets_reach_kong_only_through_a_kubernetes_secret(dev: ProgramRun) -> None:
+    secret = dev.one(SECRET)
+    assert secret.inputs["metadata"]["namespace"] == "default"
+    assert is_secret(secret.inputs["stringData"]), "the Secret's data must be a Pulumi secret"
+    data = secret.inputs["stringData"]["value"]
+    # configPatches values are JSON of the field's type: client_secret is an array, session_secret a string.
+    assert json.loads(data["client_secret"]) == [CLIENT_SECRET]
+    assert json.loads(data["session_secret"]) == SESSION_SECRET
+
+    plugin = dev.one(KONG_PLUGIN).inputs
+    secret_name = "kong-oidc-secrets-5f3a2b1c"
+    assert plugin["configPatches"] == [
+        {"path": "/client_secret", "valueFrom": {"secretKeyRef": {"name": secret_name, "key": "client_secret"}}},
+        {"path": "/session_secret", "valueFrom": {"secretKeyRef": {"name": secret_name, "key": "session_secret"}}},
+    ]
+    assert secret.urn in dev.one(KONG_PLUGIN).dependencies
+
+
+def _mentions(value: Any, needle: str) -> bool:
+    return needle in json.dumps(value)
+
+
+def test_no_secret_in_the_kong_plugin_or_the_attachment(dev: ProgramRun) -> None:
+    for resource in (dev.one(KONG_PLUGIN), dev.one(ANNOTATION)):
+        for secret in (CLIENT_SECRET, SESSION_SECRET):
+            assert not _mentions(resource.inputs, secret), f"{resource.type} carries a secret"
+    config = dev.one(KONG_PLUGIN).inputs["config"]
+    assert "client_secret" not in config and "session_secret" not in config
+
+
+def test_session_secret_is_generated_once_by_pulumi_random(dev: ProgramRun) -> None:
+    password = dev.one(RANDOM_PASSWORD).inputs
+    assert password["length"] >= 32
+    assert password.get("keepers") is None  # nothing that would regenerate it between runs
+
+
+def test_attachment_targets_the_ingress_and_depends_on_the_plugin(dev: ProgramRun) -> None:
+    annotation = dev.one(ANNOTATION)
+    assert {key: annotation.inputs[key] for key in ("namespace", "ingress_name", "plugin_name")} == {
+        "namespace": "default",
+        "ingress_name": "demo",
+        "plugin_name": "oidc",
+    }
+    # Attached after the plugin exists; on destroy, Pulumi removes dependents first.
+    assert dev.one(KONG_PLUGIN).urn in annotation.dependencies
+    order = [resource.type for resource in dev.declared]
+    assert order.index(KONG_PLUGIN) < order.index(ANNOTATION)
+
+
+def test_other_ingress_namespace_and_plugin_name_flow_everywhere(monkeypatch: pytest.MonkeyPatch) -> None:
+    run = run_program(
+        monkeypatch,
+        {
+            **dev_stack_config(),
+            f"{PROJECT}:ingressName": "shop",
+            f"{PROJECT}:ingressNamespace": "store",
+            f"{PROJECT}:pluginName": "shop-oidc",
+            f"{PROJECT}:callbackPath": "/cart",
+            f"{PROJECT}:cacheTtl": "60",
+            f"{PROJECT}:scopes": '["openid","email"]',
+        },
+    )
+    plugin = run.one(KONG_PLUGIN).inputs
+    assert plugin["metadata"] == {"name": "shop-oidc", "namespace": "store"}
+    assert plugin["config"]["redirect_uri"] == [f"https://{DEV_HOST}/cart"]
+    assert plugin["config"]["cache_ttl"] == 60
+    assert plugin["config"]["scopes"] == ["openid", "email"]
+    assert run.one(SECRET).inputs["metadata"]["namespace"] == "store"
+    assert run.one(CLIENT).inputs["callbackUrls"] == [f"https://{DEV_HOST}/cart"]
+    assert run.one(CLIENT).inputs["allowedOauthScopes"] == ["openid", "email"]
+    annotation = run.one(ANNOTATION).inputs
+    assert (annotation["namespace"], annotation["ingress_name"], annotation["plugin_name"]) == (
+        "store",
+        "shop",
+        "shop-oidc",
+    )
+
+
+def test_kong_plugin_uses_the_installed_kubernetes_provider(dev: ProgramRun) -> None:
+    assert dev.one(KONG_PLUGIN).provider_version == version("pulumi-kubernetes")
+
+
+def test_stack_outputs(dev: ProgramRun) -> None:
+    values = {name: export.value for name, export in dev.exports.items()}
+    assert values == {
+        "protectedUrl": DEV_CALLBACK,
+        "redirectUri": DEV_CALLBACK,
+        "discoveryUrl": DISCOVERY,
+        "issuerUrl": f"https://cognito-idp.us-west-2.amazonaws.com/{USER_POOL_ID}",
+        "clientId": CLIENT_ID,
+        "clientSecret": CLIENT_SECRET,
+        "userPoolId": USER_POOL_ID,
+        "hostedUiDomain": "kong-oidc-dev-1a2b3c4d.auth.us-west-2.amazoncognito.com",
+        "loginUrl": (
+            "https://kong-oidc-dev-1a2b3c4d.auth.us-west-2.amazoncognito.com/login"
+            f"?client_id={CLIENT_ID}&response_type=code&scope=openid+email+profile"
+            f"&redirect_uri=https%3A%2F%2F{DEV_HOST}%2Fbar"
+        ),
+    }
+
+
+def test_only_the_client_secret_output_is_secret_and_no_plain_output_leaks_one(dev: ProgramRun) -> None:
+    assert dev.exports["clientSecret"].secret is True
+    for name, export in dev.exports.items():
+        if name != "clientSecret":
+            assert export.secret is False, name
+            assert not _mentions(export.value, CLIENT_SECRET) and not _mentions(export.value, SESSION_SECRET), name
+
+
+def _declared_when_refused(monkeypatch: pytest.MonkeyPatch, **overrides: str) -> tuple[str, list[Declared]]:
+    monitor = RecordingMonitor(CloudMocks())
+    config = {**dev_stack_config(), **{f"{PROJECT}:{key}": value for key, value in overrides.items()}}
+    with pytest.raises(SettingsError) as raised:
+        run_program(monkeypatch, config, monitor=monitor)
+    return str(raised.value), monitor.declared
+
+
+def test_bad_settings_stop_the_program_before_any_resource_is_declared(monkeypatch: pytest.MonkeyPatch) -> None:
+    message, declared = _declared_when_refused(
+        monkeypatch, dataPlaneHost="https://lb.example.com", cacheTtl="0", scopes='["email"]'
+    )
+    assert declared == []
+    assert "(3 problems)" in message
+    assert 'kong-cognito-oidc:dataPlaneHost = "https://lb.example.com"' in message
+
+
+def test_missing_region_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    config = {key: value for key, value in dev_stack_config().items() if key != "aws:region"}
+    with pytest.raises(SettingsError, match=r"aws:region = \(not set\): this setting is required"):
+        run_program(monkeypatch, config)

@@ -1,0 +1,221 @@
+"""Settings: defaults, and every bad value refused with the key, the value and what is expected."""
+
+from __future__ import annotations
+
+import pytest
+
+from components.settings import (
+    Settings,
+    SettingsError,
+    check_domain_prefix,
+    derived_domain_prefix,
+    parse_settings,
+)
+
+MINIMAL = {"aws:region": "us-west-2", "dataPlaneHost": "lb-123.us-west-2.elb.amazonaws.com"}
+
+
+def problems_for(**overrides: str | None) -> list[str]:
+    with pytest.raises(SettingsError) as raised:
+        parse_settings({**MINIMAL, **overrides})
+    return raised.value.problems
+
+
+def test_defaults_are_the_workshops() -> None:
+    assert parse_settings(MINIMAL) == Settings(
+        aws_region="us-west-2",
+        data_plane_host="lb-123.us-west-2.elb.amazonaws.com",
+        callback_path="/bar",
+        ingress_name="demo",
+        ingress_namespace="default",
+        plugin_name="oidc",
+        cache_ttl=10,
+        scopes=("openid", "email", "profile"),
+        deletion_protection=False,
+        domain_prefix=None,
+    )
+
+
+def test_every_setting_is_read() -> None:
+    settings = parse_settings(
+        {
+            **MINIMAL,
+            "dataPlaneHost": "kong.example.com:8443",
+            "callbackPath": "/app/callback",
+            "ingressName": "shop.web",
+            "ingressNamespace": "shop",
+            "pluginName": "shop-oidc",
+            "cacheTtl": "300",
+            "scopes": '["openid"]',
+            "deletionProtection": "true",
+            "domainPrefix": "shop-login",
+        }
+    )
+    assert settings.data_plane_host == "kong.example.com:8443"
+    assert settings.callback_path == "/app/callback"
+    assert (settings.ingress_name, settings.ingress_namespace, settings.plugin_name) == (
+        "shop.web",
+        "shop",
+        "shop-oidc",
+    )
+    assert settings.cache_ttl == 300
+    assert settings.scopes == ("openid",)
+    assert settings.deletion_protection is True
+    assert settings.domain_prefix == "shop-login"
+
+
+def test_settings_are_frozen() -> None:
+    settings = parse_settings(MINIMAL)
+    with pytest.raises(AttributeError):
+        settings.cache_ttl = 1  # type: ignore[misc]
+
+
+def test_empty_domain_prefix_means_derive_one() -> None:
+    assert parse_settings({**MINIMAL, "domainPrefix": ""}).domain_prefix is None
+
+
+@pytest.mark.parametrize(
+    ("host", "expected"),
+    [
+        (None, "required"),
+        ("https://lb.example.com", "without a scheme (drop 'https://')"),
+        ("lb.example.com/bar", "no path"),
+        ("lb.example.com?x=1", "no path, query"),
+        ("lb example.com", "must not contain spaces"),
+        ("lb.example.com:http", "port must be a number"),
+        ("lb.example.com:70000", "port must be a number"),
+        ("lb.example.com:0", "port must be a number"),
+        ("lb.example.com:", "port must be a number"),
+        ("-lb.example.com", "not a valid DNS name"),
+        ("lb_1.example.com", "not a valid DNS name"),
+    ],
+)
+def test_bad_data_plane_host(host: str | None, expected: str) -> None:
+    (problem,) = problems_for(dataPlaneHost=host)
+    assert problem.startswith("kong-cognito-oidc:dataPlaneHost = ")
+    assert expected in problem
+    if host is not None:
+        assert f'"{host}"' in problem  # names the value
+
+
+@pytest.mark.parametrize("host", ["kong.example.com", "kong.example.com:8443", "203.0.113.10", "[2001:db8::1]:443"])
+def test_good_data_plane_host(host: str) -> None:
+    assert parse_settings({**MINIMAL, "dataPlaneHost": host}).data_plane_host == host
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("bar", "starting with '/'"),
+        ("/bar#top", "without query ('?') or fragment ('#')"),
+        ("/bar?next=1", "without query"),
+        ("/my bar", "no spaces"),
+    ],
+)
+def test_bad_callback_path(path: str, expected: str) -> None:
+    (problem,) = problems_for(callbackPath=path)
+    assert problem.startswith(f'kong-cognito-oidc:callbackPath = "{path}": ')
+    assert expected in problem
+
+
+@pytest.mark.parametrize("ttl", ["0", "-5", "ten", "1.5", ""])
+def test_bad_cache_ttl(ttl: str) -> None:
+    (problem,) = problems_for(cacheTtl=ttl)
+    assert problem == f'kong-cognito-oidc:cacheTtl = "{ttl}": expected a whole number of seconds greater than 0'
+
+
+@pytest.mark.parametrize(
+    ("prefix", "expected"),
+    [
+        ("My-Login", "lower-case letters"),
+        ("-login", "not starting or ending with '-'"),
+        ("login-", "not starting or ending with '-'"),
+        ("a" * 64, "1 to 63"),
+        ("my-aws-login", "must not contain 'aws'"),
+        ("amazonlogin", "must not contain 'amazon'"),
+        ("kong-cognito-oidc", "must not contain 'cognito'"),
+    ],
+)
+def test_bad_domain_prefix(prefix: str, expected: str) -> None:
+    (problem,) = problems_for(domainPrefix=prefix)
+    assert problem.startswith(f'kong-cognito-oidc:domainPrefix = "{prefix}": ')
+    assert expected in problem
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("ingressName", "Demo"),
+        ("ingressName", "demo_app"),
+        ("ingressNamespace", "my.namespace"),
+        ("ingressNamespace", "n" * 64),
+        ("pluginName", "oidc,cors"),
+        ("pluginName", ""),
+    ],
+)
+def test_bad_kubernetes_names(key: str, value: str) -> None:
+    (problem,) = problems_for(**{key: value})
+    assert problem.startswith(f'kong-cognito-oidc:{key} = "{value}": expected a Kubernetes')
+
+
+@pytest.mark.parametrize(
+    ("scopes", "expected"),
+    [
+        ('["email","profile"]', "needs 'openid'"),
+        ("openid email", "expected a JSON list"),
+        ('"openid"', "expected a JSON list"),
+        ('["openid", 3]', "expected a JSON list"),
+        ('["openid","orders/read"]', "unsupported scope(s) ['orders/read']"),
+        ('["openid","openid"]', "each scope once"),
+    ],
+)
+def test_bad_scopes(scopes: str, expected: str) -> None:
+    (problem,) = problems_for(scopes=scopes)
+    assert problem.startswith("kong-cognito-oidc:scopes = ")
+    assert expected in problem
+
+
+@pytest.mark.parametrize(("region", "expected"), [(None, "required"), ("US-West-2", "AWS region code")])
+def test_bad_region(region: str | None, expected: str) -> None:
+    (problem,) = problems_for(**{"aws:region": region})
+    assert problem.startswith("aws:region = ")
+    assert expected in problem
+
+
+def test_bad_deletion_protection() -> None:
+    (problem,) = problems_for(deletionProtection="yes")
+    assert problem == 'kong-cognito-oidc:deletionProtection = "yes": expected true or false'
+
+
+def test_all_problems_are_reported_at_once_in_one_readable_message() -> None:
+    with pytest.raises(SettingsError) as raised:
+        parse_settings(
+            {
+                "aws:region": "us-west-2",
+                "dataPlaneHost": "https://lb.example.com/bar",
+                "callbackPath": "bar",
+                "cacheTtl": "0",
+                "scopes": '["email"]',
+            }
+        )
+    message = str(raised.value)
+    assert message.startswith("Invalid stack configuration (4 problems):\n")
+    for key in ("dataPlaneHost", "callbackPath", "cacheTtl", "scopes"):
+        assert f"  - kong-cognito-oidc:{key} = " in message
+    assert "pulumi config set" in message
+
+
+@pytest.mark.parametrize(
+    "stack",
+    ["dev", "prod", "aws-prod", "Team_Cognito.Staging", "amazonamazon", "awawss", "x" * 80, "---"],
+)
+def test_derived_domain_prefix_always_satisfies_cognito(stack: str) -> None:
+    prefix = derived_domain_prefix(stack, "1a2b3c4d")
+    check_domain_prefix(prefix)  # raises if Cognito would refuse it
+    assert prefix.startswith("kong-oidc-")
+    assert prefix.endswith("-1a2b3c4d")
+
+
+def test_derived_domain_prefix_is_stable_and_names_the_stack() -> None:
+    assert derived_domain_prefix("dev", "1a2b3c4d") == "kong-oidc-dev-1a2b3c4d"
+    assert derived_domain_prefix("dev", "1a2b3c4d") == derived_domain_prefix("dev", "1a2b3c4d")
