@@ -109,14 +109,10 @@ class KubernetesIngressApi:
 
         if self._kubeconfig and not os.path.isfile(os.path.expanduser(self._kubeconfig)):
             # `kubernetes:kubeconfig` may hold the kubeconfig itself rather than a path.
-            api_client = config.new_client_from_config_dict(  # type: ignore[no-untyped-call]
-                yaml.safe_load(self._kubeconfig), context=self._context
-            )
+            api_client = config.new_client_from_config_dict(yaml.safe_load(self._kubeconfig), context=self._context)
         else:
             path = os.path.expanduser(self._kubeconfig) if self._kubeconfig else None
-            api_client = config.new_client_from_config(  # type: ignore[no-untyped-call]
-                config_file=path, context=self._context
-            )
+            api_client = config.new_client_from_config(config_file=path, context=self._context)
         return client.NetworkingV1Api(api_client)
 
     def read_annotations(self, namespace: str, name: str) -> tuple[dict[str, str], str] | None:
