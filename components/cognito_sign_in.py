@@ -12,9 +12,6 @@ from pulumi_random import RandomId
 from components import urls
 from components.settings import derived_domain_prefix
 
-# Cognito emails a code; users type it to confirm their address.
-_VERIFY_EMAIL_WITH_CODE = "CONFIRM_WITH_CODE"
-
 
 @dataclass(frozen=True)
 class CognitoSignInArgs:
@@ -41,16 +38,17 @@ class CognitoSignIn(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: CognitoSignInArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("kong-cognito-oidc:index:CognitoSignIn", name, None, opts)
-        # Pinning the region on every resource keeps it equal to the one in the URLs below.
         child = pulumi.ResourceOptions(parent=self)
 
+        # Every resource names its region, so it is the region the URLs below are built with.
         user_pool = cognito.UserPool(
             f"{name}-users",
             region=args.region,
             username_attributes=["email"],
             username_configuration={"case_sensitive": False},
             auto_verified_attributes=["email"],
-            verification_message_template={"default_email_option": _VERIFY_EMAIL_WITH_CODE},
+            # Cognito emails a code that the user types to confirm the address.
+            verification_message_template={"default_email_option": "CONFIRM_WITH_CODE"},
             admin_create_user_config={"allow_admin_create_user_only": False},
             mfa_configuration="OFF",
             password_policy={

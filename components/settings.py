@@ -129,13 +129,16 @@ def parse_data_plane_host(raw: str | None) -> str:
         raise ValueError(f"{expected}; it must not contain spaces")
     if any(ch in host for ch in "/?#@"):
         raise ValueError(f"{expected}; no path, query, fragment or user info")
-    parts = urlsplit(f"//{host}")
+    bad_port = f"{expected}; the port must be a number from 1 to 65535"
     try:
+        parts = urlsplit(f"//{host}")
         port = parts.port
-    except ValueError:
-        raise ValueError(f"{expected}; the port must be a number from 1 to 65535") from None
-    if port == 0 or (":" in host.rsplit("]", 1)[-1] and port is None):
-        raise ValueError(f"{expected}; the port must be a number from 1 to 65535")
+    except ValueError:  # a bad port, or an unbalanced '[' of an IPv6 address
+        raise ValueError(bad_port if "[" not in host else f"{expected}; {host!r} is not a valid [IPv6]:port") from None
+    # urlsplit reads 'host:' (empty port) as no port at all.
+    has_port_separator = ":" in host.rsplit("]", 1)[-1]
+    if port == 0 or (has_port_separator and port is None):
+        raise ValueError(bad_port)
     hostname = parts.hostname or ""
     if not _is_ip_address(hostname) and not _is_dns_name(hostname):
         raise ValueError(f"{expected}; {hostname!r} is not a valid DNS name")
@@ -182,8 +185,7 @@ def _kubernetes_name(default: str, pattern: re.Pattern[str], max_length: int, ki
 
 parse_ingress_name = _kubernetes_name(DEFAULT_INGRESS_NAME, _DNS_SUBDOMAIN, 253, "object name")
 parse_ingress_namespace = _kubernetes_name(DEFAULT_INGRESS_NAMESPACE, _DNS_LABEL, 63, "namespace name")
-# The plugin name also names its Secret (with a suffix), hence the shorter limit.
-parse_plugin_name = _kubernetes_name(DEFAULT_PLUGIN_NAME, _DNS_SUBDOMAIN, 200, "object name")
+parse_plugin_name = _kubernetes_name(DEFAULT_PLUGIN_NAME, _DNS_SUBDOMAIN, 253, "object name")
 
 
 def parse_cache_ttl(raw: str | None) -> int:

@@ -88,6 +88,7 @@ def test_empty_domain_prefix_means_derive_one() -> None:
         ("lb.example.com:", "port must be a number"),
         ("-lb.example.com", "not a valid DNS name"),
         ("lb_1.example.com", "not a valid DNS name"),
+        ("[2001:db8::1", "not a valid [IPv6]:port"),
     ],
 )
 def test_bad_data_plane_host(host: str | None, expected: str) -> None:
