@@ -80,7 +80,8 @@ class CognitoSignIn(pulumi.ComponentResource):
             domain=domain_prefix,
             # 1 is the classic hosted UI; 2 (managed login) shows no page without a branding style.
             managed_login_version=1,
-            opts=child,
+            # A user pool has at most one prefix domain: a new prefix needs the old one gone.
+            opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(delete_before_replace=True)),
         )
 
         client = cognito.UserPoolClient(

@@ -169,7 +169,7 @@ class IngressPluginAttachmentProvider(pulumi.dynamic.ResourceProvider):
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.DiffResult:
         replaces = [key for key in _INPUTS if olds.get(key) != news.get(key)]
-        return pulumi.dynamic.DiffResult(changes=bool(replaces), replaces=replaces)
+        return pulumi.dynamic.DiffResult(changes=bool(replaces), replaces=replaces, delete_before_replace=True)
 
     def read(self, id_: str, props: dict[str, Any]) -> pulumi.dynamic.ReadResult:
         attached = is_attached(self.api(), props["namespace"], props["ingress_name"], props["plugin_name"])
@@ -210,7 +210,13 @@ class IngressPluginAttachment(pulumi.ComponentResource):
         annotation = _IngressPluginAnnotation(
             f"{name}-annotation",
             {"namespace": args.namespace, "ingress_name": args.ingress_name, "plugin_name": args.plugin_name},
-            pulumi.ResourceOptions(parent=self, depends_on=[args.plugin]),
+            pulumi.ResourceOptions(
+                parent=self,
+                depends_on=[args.plugin],
+                # Created first, the replacement would find our name listed already and
+                # not own it; deleting the old one would then unlist the plugin.
+                delete_before_replace=True,
+            ),
         )
         self.added_by_stack = annotation.added_by_stack
         self.register_outputs({"addedByStack": self.added_by_stack})

@@ -71,8 +71,12 @@ class KongOidcPlugin(pulumi.ComponentResource):
             f"{name}-secrets",
             metadata={
                 "namespace": args.namespace,
-                # Lets KIC's admission webhook validate the plugin config this Secret feeds.
-                "labels": {"konghq.com/validate": "plugin"},
+                "labels": {
+                    # Kong Operator (and KIC with --secret-label-selector) only reads labelled Secrets.
+                    "konghq.com/secret": "true",
+                    # Lets KIC's admission webhook validate the plugin config this Secret feeds.
+                    "konghq.com/validate": "plugin",
+                },
             },
             type="Opaque",
             string_data=secret_data,

@@ -67,7 +67,8 @@ class SettingsError(pulumi.RunError):
         super().__init__(
             f"Invalid stack configuration ({len(problems)} problem"
             f"{'' if len(problems) == 1 else 's'}):\n{lines}\n"
-            "Fix them with `pulumi config set <key> <value>` and run again."
+            "Fix them with `pulumi config set <key> <value>` (a list: `pulumi config set --path 'scopes[1]' email`) "
+            "and run again."
         )
 
 

@@ -29,7 +29,11 @@ def hosted_ui_domain(domain_prefix: str, region: str) -> str:
 
 
 def login_url(domain: str, client_id: str, redirect_uri: str, scopes: Sequence[str]) -> str:
-    """The hosted UI's sign-in page for this client, as Kong's redirect would reach it."""
+    """The hosted UI's sign-in page for this client and callback (to open by hand).
+
+    Kong itself sends browsers to the discovery document's authorization endpoint,
+    adding state and nonce; both lead to the same sign-in page.
+    """
     query = urlencode(
         {
             "client_id": client_id,

@@ -43,6 +43,7 @@ class Declared:
     inputs: dict[str, Any]
     dependencies: list[str] = field(default_factory=list)
     provider_version: str = ""
+    delete_before_replace: bool = False
 
 
 class CloudMocks(Mocks):
@@ -89,6 +90,7 @@ class RecordingMonitor(MockMonitor):
                     inputs=pulumi.runtime.rpc.deserialize_properties(request.object),
                     dependencies=list(request.dependencies),
                     provider_version=request.version,
+                    delete_before_replace=request.deleteBeforeReplace,
                 )
             )
         return response

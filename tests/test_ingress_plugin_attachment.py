@@ -109,6 +109,20 @@ def test_changing_which_ingress_or_plugin_replaces_the_attachment(changed: str) 
     assert diff.replaces == [changed]
 
 
+def test_replacement_deletes_first_so_the_plugin_stays_listed_and_owned() -> None:
+    api = FakeIngressApi()
+    api.add("default", "demo", {PLUGINS_ANNOTATION: "cors"})
+    provider = provider_with(api)
+    old = provider.create(dict(PROPS))
+    assert provider.diff(old.id, old.outs or {}, dict(PROPS)).delete_before_replace is True
+
+    # `pulumi up --replace`, in delete-before-replace order.
+    provider.delete(old.id, old.outs or {})
+    new = provider.create(dict(PROPS))
+    assert api.annotations("default", "demo")[PLUGINS_ANNOTATION] == "cors,oidc"
+    assert new.outs is not None and new.outs["added_by_stack"] is True
+
+
 def test_unchanged_inputs_mean_no_diff() -> None:
     diff = IngressPluginAttachmentProvider().diff("id", {**PROPS, "added_by_stack": True}, dict(PROPS))
     assert diff.changes is False

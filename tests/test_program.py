@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import base64
 import json
-from importlib.metadata import version
+import subprocess
+import sys
 from typing import Any
 
+import pulumi
 import pytest
 from program_harness import (
     CLIENT_ID,
     CLIENT_SECRET,
     PROJECT,
+    ROOT,
     SESSION_SECRET,
     USER_POOL_ID,
     CloudMocks,
@@ -98,7 +102,14 @@ def test_hosted_ui_domain_gets_a_stable_derived_prefix(dev: ProgramRun) -> None:
     assert domain["domain"] == "kong-oidc-dev-1a2b3c4d"
     assert domain["userPoolId"] == USER_POOL_ID
     assert domain["managedLoginVersion"] == 1
-    assert dev.one(RANDOM_ID).inputs["byteLength"] == 4
+    random_id = dev.one(RANDOM_ID).inputs
+    assert random_id["byteLength"] == 4
+    assert "keepers" not in random_id, "keepers would regenerate the suffix, and so the domain"
+
+
+def test_a_new_domain_prefix_replaces_the_old_domain_first(dev: ProgramRun) -> None:
+    # Cognito allows one prefix domain per user pool.
+    assert dev.one(DOMAIN).delete_before_replace is True
 
 
 def test_an_explicit_domain_prefix_is_used_as_is_without_a_random_suffix(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -146,6 +157,7 @@ def test_kong_plugin_waits_for_the_hosted_ui_domain(dev: ProgramRun) -> None:
 def test_secrets_reach_kong_only_through_a_kubernetes_secret(dev: ProgramRun) -> None:
     secret = dev.one(SECRET)
     assert secret.inputs["metadata"]["namespace"] == "default"
+    assert secret.inputs["metadata"]["labels"] == {"konghq.com/secret": "true", "konghq.com/validate": "plugin"}
     assert is_secret(secret.inputs["stringData"]), "the Secret's data must be a Pulumi secret"
     data = secret.inputs["stringData"]["value"]
     # configPatches values are JSON of the field's type: client_secret is an array, session_secret a string.
@@ -188,8 +200,36 @@ def test_attachment_targets_the_ingress_and_depends_on_the_plugin(dev: ProgramRu
     }
     # Attached after the plugin exists; on destroy, Pulumi removes dependents first.
     assert dev.one(KONG_PLUGIN).urn in annotation.dependencies
-    order = [resource.type for resource in dev.declared]
-    assert order.index(KONG_PLUGIN) < order.index(ANNOTATION)
+    # A replacement must not find our name already listed (see the provider's tests).
+    assert annotation.delete_before_replace is True
+
+
+def test_attachment_provider_is_stored_by_reference_and_loads_in_a_fresh_process(dev: ProgramRun) -> None:
+    # Pulumi runs the provider in its own Python process, started in the project directory.
+    serialized = dev.one(ANNOTATION).inputs["__provider"]
+    assert isinstance(serialized, str), "no secret is captured, so the provider need not be a secret"
+    pickled = base64.b64decode(serialized)
+    assert CLIENT_SECRET.encode() not in pickled and SESSION_SECRET.encode() not in pickled
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import base64, sys, dill; provider = dill.loads(base64.b64decode(sys.stdin.read())); "
+            "print(type(provider).__module__, type(provider).__name__, provider._kubeconfig, provider._context)",
+        ],
+        input=serialized,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert loaded.stdout.split() == [
+        "components.ingress_plugin_attachment",
+        "IngressPluginAttachmentProvider",
+        "None",
+        "None",
+    ]
 
 
 def test_other_ingress_namespace_and_plugin_name_flow_everywhere(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -221,8 +261,10 @@ def test_other_ingress_namespace_and_plugin_name_flow_everywhere(monkeypatch: py
     )
 
 
-def test_kong_plugin_uses_the_installed_kubernetes_provider(dev: ProgramRun) -> None:
-    assert dev.one(KONG_PLUGIN).provider_version == version("pulumi-kubernetes")
+def test_kong_plugin_uses_the_same_kubernetes_provider_as_the_sdks_resources(dev: ProgramRun) -> None:
+    # Without a pinned version Pulumi would pick whichever kubernetes plugin it finds.
+    assert dev.one(KONG_PLUGIN).provider_version != ""
+    assert dev.one(KONG_PLUGIN).provider_version == dev.one(SECRET).provider_version
 
 
 def test_stack_outputs(dev: ProgramRun) -> None:
@@ -265,6 +307,7 @@ def test_bad_settings_stop_the_program_before_any_resource_is_declared(monkeypat
         monkeypatch, dataPlaneHost="https://lb.example.com", cacheTtl="0", scopes='["email"]'
     )
     assert declared == []
+    assert issubclass(SettingsError, pulumi.RunError), "Pulumi prints a RunError without a traceback"
     assert "(3 problems)" in message
     assert 'kong-cognito-oidc:dataPlaneHost = "https://lb.example.com"' in message
 

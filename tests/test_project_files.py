@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -91,45 +92,50 @@ def test_make_up_without_a_pulumi_cli_says_how_to_install_it_in_one_line(tmp_pat
         assert not (tmp_path / "venv").exists(), "nothing is installed before the check"
 
 
-def _fake_pulumi(tmp_path: Path, logged_in: bool) -> tuple[dict[str, str], Path]:
-    """A `pulumi` on PATH that records each call (with the backend it would use)."""
+def _fake_pulumi(tmp_path: Path, login: str | None) -> tuple[dict[str, str], Path]:
+    """A `pulumi` on PATH that records each call with the backend it would use.
+
+    `login` is the backend `pulumi login` recorded in PULUMI_HOME, None for none.
+    """
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     log = tmp_path / "calls.log"
-    (bin_dir / "pulumi").write_text(
-        "#!/usr/bin/env bash\n"
-        f'echo "${{PULUMI_BACKEND_URL:-<login>}} $*" >> {log}\n'
-        f'[ "$1" = whoami ] && exit {0 if logged_in else 1}\n'
-        "exit 0\n"
-    )
+    (bin_dir / "pulumi").write_text(f'#!/usr/bin/env bash\necho "${{PULUMI_BACKEND_URL:-<login>}} $*" >> {log}\n')
     (bin_dir / "pulumi").chmod(0o755)
-    env = {key: value for key, value in os.environ.items() if key != "PULUMI_BACKEND_URL"}
+    pulumi_home = tmp_path / "pulumi-home"
+    pulumi_home.mkdir()
+    if login is not None:
+        (pulumi_home / "credentials.json").write_text(json.dumps({"current": login, "accessTokens": {}}))
+    env = {key: value for key, value in os.environ.items() if key not in ("PULUMI_BACKEND_URL", "PULUMI_ACCESS_TOKEN")}
     env["PATH"] = f"{bin_dir}{os.pathsep}{os.environ['PATH']}"
+    env["PULUMI_HOME"] = str(pulumi_home)
     return env, log
 
 
+def _stack_wrapper(env: dict[str, str], *args: str) -> None:
+    subprocess.run([ROOT / "scripts/pulumi-stack.sh", *args], env=env, check=True, timeout=30)
+
+
 def test_stack_wrapper_uses_a_local_backend_when_none_is_chosen(tmp_path: Path) -> None:
-    env, log = _fake_pulumi(tmp_path, logged_in=False)
-    subprocess.run([ROOT / "scripts/pulumi-stack.sh", "up"], env={**env, "STACK": "dev"}, check=True, timeout=30)
-    assert log.read_text().splitlines() == [
-        "<login> whoami --non-interactive",
-        "file://~ stack select --create dev",
-        "file://~ up --stack dev",
-    ]
+    env, log = _fake_pulumi(tmp_path, login=None)
+    _stack_wrapper({**env, "STACK": "dev"}, "up")
+    assert log.read_text().splitlines() == ["file://~ stack select --create dev", "file://~ up --stack dev"]
 
 
-def test_stack_wrapper_keeps_the_backend_the_user_chose(tmp_path: Path) -> None:
-    env, log = _fake_pulumi(tmp_path, logged_in=True)
-    subprocess.run([ROOT / "scripts/pulumi-stack.sh", "preview", "--diff"], env={**env, "STACK": "prod"}, check=True)
-    assert log.read_text().splitlines()[1:] == [
-        "<login> stack select --create prod",
-        "<login> preview --diff --stack prod",
-    ]
+def test_stack_wrapper_keeps_a_recorded_login(tmp_path: Path) -> None:
+    env, log = _fake_pulumi(tmp_path, login="https://api.pulumi.com")
+    _stack_wrapper({**env, "STACK": "prod"}, "preview", "--diff")
+    assert log.read_text().splitlines() == ["<login> stack select --create prod", "<login> preview --diff --stack prod"]
 
-    log.unlink()
-    env["PULUMI_BACKEND_URL"] = "s3://team-state"
-    subprocess.run([ROOT / "scripts/pulumi-stack.sh", "destroy"], env=env, check=True)
+
+def test_stack_wrapper_keeps_a_backend_chosen_by_environment(tmp_path: Path) -> None:
+    env, log = _fake_pulumi(tmp_path, login=None)
+    _stack_wrapper({**env, "PULUMI_BACKEND_URL": "s3://team-state"}, "destroy")
     assert log.read_text().splitlines() == [
         "s3://team-state stack select --create dev",
         "s3://team-state destroy --stack dev",
     ]
+
+    log.unlink()
+    _stack_wrapper({**env, "PULUMI_ACCESS_TOKEN": "pul-token"}, "up")
+    assert log.read_text().splitlines() == ["<login> stack select --create dev", "<login> up --stack dev"]
