@@ -170,23 +170,23 @@ def parse_callback_path(raw: str | None) -> str:
     return path
 
 
-def _kubernetes_name(default: str, pattern: re.Pattern[str], max_length: int, kind: str) -> Callable[[str | None], str]:
+def _kubernetes_name(
+    default: str, pattern: re.Pattern[str], max_length: int, expected: str
+) -> Callable[[str | None], str]:
     def parse(raw: str | None) -> str:
         name = default if raw is None else raw
         if len(name) > max_length or not pattern.match(name):
-            raise ValueError(
-                f"expected a Kubernetes {kind}: at most {max_length} lower-case letters, digits"
-                f"{', dots' if pattern is _DNS_SUBDOMAIN else ''} and '-', "
-                "starting and ending with a letter or digit"
-            )
+            raise ValueError(f"{expected}, starting and ending with a letter or digit")
         return name
 
     return parse
 
 
-parse_ingress_name = _kubernetes_name(DEFAULT_INGRESS_NAME, _DNS_SUBDOMAIN, 253, "object name")
-parse_ingress_namespace = _kubernetes_name(DEFAULT_INGRESS_NAMESPACE, _DNS_LABEL, 63, "namespace name")
-parse_plugin_name = _kubernetes_name(DEFAULT_PLUGIN_NAME, _DNS_SUBDOMAIN, 253, "object name")
+_OBJECT_NAME = "expected a Kubernetes object name: at most 253 lower-case letters, digits, dots and '-'"
+_NAMESPACE_NAME = "expected a Kubernetes namespace name: at most 63 lower-case letters, digits and '-'"
+parse_ingress_name = _kubernetes_name(DEFAULT_INGRESS_NAME, _DNS_SUBDOMAIN, 253, _OBJECT_NAME)
+parse_ingress_namespace = _kubernetes_name(DEFAULT_INGRESS_NAMESPACE, _DNS_LABEL, 63, _NAMESPACE_NAME)
+parse_plugin_name = _kubernetes_name(DEFAULT_PLUGIN_NAME, _DNS_SUBDOMAIN, 253, _OBJECT_NAME)
 
 
 def parse_cache_ttl(raw: str | None) -> int:
