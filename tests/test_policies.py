@@ -1,0 +1,484 @@
+"""The policy pack in policy/: each policy passes and fails where it should, offline.
+
+Each policy's validate runs on hand-made ResourceValidationArgs whose props are wrapped the way
+the SDK wraps them for the engine's Analyze call; PolicyPack is never built (it starts a server).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import runpy
+import sys
+from collections.abc import Mapping
+from types import ModuleType
+from typing import Any
+
+import pulumi_policy
+import pytest
+import yaml
+from google.protobuf import json_format
+from program_harness import PROJECT, ROOT, CloudMocks, RecordingMonitor, dev_stack_config, run_program
+from pulumi.runtime import MockResourceArgs
+from pulumi_policy import EnforcementLevel, PolicyCustomTimeouts, PolicyResourceOptions, ResourceValidationArgs
+from pulumi_policy.deserialize import deserialize_properties
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
+
+from components.plugin_annotation import PLUGINS_ANNOTATION
+
+POLICY_DIR = ROOT / "policy"
+
+
+def _load_policy_module() -> ModuleType:
+    # Loaded by path under the name __main__.py imports it by, so both see the same objects.
+    spec = importlib.util.spec_from_file_location("kong_cognito_policies", POLICY_DIR / "kong_cognito_policies.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+policies = _load_policy_module()
+
+USER_POOL = "aws:cognito/userPool:UserPool"
+CLIENT = "aws:cognito/userPoolClient:UserPoolClient"
+KONG_PLUGIN = "kubernetes:configuration.konghq.com/v1:KongPlugin"
+KONG_CLUSTER_PLUGIN = "kubernetes:configuration.konghq.com/v1:KongClusterPlugin"
+INGRESS_PATCH = "kubernetes:networking.k8s.io/v1:IngressPatch"
+ANNOTATION = "pulumi-python:dynamic/kong:IngressPluginAnnotation"
+UNKNOWN = UNKNOWN_STRING_VALUE  # how the engine sends a value not known during preview
+
+GOOD_CLIENT = {
+    "callbackUrls": ["https://app.example.com/bar"],
+    "logoutUrls": ["https://app.example.com/"],
+    "allowedOauthFlows": ["code"],
+    "allowedOauthFlowsUserPoolClient": True,
+    "supportedIdentityProviders": ["COGNITO"],
+}
+GOOD_POOL = {"passwordPolicy": {"minimumLength": 12.0}, "deletionProtection": "ACTIVE"}
+GOOD_PLUGIN = {
+    "plugin": "openid-connect",
+    "config": {"issuer": "https://issuer.example.com", "client_id": ["abc"]},
+    "configPatches": [{"path": "/client_secret", "valueFrom": {"secretKeyRef": {"name": "s", "key": "client_secret"}}}],
+}
+
+
+def urn(type_: str, stack: str = "dev", name: str = "res") -> str:
+    return f"urn:pulumi:{stack}::{PROJECT}::{type_}::{name}"
+
+
+def validation_args(
+    type_: str, props: Mapping[str, Any], stack: str = "dev", config: Mapping[str, Any] | None = None
+) -> ResourceValidationArgs:
+    options = PolicyResourceOptions(False, [], None, [], PolicyCustomTimeouts(0, 0, 0), [])
+    wrapped = unknown_checking_proxy(dict(props))  # as the SDK's Analyze hands props to policies
+    return ResourceValidationArgs(type_, wrapped, urn(type_, stack), "res", options, None, config)
+
+
+def violations(
+    policy_name: str,
+    type_: str,
+    props: Mapping[str, Any],
+    stack: str = "dev",
+    config: Mapping[str, Any] | None = None,
+) -> list[str]:
+    (policy,) = [policy for policy in policies.POLICIES if policy.name == policy_name]
+    found: list[str] = []
+    policy.validate(validation_args(type_, props, stack, config), lambda message, urn=None: found.append(message))
+    return found
+
+
+# --- cognito-redirect-urls-https ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://app.example.com/bar",
+        "https://kong-proxy-0123456789.us-west-2.elb.amazonaws.com:8443/bar?x=1",
+        "http://localhost/callback",
+        "http://localhost:3000/",
+    ],
+)
+def test_https_and_localhost_redirect_urls_pass(url: str) -> None:
+    props = {**GOOD_CLIENT, "callbackUrls": [url], "logoutUrls": [url], "defaultRedirectUri": url}
+    assert violations("cognito-redirect-urls-https", CLIENT, props) == []
+
+
+@pytest.mark.parametrize(
+    ("url", "phrase"),
+    [
+        ("http://app.example.com/bar", "plain http only for http://localhost"),
+        ("http://127.0.0.1:3000/", "plain http only for http://localhost"),
+        ("http://localhost.example.com/", "plain http only for http://localhost"),
+        ("myapp://callback", 'the "myapp" scheme is for native apps'),
+        ("javascript:alert(1)", 'the "javascript" scheme'),
+        ("/bar", "not an absolute URL"),
+        ("https:///bar", "has no host"),
+        ("http://[::1/", "not a valid URL"),
+    ],
+)
+def test_other_redirect_urls_fail_with_the_reason(url: str, phrase: str) -> None:
+    props = {**GOOD_CLIENT, "callbackUrls": ["https://ok.example", url]}
+    found = violations("cognito-redirect-urls-https", CLIENT, props)
+    assert len(found) == 1
+    assert found[0].startswith(f'callbackUrls[1] is "{url}"')
+    assert phrase in found[0]
+    assert "callback_urls" in found[0]
+
+
+def test_every_url_property_is_checked_and_each_bad_url_reported() -> None:
+    props = {
+        **GOOD_CLIENT,
+        "callbackUrls": ["http://a.example/cb", "http://b.example/cb"],
+        "logoutUrls": ["http://a.example/"],
+        "defaultRedirectUri": "http://a.example/cb",
+    }
+    found = violations("cognito-redirect-urls-https", CLIENT, props)
+    assert [message.split(" is ")[0] for message in found] == [
+        "callbackUrls[0]",
+        "callbackUrls[1]",
+        "logoutUrls[0]",
+        "defaultRedirectUri",
+    ]
+
+
+def test_unknown_urls_are_not_violations() -> None:
+    props = {**GOOD_CLIENT, "callbackUrls": [UNKNOWN, "http://a.example/cb"], "logoutUrls": UNKNOWN}
+    found = violations("cognito-redirect-urls-https", CLIENT, props)
+    assert len(found) == 1
+    assert found[0].startswith("callbackUrls[1]")
+
+
+# --- cognito-hosted-ui-client-flags ---------------------------------------------------------------
+
+
+def test_hosted_ui_client_with_both_flags_passes() -> None:
+    assert violations("cognito-hosted-ui-client-flags", CLIENT, GOOD_CLIENT) == []
+
+
+def test_client_without_oauth_flows_is_not_a_hosted_ui_client() -> None:
+    assert violations("cognito-hosted-ui-client-flags", CLIENT, {"explicitAuthFlows": ["ALLOW_USER_SRP_AUTH"]}) == []
+
+
+def test_oauth_flows_without_the_user_pool_client_flag_fail() -> None:
+    props = {**GOOD_CLIENT, "allowedOauthFlowsUserPoolClient": False}
+    found = violations("cognito-hosted-ui-client-flags", CLIENT, props)
+    assert len(found) == 1
+    assert "allowedOauthFlowsUserPoolClient is False" in found[0]
+    assert "allowed_oauth_flows_user_pool_client=True" in found[0]
+
+    del props["allowedOauthFlowsUserPoolClient"]
+    (missing,) = violations("cognito-hosted-ui-client-flags", CLIENT, props)
+    assert "allowedOauthFlowsUserPoolClient is not set" in missing
+
+
+@pytest.mark.parametrize("providers", [[], ["Google"], None])
+def test_oauth_flows_without_the_cognito_provider_fail(providers: list[str] | None) -> None:
+    props = {**GOOD_CLIENT, "supportedIdentityProviders": providers}
+    found = violations("cognito-hosted-ui-client-flags", CLIENT, props)
+    assert len(found) == 1
+    assert 'Add "COGNITO" to supported_identity_providers' in found[0]
+
+
+def test_unknown_flags_are_not_violations() -> None:
+    props = {**GOOD_CLIENT, "allowedOauthFlowsUserPoolClient": UNKNOWN, "supportedIdentityProviders": [UNKNOWN]}
+    assert violations("cognito-hosted-ui-client-flags", CLIENT, props) == []
+
+
+# --- cognito-no-implicit-flow ---------------------------------------------------------------------
+
+
+def test_code_flow_passes() -> None:
+    assert violations("cognito-no-implicit-flow", CLIENT, GOOD_CLIENT) == []
+
+
+def test_implicit_flow_fails() -> None:
+    found = violations("cognito-no-implicit-flow", CLIENT, {**GOOD_CLIENT, "allowedOauthFlows": ["code", "implicit"]})
+    assert len(found) == 1
+    assert "URL fragment" in found[0]
+    assert 'allowed_oauth_flows=["code"]' in found[0]
+
+
+# --- cognito-password-min-length ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("length", [12.0, 16.0, UNKNOWN])
+def test_password_length_of_twelve_or_more_passes(length: Any) -> None:
+    assert violations("cognito-password-min-length", USER_POOL, {"passwordPolicy": {"minimumLength": length}}) == []
+
+
+def test_short_password_length_fails() -> None:
+    found = violations("cognito-password-min-length", USER_POOL, {"passwordPolicy": {"minimumLength": 8.0}})
+    assert found == [
+        'passwordPolicy.minimumLength is 8, below 12: set password_policy={"minimum_length": 12, ...} on the UserPool.'
+    ]
+
+
+@pytest.mark.parametrize("props", [{}, {"passwordPolicy": {"requireSymbols": True}}])
+def test_missing_password_length_fails_as_cognitos_default_of_eight(props: dict[str, Any]) -> None:
+    found = violations("cognito-password-min-length", USER_POOL, props)
+    assert len(found) == 1
+    assert "not set, so Cognito requires only 8 characters" in found[0]
+
+
+# --- cognito-prod-deletion-protection -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("stack", "word"),
+    [
+        ("prod", "prod"),
+        ("production", "production"),
+        ("prod-eu", "prod"),
+        ("eu-prod", "prod"),
+        ("EU_PRD.2", "prd"),
+        ("dev", None),
+        ("product-demo", None),
+        ("reproduction", None),
+        ("preprod", None),
+    ],
+)
+def test_production_is_a_whole_segment_of_the_stack_name(stack: str, word: str | None) -> None:
+    assert policies.production_word(stack, policies.DEFAULT_PRODUCTION_WORDS) == word
+
+
+@pytest.mark.parametrize(
+    ("resource_urn", "stack"),
+    [
+        (f"urn:pulumi:prod-eu::{PROJECT}::{USER_POOL}::users", "prod-eu"),
+        (f"urn:pulumi:prod::{PROJECT}::kong-cognito-oidc:index:CognitoSignIn${USER_POOL}::a::b", "prod"),
+        ("not-a-urn", ""),
+    ],
+)
+def test_stack_name_comes_from_the_urn(resource_urn: str, stack: str) -> None:
+    assert policies.stack_name(resource_urn) == stack
+
+
+def test_production_pool_with_deletion_protection_passes() -> None:
+    assert violations("cognito-prod-deletion-protection", USER_POOL, GOOD_POOL, stack="prod-eu") == []
+
+
+@pytest.mark.parametrize("protection", ["INACTIVE", None])
+def test_production_pool_without_deletion_protection_fails(protection: str | None) -> None:
+    props = {**GOOD_POOL, "deletionProtection": protection}
+    found = violations("cognito-prod-deletion-protection", USER_POOL, props, stack="eu-prod")
+    assert len(found) == 1
+    assert 'stack "eu-prod" counts as production (its name has the word "prod")' in found[0]
+    assert "pulumi config set deletionProtection true" in found[0]
+
+
+def test_other_stacks_and_unknown_protection_pass() -> None:
+    unprotected = {**GOOD_POOL, "deletionProtection": "INACTIVE"}
+    assert violations("cognito-prod-deletion-protection", USER_POOL, unprotected, stack="product-demo") == []
+    unknown = {**GOOD_POOL, "deletionProtection": UNKNOWN}
+    assert violations("cognito-prod-deletion-protection", USER_POOL, unknown, stack="prod") == []
+
+
+def test_production_words_are_configurable() -> None:
+    unprotected = {**GOOD_POOL, "deletionProtection": "INACTIVE"}
+    config = {"productionStackWords": ["live"]}
+    assert len(violations("cognito-prod-deletion-protection", USER_POOL, unprotected, "live-eu", config)) == 1
+    assert violations("cognito-prod-deletion-protection", USER_POOL, unprotected, "prod", config) == []
+
+
+def test_config_schema_default_is_the_code_default() -> None:
+    (policy,) = [policy for policy in policies.POLICIES if policy.name == "cognito-prod-deletion-protection"]
+    schema = policy.config_schema.properties["productionStackWords"]
+    assert schema["default"] == ["prod", "production", "prd"] == list(policies.DEFAULT_PRODUCTION_WORDS)
+
+
+# --- kong-oidc-secrets-not-inline -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("type_", [KONG_PLUGIN, KONG_CLUSTER_PLUGIN])
+def test_plugin_with_secrets_from_a_secret_passes(type_: str) -> None:
+    assert violations("kong-oidc-secrets-not-inline", type_, GOOD_PLUGIN) == []
+
+
+@pytest.mark.parametrize("type_", [KONG_PLUGIN, KONG_CLUSTER_PLUGIN])
+def test_inline_secrets_fail_without_showing_them(type_: str) -> None:
+    config = {**GOOD_PLUGIN["config"], "client_secret": ["s3cr3t-value"], "session_secret": "an0ther-value"}
+    found = violations("kong-oidc-secrets-not-inline", type_, {**GOOD_PLUGIN, "config": config})
+    assert len(found) == 2
+    assert found[0].startswith("config.client_secret is set")
+    assert found[1].startswith("config.session_secret is set")
+    assert all("configPatches" in message for message in found)
+    assert not any("s3cr3t" in message or "an0ther" in message for message in found)
+
+
+def test_inline_secret_counts_even_when_its_value_is_unknown() -> None:
+    config = {**GOOD_PLUGIN["config"], "client_secret": UNKNOWN}
+    assert len(violations("kong-oidc-secrets-not-inline", KONG_PLUGIN, {**GOOD_PLUGIN, "config": config})) == 1
+
+
+def test_other_plugins_and_unknown_config_are_not_checked() -> None:
+    rate_limit = {"plugin": "rate-limiting", "config": {"client_secret": "not-oidc"}}
+    assert violations("kong-oidc-secrets-not-inline", KONG_PLUGIN, rate_limit) == []
+    assert violations("kong-oidc-secrets-not-inline", KONG_PLUGIN, {**GOOD_PLUGIN, "config": UNKNOWN}) == []
+
+
+# --- ingress-plugins-annotation-not-forced / -patch -----------------------------------------------
+
+
+def ingress_patch(annotations: dict[str, str]) -> dict[str, Any]:
+    return {"metadata": {"name": "demo", "namespace": "default", "annotations": annotations}}
+
+
+FORCED = ingress_patch({PLUGINS_ANNOTATION: "oidc", "pulumi.com/patchForce": "true"})
+UNFORCED = ingress_patch({PLUGINS_ANNOTATION: "oidc"})
+OTHER_ANNOTATION = ingress_patch({"konghq.com/strip-path": "true", "pulumi.com/patchForce": "true"})
+
+
+def test_policy_knows_the_projects_annotation() -> None:
+    assert policies.PLUGINS_ANNOTATION == PLUGINS_ANNOTATION
+
+
+@pytest.mark.parametrize(
+    "type_",
+    [INGRESS_PATCH, "kubernetes:networking.k8s.io/v1beta1:IngressPatch", "kubernetes:extensions/v1beta1:IngressPatch"],
+)
+def test_forced_patch_of_the_plugins_annotation_fails(type_: str) -> None:
+    found = violations("ingress-plugins-annotation-not-forced", type_, FORCED)
+    assert len(found) == 1
+    assert "takes over the whole list" in found[0]
+    assert "IngressPluginAttachment" in found[0]
+    assert violations("ingress-plugins-annotation-patch", type_, FORCED) == []
+
+
+def test_unforced_patch_of_the_plugins_annotation_gets_only_the_advisory() -> None:
+    assert violations("ingress-plugins-annotation-not-forced", INGRESS_PATCH, UNFORCED) == []
+    found = violations("ingress-plugins-annotation-patch", INGRESS_PATCH, UNFORCED)
+    assert len(found) == 1
+    assert "replaces the whole list" in found[0]
+    assert "IngressPluginAttachment" in found[0]
+
+
+@pytest.mark.parametrize(
+    "props",
+    [
+        OTHER_ANNOTATION,
+        ingress_patch({PLUGINS_ANNOTATION: "oidc", "pulumi.com/patchForce": UNKNOWN}),
+        {"metadata": UNKNOWN},
+    ],
+)
+def test_other_annotations_and_unknown_force_are_not_flagged(props: dict[str, Any]) -> None:
+    assert violations("ingress-plugins-annotation-not-forced", INGRESS_PATCH, props) == []
+    assert violations("ingress-plugins-annotation-patch", INGRESS_PATCH, props) == []
+
+
+def test_the_projects_attachment_is_not_an_ingress_patch() -> None:
+    attachment = {"namespace": "default", "ingress_name": "demo", "plugin_name": "oidc"}
+    assert violations("ingress-plugins-annotation-not-forced", ANNOTATION, attachment) == []
+
+
+# --- the pack -------------------------------------------------------------------------------------
+
+
+def test_policies_and_their_enforcement_levels() -> None:
+    assert {policy.name: policy.enforcement_level for policy in policies.POLICIES} == {
+        "cognito-redirect-urls-https": EnforcementLevel.MANDATORY,
+        "cognito-hosted-ui-client-flags": EnforcementLevel.MANDATORY,
+        "cognito-no-implicit-flow": EnforcementLevel.MANDATORY,
+        "cognito-password-min-length": EnforcementLevel.ADVISORY,
+        "cognito-prod-deletion-protection": EnforcementLevel.MANDATORY,
+        "kong-oidc-secrets-not-inline": EnforcementLevel.MANDATORY,
+        "ingress-plugins-annotation-not-forced": EnforcementLevel.MANDATORY,
+        "ingress-plugins-annotation-patch": EnforcementLevel.ADVISORY,
+    }
+
+
+def test_main_packs_exactly_the_modules_policies(monkeypatch: pytest.MonkeyPatch) -> None:
+    packed: dict[str, Any] = {}
+    # A stand-in for PolicyPack, whose constructor would start a gRPC server and never return.
+    monkeypatch.setattr(pulumi_policy, "PolicyPack", lambda **kwargs: packed.update(kwargs))
+    # As the analyzer runs it: the folder, so the folder is on sys.path for the import.
+    runpy.run_path(str(POLICY_DIR), run_name="__main__")
+    assert packed == {"name": "kong-cognito-oidc", "policies": policies.POLICIES}
+
+
+def test_policy_project_file_runs_python_in_its_own_virtualenv() -> None:
+    project = yaml.safe_load((POLICY_DIR / "PulumiPolicy.yaml").read_text())
+    assert project["runtime"]["name"] == "python"
+    assert project["runtime"]["options"]["virtualenv"] == ".venv"  # policy/.venv, which .gitignore covers
+    assert ".venv/" in (ROOT / ".gitignore").read_text().splitlines()
+
+
+def _pins(path: str) -> dict[str, str]:
+    pins: dict[str, str] = {}
+    for line in (ROOT / path).read_text().splitlines():
+        requirement = line.split("#", 1)[0].strip()
+        if requirement and not requirement.startswith("-"):
+            name, version = requirement.split("==")
+            pins[name.strip().lower()] = version.strip()
+    return pins
+
+
+def test_policy_requirements_pin_the_sdk_and_the_programs_pulumi() -> None:
+    pins = _pins("policy/requirements.txt")
+    assert pins == {"pulumi-policy": "1.21.0", "pulumi": _pins("requirements.txt")["pulumi"]}
+
+
+# --- the real program through every policy --------------------------------------------------------
+
+
+class AnalyzedMonitor(RecordingMonitor):
+    """Also keeps each registration as the engine sends it to a policy pack's Analyze."""
+
+    def __init__(self, mocks: Any) -> None:
+        super().__init__(mocks)
+        self.analyzed: list[ResourceValidationArgs] = []
+
+    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
+        response = super().RegisterResource(request)
+        props = unknown_checking_proxy(deserialize_properties(json_format.MessageToDict(request.object)))
+        options = PolicyResourceOptions(False, [], None, [], PolicyCustomTimeouts(0, 0, 0), [])
+        self.analyzed.append(ResourceValidationArgs(request.type, props, response.urn, request.name, options, None))
+        return response
+
+
+class PreviewMocks(CloudMocks):
+    """A preview: no IDs and no cloud-computed values yet, so whatever depends on them is unknown."""
+
+    def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+        return "", dict(args.inputs)
+
+
+def all_violations(run: AnalyzedMonitor) -> list[tuple[str, EnforcementLevel, str]]:
+    found: list[tuple[str, EnforcementLevel, str]] = []
+    for args in run.analyzed:
+        for policy in policies.POLICIES:
+            level = policy.enforcement_level
+            policy.validate(args, lambda message, urn=None, p=policy.name, lv=level: found.append((p, lv, message)))
+    return found
+
+
+def test_dev_stack_passes_every_policy(monkeypatch: pytest.MonkeyPatch) -> None:
+    monitor = AnalyzedMonitor(CloudMocks())
+    run_program(monkeypatch, dev_stack_config(), monitor=monitor)
+    assert {args.resource_type for args in monitor.analyzed} >= {USER_POOL, CLIENT, KONG_PLUGIN, ANNOTATION}
+    assert all_violations(monitor) == []
+
+
+def test_production_stack_passes_with_deletion_protection_and_fails_without(monkeypatch: pytest.MonkeyPatch) -> None:
+    protected = AnalyzedMonitor(CloudMocks())
+    config = {**dev_stack_config(), f"{PROJECT}:deletionProtection": "true"}
+    run_program(monkeypatch, config, stack="prod-eu", monitor=protected)
+    assert all_violations(protected) == []
+
+    unprotected = AnalyzedMonitor(CloudMocks())
+    run_program(monkeypatch, dev_stack_config(), stack="prod-eu", monitor=unprotected)
+    ((name, level, _),) = all_violations(unprotected)
+    assert (name, level) == ("cognito-prod-deletion-protection", EnforcementLevel.MANDATORY)
+
+
+def test_preview_with_unknown_values_passes_every_policy(monkeypatch: pytest.MonkeyPatch) -> None:
+    import program_harness
+
+    set_mocks = program_harness.set_mocks
+    monkeypatch.setattr(program_harness, "set_mocks", lambda mocks, **kw: set_mocks(mocks, **{**kw, "preview": True}))
+    monitor = AnalyzedMonitor(PreviewMocks())
+    run_program(monkeypatch, dev_stack_config(), monitor=monitor)
+    (plugin,) = [args for args in monitor.analyzed if args.resource_type == KONG_PLUGIN]
+    assert policies.plain(plugin.props)["config"]["client_id"] == [policies.UNKNOWN]  # the preview has unknowns
+    assert all_violations(monitor) == []
