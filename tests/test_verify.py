@@ -1,0 +1,551 @@
+"""verify.py against local HTTPS stand-ins for Kong and Cognito (offline, self-signed certificates)."""
+
+from __future__ import annotations
+
+import io
+import json
+import ssl
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import trustme
+from oidc_servers import (
+    Reply,
+    TlsServer,
+    closed_origin,
+    html_reply,
+    json_reply,
+    redirect,
+    silent_server,
+    tls_server,
+)
+
+import verify
+
+ROOT = Path(__file__).resolve().parents[1]
+CLIENT_ID = "client123abc"
+CLIENT_SECRET = "s3cr3t-never-printed"
+POOL_PATH = "/eu-test-1_Pool"
+DISCOVERY_PATH = POOL_PATH + "/.well-known/openid-configuration"
+JWKS_PATH = POOL_PATH + "/.well-known/jwks.json"
+CALLBACK_PATH = "/bar"
+RSA_KEY = {"kty": "RSA", "kid": "k1", "alg": "RS256", "use": "sig", "e": "AQAB", "n": "sXch"}
+
+
+@pytest.fixture(autouse=True)
+def no_ambient_network_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    # requests reads these; a developer's proxy or CA bundle must not change the outcome.
+    for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@dataclass(frozen=True)
+class Certificates:
+    """Kong's load balancer has its own self-signed CA; the Cognito stand-ins share another."""
+
+    kong: ssl.SSLContext
+    cognito: ssl.SSLContext
+    cognito_ca_file: Path
+    both_cas_file: Path
+
+
+@pytest.fixture(scope="module")
+def certificates(tmp_path_factory: pytest.TempPathFactory) -> Certificates:
+    folder = tmp_path_factory.mktemp("certificates")
+    contexts = []
+    cas = []
+    for _ in ("kong", "cognito"):
+        ca = trustme.CA()
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ca.issue_cert("127.0.0.1").configure_cert(context)
+        contexts.append(context)
+        cas.append(ca)
+    kong_ca, cognito_ca = cas
+    cognito_ca.cert_pem.write_to_path(folder / "cognito.pem")
+    cognito_ca.cert_pem.write_to_path(folder / "both.pem")
+    kong_ca.cert_pem.write_to_path(folder / "both.pem", append=True)
+    return Certificates(contexts[0], contexts[1], folder / "cognito.pem", folder / "both.pem")
+
+
+@pytest.fixture(scope="module")
+def kong(certificates: Certificates) -> Iterator[TlsServer]:
+    with tls_server(certificates.kong) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def idp(certificates: Certificates) -> Iterator[TlsServer]:
+    """cognito-idp.<region>.amazonaws.com: discovery document and JWKS."""
+    with tls_server(certificates.cognito) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def hosted_ui(certificates: Certificates) -> Iterator[TlsServer]:
+    """<domain>.auth.<region>.amazoncognito.com: authorize endpoint, sign-in and error pages."""
+    with tls_server(certificates.cognito) as server:
+        yield server
+
+
+@dataclass
+class Stack:
+    kong: TlsServer
+    idp: TlsServer
+    hosted_ui: TlsServer
+    outputs: dict[str, Any]
+    folder: Path
+
+    @property
+    def callback(self) -> str:
+        return self.kong.url(CALLBACK_PATH)
+
+    def discovery(self) -> dict[str, Any]:
+        return {
+            "issuer": self.idp.url(POOL_PATH),
+            "authorization_endpoint": self.hosted_ui.url("/oauth2/authorize"),
+            "token_endpoint": self.hosted_ui.url("/oauth2/token"),
+            "jwks_uri": self.idp.url(JWKS_PATH),
+            "response_types_supported": ["code", "token"],
+        }
+
+    def authorize_url(self, **changes: str | None) -> str:
+        """What Kong's openid-connect plugin sends a browser without a session to; None drops a parameter."""
+        query: dict[str, str | None] = {
+            "response_type": "code",
+            "client_id": CLIENT_ID,
+            "redirect_uri": self.callback,
+            "scope": "openid email profile",
+            "state": "st4te",
+            "nonce": "n0nce",
+            **changes,
+        }
+        return self.hosted_ui.url("/oauth2/authorize", {k: v for k, v in query.items() if v is not None})
+
+    def authorize(self, query: dict[str, list[str]]) -> Reply:
+        """Cognito's /oauth2/authorize: the sign-in page for a known client and callback, else its error page."""
+        if query.get("client_id") != [CLIENT_ID] or query.get("redirect_uri") != [self.callback]:
+            return redirect(self.hosted_ui.url("/error", {"error": "redirect_mismatch", "client_id": CLIENT_ID}))
+        return redirect(self.hosted_ui.url("/login", {k: v[0] for k, v in query.items()}))
+
+    def run(self, capsys: pytest.CaptureFixture[str], *flags: str) -> tuple[int, list[str], str]:
+        path = self.folder / "outputs.json"
+        path.write_text(json.dumps(self.outputs))
+        code = verify.main(["--outputs", str(path), *flags])
+        captured = capsys.readouterr()
+        return code, captured.out.splitlines(), captured.err
+
+
+@pytest.fixture
+def stack(
+    kong: TlsServer,
+    idp: TlsServer,
+    hosted_ui: TlsServer,
+    certificates: Certificates,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Stack:
+    """The passing setup; a test changes one thing.
+
+    Both test CAs are trusted through REQUESTS_CA_BUNDLE rather than --insecure: with --insecure,
+    requests loads the system's CA store for every connection (~50 ms each).
+    """
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(certificates.both_cas_file))
+    outputs = {
+        "protectedUrl": kong.url(CALLBACK_PATH),
+        "redirectUri": kong.url(CALLBACK_PATH),
+        "discoveryUrl": idp.url(DISCOVERY_PATH),
+        "issuerUrl": idp.url(POOL_PATH),
+        "clientId": CLIENT_ID,
+        "clientSecret": CLIENT_SECRET,
+        "hostedUiDomain": hosted_ui.origin.removeprefix("https://"),
+        "userPoolId": POOL_PATH.strip("/"),
+    }
+    stack = Stack(kong, idp, hosted_ui, outputs, tmp_path)
+    for server in (kong, idp, hosted_ui):
+        server.routes.clear()
+        server.requests.clear()
+    idp.routes[DISCOVERY_PATH] = json_reply(stack.discovery())
+    idp.routes[JWKS_PATH] = json_reply({"keys": [RSA_KEY]})
+    kong.routes[CALLBACK_PATH] = redirect(stack.authorize_url())
+    hosted_ui.routes["/oauth2/authorize"] = stack.authorize
+    hosted_ui.routes["/login"] = html_reply(200, "<form>Sign in with your username and password</form>")
+    hosted_ui.routes["/error"] = html_reply(200, "An error was encountered with the requested page.")
+    return stack
+
+
+def failures(lines: list[str]) -> list[str]:
+    return [line for line in lines if line.startswith("FAIL")]
+
+
+# --- Passing ----------------------------------------------------------------------------------------
+
+
+def test_passes_with_insecure_against_self_signed_certificates(
+    stack: Stack, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE")
+    code, lines, err = stack.run(capsys, "--insecure")
+    assert code == 0, lines
+    assert [line.split(":")[0] for line in lines] == ["PASS discovery", "PASS protected route", "PASS hosted UI"]
+    assert f"issuer {stack.idp.url(POOL_PATH)}" in lines[0]
+    assert "1 signing key" in lines[0]
+    assert "scope 'openid email profile'" in lines[1]
+    assert lines[2] == f"PASS hosted UI: sign-in page at {stack.hosted_ui.url('/login')}"
+    assert "TLS certificates are not checked" in err
+    assert CLIENT_SECRET not in "\n".join(lines) + err
+    # Check 3 followed Cognito's redirect but never went back to Kong.
+    assert stack.kong.requests == [CALLBACK_PATH]
+    assert stack.hosted_ui.requests == ["/oauth2/authorize", "/login"]
+
+
+def test_passes_without_insecure_when_the_certificates_are_trusted(
+    stack: Stack, certificates: Certificates, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(certificates.both_cas_file))
+    code, lines, err = stack.run(capsys)
+    assert code == 0, lines
+    assert len(lines) == 3
+    assert err == ""
+
+
+def test_reads_outputs_from_standard_input_as_a_script(stack: Stack, certificates: Certificates) -> None:
+    # The real exit status and the `-` path, as `make verify` runs it.
+    result = subprocess.run(
+        [sys.executable, "verify.py", "--outputs", "-", "--timeout", "5"],
+        cwd=ROOT,
+        input=json.dumps(stack.outputs),
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "REQUESTS_CA_BUNDLE": str(certificates.both_cas_file)},
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert [line.split(":")[0] for line in result.stdout.splitlines()] == [
+        "PASS discovery",
+        "PASS protected route",
+        "PASS hosted UI",
+    ]
+
+
+# --- TLS, connections, timeouts ------------------------------------------------------------------
+
+
+def test_an_untrusted_certificate_fails_and_suggests_insecure(
+    stack: Stack, certificates: Certificates, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Cognito's certificate is trusted, the load balancer's self-signed one is not.
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(certificates.cognito_ca_file))
+    code, lines, _ = stack.run(capsys)
+    assert code == 1
+    assert lines[0].startswith("PASS discovery")
+    host = stack.kong.origin.removeprefix("https://")
+    assert lines[1].startswith(f"FAIL protected route: TLS certificate not trusted for {host}: ")
+    assert lines[1].endswith("; use --insecure for a self-signed certificate")
+    assert lines[2] == "FAIL hosted UI: skipped: needs Kong's redirect to the authorization endpoint"
+
+
+def test_an_untrusted_discovery_certificate_fails_the_discovery_check(
+    stack: Stack, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE")
+    code, lines, _ = stack.run(capsys)
+    assert code == 1
+    assert lines[0].startswith("FAIL discovery: TLS certificate not trusted for 127.0.0.1:")
+    assert "certificate" in lines[0].split(": ", 2)[2]
+    assert lines[1] == "FAIL protected route: skipped: needs the discovery document's authorization_endpoint"
+    assert len(failures(lines)) == 3
+
+
+def test_unreachable_kong_is_a_failed_check(stack: Stack, capsys: pytest.CaptureFixture[str]) -> None:
+    origin = closed_origin()
+    stack.outputs["protectedUrl"] = origin + CALLBACK_PATH
+    code, lines, _ = stack.run(capsys)
+    assert code == 1
+    assert lines[1] == f"FAIL protected route: cannot connect to {origin.removeprefix('https://')}: Connection refused"
+
+
+def test_unreachable_discovery_is_a_failed_check(stack: Stack, capsys: pytest.CaptureFixture[str]) -> None:
+    stack.outputs["discoveryUrl"] = closed_origin() + DISCOVERY_PATH
+    code, lines, _ = stack.run(capsys)
+    assert code == 1
+    assert lines[0].startswith("FAIL discovery: cannot connect to 127.0.0.1:")
+
+
+def test_a_host_that_never_answers_times_out(stack: Stack, capsys: pytest.CaptureFixture[str]) -> None:
+    with silent_server() as origin:
+        stack.outputs["protectedUrl"] = origin + CALLBACK_PATH
+        code, lines, _ = stack.run(capsys, "--timeout", "0.1")
+    assert code == 1
+    assert lines[1] == f"FAIL protected route: no answer from {origin.removeprefix('https://')} within 0.1 s"
+
+
+# --- Check 1: discovery --------------------------------------------------------------------------
+
+
+def test_discovery_that_is_not_json_fails(stack: Stack, capsys: pytest.CaptureFixture[str]) -> None:
+    stack.idp.routes[DISCOVERY_PATH] = html_reply(200, "Moved")
+    code, lines, _ = stack.run(capsys)
+    assert code == 1
+    assert lines[0].startswith(f"FAIL discovery: the discovery document at {stack.outputs['discoveryUrl']} is not JSON")
+    assert "text/html" in lines[0]
+
+
+def test_discovery_that_is_missing_fails(stack: Stack, capsys: pytest.CaptureFixture[str]) -> None:
+    del stack.idp.routes[DISCOVERY_PATH]
+    code, lines, _ = stack.run(capsys)
+    assert code == 1
+    assert lines[0].endswith("answered 404 Not Found")
+
+
+def test_issuer_must_be_the_discovery_url_without_the_well_known_suffix(
+    stack: Stack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    document = stack.discovery() | {"issuer": stack.idp.url("/eu-test-1_Other")}
+    stack.idp.routes[DISCOVERY_PATH] = json_reply(document)
+    code, lines, _ = stack.run(capsys)
+    assert code == 1
+    assert lines[0] == (
+        f'FAIL discovery: issuer is "{stack.idp.url("/eu-test-1_Other")}", expected {stack.idp.url(POOL_PATH)!r}'
+    )
+    # The other checks only need the authorization endpoint, which is still there.
+    assert lines[1].startswith("PASS protected route")
+
+
+@pytest.mark.parametrize("key", ["authorization_endpoint", "jwks_uri"])
+def test_discovery_must_name_its_endpoints(stack: Stack, capsys: pytest.CaptureFixture[str], key: str) -> None:
+    document = stack.discovery()
+    del document[key]
+    stack.idp.routes[DISCOVERY_PATH] = json_reply(document)
+    code, lines, _ = stack.run(capsys)
+    assert code == 1
+    assert lines[0] == f"FAIL discovery: no {key}"
+
+
+def test_jwks_without_keys_fails(stack: Stack, capsys: pytest.CaptureFixture[str]) -> None:
+    stack.idp.routes[JWKS_PATH] = json_reply({"keys": []})
+    code, lines, _ = stack.run(capsys)
+    assert code == 1
+    assert lines[0] == f"FAIL discovery: the JWKS at {stack.idp.url(JWKS_PATH)} has no keys"
+
+
+def test_jwks_that_does_not_load_fails(stack: Stack, capsys: pytest.CaptureFixture[str]) -> None:
+    stack.idp.routes[JWKS_PATH] = Reply(500)
+    code, lines, _ = stack.run(capsys)
+    assert code == 1
+    assert lines[0] == f"FAIL discovery: the JWKS at {stack.idp.url(JWKS_PATH)} answered 500 Internal Server Error"
+
+
+# --- Check 2: the protected route ----------------------------------------------------------------
+
+
+def test_a_route_served_without_a_session_fails(stack: Stack, capsys: pytest.CaptureFixture[str]) -> None:
+    stack.kong.routes[CALLBACK_PATH] = html_reply(200, "the upstream service")
+    code, lines, _ = stack.run(capsys)
+    assert code == 1
+    assert lines[1] == (
+        f"FAIL protected route: expected a redirect to sign-in, got 200 OK from {stack.outputs['protectedUrl']}"
+        " (no session)"
+    )
+    assert lines[2].startswith("FAIL hosted UI: skipped")
+
+
+def test_a_redirect_elsewhere_names_what_differs(stack: Stack, capsys: pytest.CaptureFixture[str]) -> None:
+    stack.kong.routes[CALLBACK_PATH] = redirect(stack.idp.url("/oauth2/authorize", {"client_id": CLIENT_ID}))
+    code, lines, _ = stack.run(capsys)
+    assert code == 1
+    expected_port = stack.hosted_ui.origin.rsplit(":", 1)[1]
+    actual_port = stack.idp.origin.rsplit(":", 1)[1]
+    assert lines[1] == (
+        f"FAIL protected route: redirect to {stack.idp.url('/oauth2/authorize')}, not the authorization endpoint "
+        f"{stack.hosted_ui.url('/oauth2/authorize')}: port {actual_port} instead of {expected_port}"
+    )
+    assert stack.idp.requests == [DISCOVERY_PATH, JWKS_PATH]  # the wrong target is not followed
+
+
+def test_a_redirect_to_another_path_fails(stack: Stack, capsys: pytest.CaptureFixture[str]) -> None:
+    stack.kong.routes[CALLBACK_PATH] = redirect(stack.hosted_ui.url("/login", {"client_id": CLIENT_ID}))
+    code, lines, _ = stack.run(capsys)
+    assert code == 1
+    assert lines[1].endswith(": path /login instead of /oauth2/authorize")
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"client_id": "someone-else"}, f"client_id='someone-else', expected clientId '{CLIENT_ID}'"),
+        ({"response_type": "token"}, "response_type='token', expected 'code'"),
+        ({"response_type": None}, "no response_type"),
+        ({"scope": "email profile"}, "scope='email profile' lacks openid"),
+        ({"scope": None}, "no scope"),
+    ],
+)
+def test_the_authorization_request_must_match_the_stack(
+    stack: Stack, capsys: pytest.CaptureFixture[str], change: dict[str, str | None], problem: str
+) -> None:
+    stack.kong.routes[CALLBACK_PATH] = redirect(stack.authorize_url(**change))
+    code, lines, _ = stack.run(capsys)
+    assert code == 1
+    assert lines[1] == f"FAIL protected route: redirect to the authorization endpoint with {problem}"
+
+
+def test_a_wrong_redirect_uri_fails_at_kong_and_at_cognito(stack: Stack, capsys: pytest.CaptureFixture[str]) -> None:
+    wrong = stack.kong.url("/callback")
+    stack.kong.routes[CALLBACK_PATH] = redirect(stack.authorize_url(redirect_uri=wrong))
+    code, lines, _ = stack.run(capsys)
+    assert code == 1
+    assert lines[1] == (
+        f"FAIL protected route: redirect to the authorization endpoint with redirect_uri={wrong!r}, "
+        f"expected redirectUri {stack.callback!r}"
+    )
+    assert lines[2] == f"FAIL hosted UI: Cognito's error page {stack.hosted_ui.url('/error')} (error=redirect_mismatch)"
+
+
+# --- Check 3: the hosted UI ----------------------------------------------------------------------
+
+
+def test_cognito_rejecting_the_callback_fails(stack: Stack, capsys: pytest.CaptureFixture[str]) -> None:
+    # Kong asks correctly, but the app client does not list the callback URL.
+    stack.hosted_ui.routes["/oauth2/authorize"] = redirect(
+        stack.hosted_ui.url("/error", {"error": "redirect_mismatch", "client_id": CLIENT_ID})
+    )
+    code, lines, _ = stack.run(capsys)
+    assert code == 1
+    assert lines[1].startswith("PASS protected route")
+    assert lines[2] == f"FAIL hosted UI: Cognito's error page {stack.hosted_ui.url('/error')} (error=redirect_mismatch)"
+
+
+def test_cognito_answering_400_fails(stack: Stack, capsys: pytest.CaptureFixture[str]) -> None:
+    stack.hosted_ui.routes["/oauth2/authorize"] = html_reply(400, "Bad Request")
+    code, lines, _ = stack.run(capsys)
+    assert code == 1
+    assert lines[2] == f"FAIL hosted UI: 400 at {stack.hosted_ui.url('/oauth2/authorize')}"
+
+
+def test_cognito_sending_the_error_back_to_the_callback_fails(stack: Stack, capsys: pytest.CaptureFixture[str]) -> None:
+    back = stack.kong.url(CALLBACK_PATH, {"error": "invalid_scope", "error_description": "openid not allowed"})
+    stack.hosted_ui.routes["/oauth2/authorize"] = redirect(back)
+    code, lines, _ = stack.run(capsys)
+    assert code == 1
+    assert lines[2] == (
+        "FAIL hosted UI: Cognito sent the browser back to redirectUri with error=invalid_scope (openid not allowed)"
+    )
+    assert stack.kong.requests == [CALLBACK_PATH]
+
+
+def test_a_redirect_off_cognitos_host_is_not_followed(stack: Stack, capsys: pytest.CaptureFixture[str]) -> None:
+    stack.hosted_ui.routes["/oauth2/authorize"] = redirect(stack.kong.url("/elsewhere"))
+    code, lines, _ = stack.run(capsys)
+    assert code == 1
+    assert lines[2] == f"FAIL hosted UI: redirect leaves Cognito's host for {stack.kong.url('/elsewhere')}"
+    assert stack.kong.requests == [CALLBACK_PATH]
+
+
+def test_a_redirect_loop_on_cognitos_host_stops(stack: Stack, capsys: pytest.CaptureFixture[str]) -> None:
+    stack.hosted_ui.routes["/oauth2/authorize"] = redirect("/loop")
+    stack.hosted_ui.routes["/loop"] = redirect("/loop")
+    code, lines, _ = stack.run(capsys)
+    assert code == 1
+    assert lines[2] == f"FAIL hosted UI: more than 5 redirects on {stack.hosted_ui.origin.removeprefix('https://')}"
+    assert stack.hosted_ui.requests == ["/oauth2/authorize"] + ["/loop"] * 4
+
+
+def test_a_page_other_than_sign_in_fails(stack: Stack, capsys: pytest.CaptureFixture[str]) -> None:
+    stack.hosted_ui.routes["/oauth2/authorize"] = redirect("/maintenance")
+    stack.hosted_ui.routes["/maintenance"] = html_reply(200, "Down for maintenance")
+    code, lines, _ = stack.run(capsys)
+    assert code == 1
+    assert lines[2] == f"FAIL hosted UI: 200 at {stack.hosted_ui.url('/maintenance')}, not the sign-in page (/login)"
+
+
+# --- Outputs (exit 2) ----------------------------------------------------------------------------
+
+
+def run_with_outputs(capsys: pytest.CaptureFixture[str], path: Path) -> tuple[int, str]:
+    code = verify.main(["--outputs", str(path)])
+    captured = capsys.readouterr()
+    assert captured.out == ""  # no check runs
+    return code, captured.err
+
+
+def test_a_missing_outputs_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, err = run_with_outputs(capsys, tmp_path / "absent.json")
+    assert code == 2
+    assert err == f"verify.py: cannot read the outputs file {tmp_path / 'absent.json'}: No such file or directory\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "are empty (expected `pulumi stack output --json`)"),
+        ("error: no stack selected", "are not JSON: Expecting value"),
+        ('["protectedUrl"]', "are a JSON array, not an object of stack outputs"),
+        ('{"protectedUrl": "https://lb.example.com/bar"}', "lack redirectUri, discoveryUrl, clientId"),
+    ],
+)
+def test_unusable_outputs(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, message: str) -> None:
+    path = tmp_path / "outputs.json"
+    path.write_text(text)
+    code, err = run_with_outputs(capsys, path)
+    assert code == 2
+    assert f"verify.py: the outputs from {path} {message}" in err
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("clientId", 42, "clientId in the outputs must be a non-empty string, got 42"),
+        ("clientId", "", 'clientId in the outputs must be a non-empty string, got ""'),
+        ("protectedUrl", "http://lb.example.com/bar", "protectedUrl in the outputs must be an https:// URL"),
+        ("redirectUri", "/bar", "redirectUri in the outputs must be an https:// URL"),
+        ("discoveryUrl", "https://idp.example.com/pool", "must end with /.well-known/openid-configuration"),
+    ],
+)
+def test_unusable_output_values_are_named(
+    stack: Stack, capsys: pytest.CaptureFixture[str], key: str, value: object, message: str
+) -> None:
+    stack.outputs[key] = value
+    code, lines, err = stack.run(capsys)
+    assert (code, lines) == (2, [])
+    assert message in err
+
+
+def test_outputs_on_standard_input_lacking_a_key(
+    stack: Stack, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    del stack.outputs["clientId"]
+    monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps(stack.outputs)))
+    assert verify.main(["--outputs", "-"]) == 2
+    assert capsys.readouterr().err == "verify.py: the outputs from standard input lack clientId\n"
+
+
+@pytest.mark.parametrize("timeout", ["0", "-1", "soon", "nan"])
+def test_timeout_must_be_a_positive_number(timeout: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        verify.main(["--outputs", "-", "--timeout", timeout])
+    assert exit_info.value.code == 2
+    assert "--timeout" in capsys.readouterr().err
+
+
+# --- Pure helpers ----------------------------------------------------------------------------------
+
+
+def test_endpoint_comparison_ignores_the_query_and_default_port() -> None:
+    endpoint = "https://d.auth.eu-west-1.amazoncognito.com/oauth2/authorize"
+    with_port_and_query = "https://d.auth.eu-west-1.amazoncognito.com:443/oauth2/authorize?a=1"
+    assert verify.endpoint_differences(with_port_and_query, endpoint) == []
+    assert verify.endpoint_differences("http://D.auth.eu-west-1.amazoncognito.com/oauth2/authorize", endpoint) == [
+        "scheme http instead of https",
+        "port 80 instead of 443",
+    ]
+
+
+def test_scope_must_contain_openid_as_a_word() -> None:
+    location = "https://x/oauth2/authorize?response_type=code&client_id=c&redirect_uri=https://a/b&scope=openidx+email"
+    assert verify.authorization_request_problems(location, "c", "https://a/b") == ["scope='openidx email' lacks openid"]
+    assert verify.authorization_request_problems(location.replace("openidx", "openid"), "c", "https://a/b") == []
