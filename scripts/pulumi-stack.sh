@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Runs `pulumi <command>` on stack $STACK (default: dev), selecting or creating it first.
+# Runs `pulumi <command>` on stack $STACK (default: dev). `up` and `preview` select the
+# stack first, creating it if it does not exist; other commands (destroy, stack output)
+# never create one.
 # With no backend chosen at all (no PULUMI_BACKEND_URL, no PULUMI_ACCESS_TOKEN, no
 # `pulumi login` on record), state goes to a local file backend in ~/.pulumi, as
 # `pulumi login --local` would put it. A login on record is always respected, even when
@@ -17,5 +19,7 @@ if [ -z "${PULUMI_BACKEND_URL:-}" ] && [ -z "${PULUMI_ACCESS_TOKEN:-}" ] && ! lo
   export PULUMI_BACKEND_URL="file://~"
   echo "No Pulumi backend chosen: keeping state locally in ~/.pulumi (set PULUMI_BACKEND_URL or run 'pulumi login' to choose)." >&2
 fi
-pulumi stack select --create "$stack"
+case "${1:-}" in
+  up | preview) pulumi stack select --create "$stack" ;;
+esac
 exec pulumi "$@" --stack "$stack"

@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import subprocess
+import tomllib
 from pathlib import Path
 
 import yaml
@@ -60,11 +61,41 @@ def test_dev_stack_is_the_workshops_setup() -> None:
     assert settings.cache_ttl == 10
 
 
-def test_pulumi_and_make_use_the_same_virtualenv() -> None:
+def test_pulumi_and_make_use_the_same_installer_and_virtualenv() -> None:
     options = PROJECT_FILE["runtime"]["options"]
-    makefile_venv = re.search(r"^VENV := (\S+)$", (ROOT / "Makefile").read_text(), re.MULTILINE)
+    makefile = (ROOT / "Makefile").read_text()
+    makefile_venv = re.search(r"^VENV := (\S+)$", makefile, re.MULTILINE)
     assert makefile_venv is not None
     assert options["virtualenv"] == makefile_venv.group(1)
+    # `pulumi install` runs `uv sync` on uv.lock; make does the same, refusing a stale lock.
+    assert options["toolchain"] == "uv"
+    assert "UV_PROJECT_ENVIRONMENT=$(VENV) uv sync --quiet --locked" in makefile
+
+
+def _pins(requirements: str) -> dict[str, str]:
+    pins = {}
+    for line in requirements.splitlines():
+        if line and not line.startswith((" ", "#")):
+            name, version = line.split(";")[0].strip().split("==")
+            pins[name.lower()] = version
+    return pins
+
+
+def test_every_dependency_is_pinned_and_the_pip_fallback_installs_exactly_the_lock() -> None:
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    groups = pyproject["dependency-groups"]
+    direct = [*pyproject["project"]["dependencies"], *groups["policy"], *groups["dev"]]
+    assert [spec for spec in direct if isinstance(spec, str) and "==" not in spec] == []
+    lock = tomllib.loads((ROOT / "uv.lock").read_text())
+    locked = {package["name"]: package["version"] for package in lock["package"] if "registry" in package["source"]}
+    dev_pins = _pins((ROOT / "requirements-dev.txt").read_text())
+    runtime_pins = _pins((ROOT / "requirements.txt").read_text())
+    # `make lock` regenerates both files; a hand edit or a forgotten export fails here.
+    assert dev_pins == locked
+    assert runtime_pins.items() <= locked.items()
+    runtime_names = {spec.split("==")[0].lower() for spec in pyproject["project"]["dependencies"]}
+    assert runtime_names <= runtime_pins.keys()
+    assert not {"pytest", "ruff", "mypy"} & runtime_pins.keys(), "tools stay out of the program's install"
 
 
 def test_make_up_without_a_pulumi_cli_says_how_to_install_it_in_one_line(tmp_path: Path) -> None:
@@ -130,12 +161,24 @@ def test_stack_wrapper_keeps_a_recorded_login(tmp_path: Path) -> None:
 
 def test_stack_wrapper_keeps_a_backend_chosen_by_environment(tmp_path: Path) -> None:
     env, log = _fake_pulumi(tmp_path, login=None)
-    _stack_wrapper({**env, "PULUMI_BACKEND_URL": "s3://team-state"}, "destroy")
+    _stack_wrapper({**env, "PULUMI_BACKEND_URL": "s3://team-state"}, "up")
     assert log.read_text().splitlines() == [
         "s3://team-state stack select --create dev",
-        "s3://team-state destroy --stack dev",
+        "s3://team-state up --stack dev",
     ]
 
     log.unlink()
     _stack_wrapper({**env, "PULUMI_ACCESS_TOKEN": "pul-token"}, "up")
     assert log.read_text().splitlines() == ["<login> stack select --create dev", "<login> up --stack dev"]
+
+
+def test_stack_wrapper_creates_stacks_only_to_deploy_them(tmp_path: Path) -> None:
+    # `make destroy` or `make verify` on a mistyped STACK must fail, not start an empty stack.
+    env, log = _fake_pulumi(tmp_path, login=None)
+    env = {**env, "STACK": "typo", "PULUMI_BACKEND_URL": "s3://team-state"}
+    _stack_wrapper(env, "destroy")
+    _stack_wrapper(env, "stack", "output", "--json")
+    assert log.read_text().splitlines() == [
+        "s3://team-state destroy --stack typo",
+        "s3://team-state stack output --json --stack typo",
+    ]
