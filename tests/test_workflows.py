@@ -1,0 +1,140 @@
+"""The GitHub workflows: valid, pinned, least privilege, and wired the way the README says.
+
+`make lint` also validates them against GitHub's workflow schema; the last test shows that
+schema refuses a broken workflow, so CI here fails before GitHub would.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from program_harness import ROOT
+
+WORKFLOWS = ROOT / ".github" / "workflows"
+# owner/repo@vMAJOR.MINOR.PATCH or a full commit; never a moving tag such as @v7 or @main.
+PINNED = re.compile(r"^[\w.-]+/[\w.-]+@(v\d+\.\d+\.\d+|[0-9a-f]{40})$")
+
+
+def load(name: str) -> dict[str, Any]:
+    # PyYAML reads the key `on` as True (YAML 1.1); GitHub reads it as "on".
+    workflow: dict[Any, Any] = yaml.safe_load((WORKFLOWS / name).read_text())
+    workflow["on"] = workflow.pop(True)
+    return workflow
+
+
+def steps() -> list[dict[str, Any]]:
+    result: list[dict[str, Any]] = load("pulumi.yml")["jobs"]["pulumi"]["steps"]
+    return result
+
+
+def step(uses_prefix: str) -> dict[str, Any]:
+    (found,) = [s for s in steps() if s.get("uses", "").startswith(uses_prefix)]
+    return found
+
+
+def test_every_action_is_pinned_to_a_release_or_commit() -> None:
+    uses = [s["uses"] for s in steps() if "uses" in s]
+    assert uses, "the shared workflow runs actions"
+    assert [u for u in uses if not PINNED.match(u)] == []
+
+
+@pytest.mark.parametrize(
+    ("name", "event", "command", "environment"),
+    [
+        ("preview.yml", "pull_request", "preview", "preview"),
+        ("deploy.yml", "push", "up", "deploy"),
+        ("destroy.yml", "workflow_dispatch", "destroy", "deploy"),
+    ],
+)
+def test_each_trigger_runs_its_command_in_its_environment(
+    name: str, event: str, command: str, environment: str
+) -> None:
+    workflow = load(name)
+    assert list(workflow["on"]) == [event]
+    (job,) = workflow["jobs"].values()
+    assert job["uses"] == "./.github/workflows/pulumi.yml"
+    assert job["with"]["command"] == command
+    assert job["with"]["environment"] == environment
+    assert job["secrets"] == "inherit"
+    # OIDC for AWS, nothing broader than reading the code (and commenting on the pull request).
+    expected = {"contents": "read", "id-token": "write"}
+    if event == "pull_request":
+        expected["pull-requests"] = "write"
+    assert workflow["permissions"] == expected
+
+
+def test_pushes_go_only_from_main_and_never_run_two_updates_of_a_stack_at_once() -> None:
+    deploy, destroy = load("deploy.yml"), load("destroy.yml")
+    assert deploy["on"]["push"]["branches"] == ["main"]
+    assert deploy["concurrency"] == {"group": "pulumi-stack-${{ vars.PULUMI_STACK }}", "cancel-in-progress": False}
+    # Destroy shares the group, so it queues behind a running deploy of the same stack.
+    assert destroy["concurrency"] == {"group": "pulumi-stack-${{ inputs.stack }}", "cancel-in-progress": False}
+    assert load("preview.yml")["concurrency"]["cancel-in-progress"] is True
+
+
+def test_destroy_needs_the_stack_named_twice() -> None:
+    destroy = load("destroy.yml")
+    assert set(destroy["on"]["workflow_dispatch"]["inputs"]) == {"stack", "confirm"}
+    assert destroy["jobs"]["destroy"]["if"] == "inputs.confirm == inputs.stack"
+
+
+def test_aws_credentials_come_from_github_oidc_with_the_environments_role() -> None:
+    job = load("pulumi.yml")["jobs"]["pulumi"]
+    assert job["environment"] == "${{ inputs.environment }}"
+    aws = step("aws-actions/configure-aws-credentials@")["with"]
+    assert aws["role-to-assume"] == "${{ vars.AWS_ROLE_ARN }}"
+    assert not {"aws-access-key-id", "aws-secret-access-key"} & set(aws), "no long-lived keys"
+    kubeconfig = next(s for s in steps() if "update-kubeconfig" in s.get("run", ""))
+    assert kubeconfig["env"]["EKS_CLUSTER_NAME"] == "${{ vars.EKS_CLUSTER_NAME }}"
+
+
+def test_pulumi_runs_with_diff_refresh_policies_and_a_pull_request_comment() -> None:
+    pulumi = step("pulumi/actions@")
+    assert pulumi["with"] == {
+        "command": "${{ inputs.command }}",
+        "stack-name": "${{ inputs.stack }}",
+        "cloud-url": "${{ vars.PULUMI_BACKEND_URL }}",
+        "secrets-provider": "${{ vars.PULUMI_SECRETS_PROVIDER }}",
+        "comment-on-pr": "${{ inputs.command == 'preview' }}",
+        "diff": True,
+        "refresh": True,
+        "policyPacks": "policy",
+    }
+    assert (ROOT / pulumi["with"]["policyPacks"] / "PulumiPolicy.yaml").is_file()
+    assert pulumi["env"] == {
+        "PULUMI_CONFIG_PASSPHRASE": "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}",
+        "PULUMI_ACCESS_TOKEN": "${{ secrets.PULUMI_ACCESS_TOKEN }}",
+    }
+
+
+def test_dependencies_install_from_the_lock_with_cached_downloads() -> None:
+    names = [s.get("uses", s.get("run")) for s in steps()]
+    # The program runs with uv (Pulumi.yaml), so uv and the locked install come before Pulumi.
+    assert names.index("make install") < names.index(step("pulumi/actions@")["uses"])
+    uv = step("astral-sh/setup-uv@")["with"]
+    assert uv["enable-cache"] is True
+    assert uv["cache-dependency-glob"] == "uv.lock"
+    assert (ROOT / uv["cache-dependency-glob"]).is_file()
+    assert step("actions/setup-python@")["with"]["python-version"] == "3.11"
+
+
+def test_the_schema_make_lint_checks_against_refuses_a_broken_workflow() -> None:
+    # The schema `check-jsonschema --builtin-schema vendor.github-workflows` applies, read here
+    # directly (found, not imported: its CLI is slow to import): the same verdict, in-process.
+    from jsonschema import Draft7Validator
+
+    spec = importlib.util.find_spec("check_jsonschema")
+    assert spec is not None and spec.submodule_search_locations is not None
+    package = Path(spec.submodule_search_locations[0])
+    validator = Draft7Validator(json.loads((package / "builtin_schemas/vendor/github-workflows.json").read_text()))
+    assert list(validator.iter_errors(load("deploy.yml"))) == []
+    # A typo GitHub would reject: `concurrency.cancel-in-progres`.
+    broken = yaml.safe_load((WORKFLOWS / "deploy.yml").read_text().replace("cancel-in-progress", "cancel-in-progres"))
+    broken["on"] = broken.pop(True)
+    assert [error.message for error in validator.iter_errors(broken)] != []
