@@ -2,6 +2,9 @@
 
 Usage: pulumi stack output --json | python verify.py --outputs - [--insecure] [--timeout SECONDS]
 
+--insecure skips the certificate check for the Kong proxy only (the workshop's load balancer
+has a self-signed certificate); Cognito's endpoints are always checked.
+
 Prints one PASS or FAIL line per check. Exit status: 0 when every check passes, 1 when any
 fails, 2 when the outputs are unusable.
 """
@@ -271,17 +274,22 @@ def describe_request_error(error: requests.RequestException, url: str, timeout: 
 
 
 class Client:
-    """GETs that never follow redirects and turn network failures into FetchError."""
+    """GETs that never follow redirects and turn network failures into FetchError.
 
-    def __init__(self, *, insecure: bool, timeout: float) -> None:
+    `insecure_url`: certificates of that URL's origin (Kong's proxy) are not checked;
+    Cognito's always are.
+    """
+
+    def __init__(self, *, insecure_url: str | None, timeout: float) -> None:
         self.session = requests.Session()
         self.session.headers.update(BROWSER_HEADERS)
-        self.verify = not insecure
+        self.insecure_origin = origin(insecure_url) if insecure_url else None
         self.timeout = timeout
 
     def get(self, url: str) -> requests.Response:
+        verify = origin(url) != self.insecure_origin
         try:
-            return self.session.get(url, allow_redirects=False, timeout=self.timeout, verify=self.verify)
+            return self.session.get(url, allow_redirects=False, timeout=self.timeout, verify=verify)
         except requests.RequestException as error:
             raise FetchError(describe_request_error(error, url, self.timeout)) from error
 
@@ -427,7 +435,7 @@ def check_hosted_ui(client: Client, outputs: Outputs, authorize_url: str | None)
 
 def run_checks(outputs: Outputs, *, insecure: bool, timeout: float) -> Iterator[Result]:
     """The three checks in order, each yielded as soon as it is done."""
-    client = Client(insecure=insecure, timeout=timeout)
+    client = Client(insecure_url=outputs.protected_url if insecure else None, timeout=timeout)
     try:
         discovery, authorization_endpoint = check_discovery(client, outputs)
         yield discovery
@@ -465,7 +473,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--insecure",
         action="store_true",
-        help="skip TLS certificate checks (for a load balancer with a self-signed certificate)",
+        help="skip the TLS certificate check of protectedUrl's host (a load balancer with a self-signed "
+        "certificate); Cognito's certificates are still checked",
     )
     parser.add_argument(
         "--timeout",
@@ -486,7 +495,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_OUTPUTS
     with warnings.catch_warnings():
         if args.insecure:
-            print("verify.py: --insecure: TLS certificates are not checked", file=sys.stderr)
+            host = urlsplit(outputs.protected_url).netloc
+            print(f"verify.py: --insecure: the TLS certificate of {host} is not checked", file=sys.stderr)
             warnings.simplefilter("ignore", InsecureRequestWarning)
         all_passed = True
         for result in run_checks(outputs, insecure=args.insecure, timeout=args.timeout):
