@@ -144,14 +144,21 @@ def run_program(
     """Run `__main__.py` under mocks to completion: every resource registered, every export resolved.
 
     Exports are captured (with their secretness) instead of being sent to an engine.
+    `monkeypatch` is pytest's fixture; None outside pytest (the benchmark), where
+    `pulumi.export` stays replaced for the rest of the process.
     """
     monitor = monitor or RecordingMonitor(CloudMocks())
     set_mocks(monitor.mocks, project=PROJECT, stack=stack, preview=False, monitor=monitor)
     set_all_config(config)
     exports: dict[str, pulumi.Output[Any]] = {}
-    monkeypatch.setattr(
-        pulumi, "export", lambda name, value: exports.__setitem__(name, pulumi.Output.from_input(value))
-    )
+
+    def capture(name: str, value: Any) -> None:
+        exports[name] = pulumi.Output.from_input(value)
+
+    if monkeypatch is None:
+        pulumi.export = capture
+    else:
+        monkeypatch.setattr(pulumi, "export", capture)
     resolved: dict[str, Export] = {}
 
     async def resolve_exports() -> None:

@@ -6,6 +6,7 @@ import base64
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 import pulumi
@@ -42,9 +43,11 @@ DEV_CALLBACK = f"https://{DEV_HOST}/bar"
 DISCOVERY = f"https://cognito-idp.us-west-2.amazonaws.com/{USER_POOL_ID}/.well-known/openid-configuration"
 
 
-@pytest.fixture
-def dev(monkeypatch: pytest.MonkeyPatch) -> ProgramRun:
-    return run_program(monkeypatch, dev_stack_config())
+@pytest.fixture(scope="module")
+def dev() -> Iterator[ProgramRun]:
+    """One run of the dev stack, shared: the tests below only read what it declared."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        yield run_program(monkeypatch, dev_stack_config())
 
 
 def test_dev_stack_declares_exactly_the_workshops_resources(dev: ProgramRun) -> None:
