@@ -107,7 +107,7 @@ def test_make_up_without_a_pulumi_cli_says_how_to_install_it_in_one_line(tmp_pat
     (bin_dir / "bash").symlink_to(bash)
     make = shutil.which("make")
     assert make is not None
-    for target in ("up", "preview", "destroy"):
+    for target in ("up", "preview", "destroy", "verify"):
         result = subprocess.run(
             [make, "--no-print-directory", "-C", str(ROOT), target, "VENV=" + str(tmp_path / "venv")],
             env={**os.environ, "PATH": str(bin_dir)},
@@ -121,6 +121,32 @@ def test_make_up_without_a_pulumi_cli_says_how_to_install_it_in_one_line(tmp_pat
         assert "Pulumi CLI is not installed" in lines[0]
         assert "https://www.pulumi.com/docs/iac/download-install/" in lines[0]
         assert not (tmp_path / "venv").exists(), "nothing is installed before the check"
+
+
+def test_make_up_without_uv_says_how_to_install_it_in_one_line(tmp_path: Path) -> None:
+    # Pulumi.yaml runs the program with uv: a Pulumi CLI alone is not enough.
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in ("bash", "sh"):
+        found = shutil.which(tool)
+        assert found is not None
+        (bin_dir / tool).symlink_to(found)
+    (bin_dir / "pulumi").write_text("#!/bin/sh\nexit 0\n")
+    (bin_dir / "pulumi").chmod(0o755)
+    make = shutil.which("make")
+    assert make is not None
+    result = subprocess.run(
+        [make, "--no-print-directory", "-C", str(ROOT), "up", "VENV=" + str(tmp_path / "venv")],
+        env={**os.environ, "PATH": str(bin_dir)},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode != 0
+    lines = (result.stdout + result.stderr).strip().splitlines()
+    assert len(lines) == 1, lines
+    assert "runs the program with uv, which is not installed" in lines[0]
+    assert not (tmp_path / "venv").exists(), "nothing is installed before the check"
 
 
 def _fake_pulumi(tmp_path: Path, login: str | None) -> tuple[dict[str, str], Path]:
