@@ -5,7 +5,12 @@ PYTHON := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 POLICY_INSTALLED := policy/.venv/.installed
 STACK ?= dev
+# e.g. VERIFY_ARGS=--insecure for a load balancer with a self-signed certificate.
 VERIFY_ARGS ?=
+# Two workers (these machines have two cores), one test file each at a time; -n0: one process.
+PYTEST_ARGS ?= -n 2 --dist loadfile
+# The guardrail policy pack and its settings, as the GitHub workflows apply them.
+POLICY_FLAGS := --policy-pack policy --policy-pack-config policy/config.json
 
 # Some images set this; without cached bytecode every run recompiles the SDKs it imports
 # (program start-up goes from about 1 s to 3 s, see bench/).
@@ -28,8 +33,6 @@ endif
 # Everything a Pulumi command needs: the program's virtualenv and the policy pack's.
 install: $(INSTALLED) $(POLICY_INSTALLED)
 
-# Two workers by default (these machines have two cores); PYTEST_ARGS=-n0 runs in one process.
-PYTEST_ARGS ?= -n 2 --dist loadfile
 test: $(INSTALLED)
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
 
@@ -42,19 +45,18 @@ lint: $(INSTALLED)
 
 # Local updates and previews apply the same guardrail policies as CI.
 up: install
-	STACK=$(STACK) scripts/pulumi-stack.sh up --policy-pack policy
+	STACK=$(STACK) scripts/pulumi-stack.sh up $(POLICY_FLAGS)
 
 preview: install
-	STACK=$(STACK) scripts/pulumi-stack.sh preview --diff --policy-pack policy
+	STACK=$(STACK) scripts/pulumi-stack.sh preview --diff $(POLICY_FLAGS)
 
 destroy: $(INSTALLED)
 	STACK=$(STACK) scripts/pulumi-stack.sh destroy
 
 # Checks a deployed stack from outside, as the workshop's browser check did.
-# VERIFY_ARGS=--insecure for a load balancer with a self-signed certificate.
+# If pulumi fails, verify.py finds no outputs and says so (exit 2), after pulumi's own error.
 verify: $(INSTALLED)
-	STACK=$(STACK) scripts/pulumi-stack.sh stack output --json > $(VENV)/outputs-$(STACK).json
-	$(PYTHON) verify.py --outputs $(VENV)/outputs-$(STACK).json $(VERIFY_ARGS)
+	STACK=$(STACK) scripts/pulumi-stack.sh stack output --json | $(PYTHON) verify.py --outputs - $(VERIFY_ARGS)
 
 bench: $(INSTALLED)
 	$(PYTHON) bench/bench.py

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -72,30 +74,45 @@ def test_pulumi_and_make_use_the_same_installer_and_virtualenv() -> None:
     assert "UV_PROJECT_ENVIRONMENT=$(VENV) uv sync --quiet --locked" in makefile
 
 
-def _pins(requirements: str) -> dict[str, str]:
+def _pins(path: str) -> dict[str, str]:
     pins = {}
-    for line in requirements.splitlines():
+    for line in (ROOT / path).read_text().splitlines():
         if line and not line.startswith((" ", "#")):
             name, version = line.split(";")[0].strip().split("==")
-            pins[name.lower()] = version
+            pins[name.lower().replace("_", "-")] = version
     return pins
 
 
-def test_every_dependency_is_pinned_and_the_pip_fallback_installs_exactly_the_lock() -> None:
+def _locked(roots: list[str]) -> dict[str, str]:
+    """Every package uv.lock pins for these roots and what they pull in, with its version."""
+    lock = tomllib.loads((ROOT / "uv.lock").read_text())
+    packages = {package["name"]: package for package in lock["package"]}
+    found: dict[str, str] = {}
+    pending = list(roots)
+    while pending:
+        name = pending.pop()
+        if name not in found:
+            found[name] = packages[name]["version"]
+            pending.extend(dependency["name"] for dependency in packages[name].get("dependencies", []))
+    return found
+
+
+def test_every_dependency_is_pinned_and_each_export_installs_exactly_the_lock() -> None:
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
     groups = pyproject["dependency-groups"]
     direct = [*pyproject["project"]["dependencies"], *groups["policy"], *groups["dev"]]
     assert [spec for spec in direct if isinstance(spec, str) and "==" not in spec] == []
-    lock = tomllib.loads((ROOT / "uv.lock").read_text())
-    locked = {package["name"]: package["version"] for package in lock["package"] if "registry" in package["source"]}
-    dev_pins = _pins((ROOT / "requirements-dev.txt").read_text())
-    runtime_pins = _pins((ROOT / "requirements.txt").read_text())
-    # `make lock` regenerates both files; a hand edit or a forgotten export fails here.
-    assert dev_pins == locked
-    assert runtime_pins.items() <= locked.items()
-    runtime_names = {spec.split("==")[0].lower() for spec in pyproject["project"]["dependencies"]}
-    assert runtime_names <= runtime_pins.keys()
-    assert not {"pytest", "ruff", "mypy"} & runtime_pins.keys(), "tools stay out of the program's install"
+
+    def names(specs: list[str | dict[str, str]]) -> list[str]:
+        return [spec.split("==")[0].lower() for spec in specs if isinstance(spec, str)]
+
+    runtime, policy = names(pyproject["project"]["dependencies"]), names(groups["policy"])
+    # `make lock` regenerates the exports; a hand edit or a forgotten export fails here,
+    # down to the last transitive dependency.
+    assert _pins("requirements.txt") == _locked(runtime)
+    assert _pins("requirements-dev.txt") == _locked([*runtime, *policy, *names(groups["dev"])])
+    assert _pins("policy/requirements.txt") == _locked(policy)
+    assert not {"pytest", "ruff", "mypy"} & _pins("requirements.txt").keys(), "tools stay out of the program"
 
 
 def test_make_up_without_a_pulumi_cli_says_how_to_install_it_in_one_line(tmp_path: Path) -> None:
@@ -149,15 +166,20 @@ def test_make_up_without_uv_says_how_to_install_it_in_one_line(tmp_path: Path) -
     assert not (tmp_path / "venv").exists(), "nothing is installed before the check"
 
 
-def _fake_pulumi(tmp_path: Path, login: str | None) -> tuple[dict[str, str], Path]:
-    """A `pulumi` on PATH that records each call with the backend it would use.
+def _fake_pulumi(tmp_path: Path, login: str | None, prints: str = "") -> tuple[dict[str, str], Path]:
+    """A `pulumi` on PATH that records each call with the backend it would use, and prints `prints`.
 
     `login` is the backend `pulumi login` recorded in PULUMI_HOME, None for none.
     """
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     log = tmp_path / "calls.log"
-    (bin_dir / "pulumi").write_text(f'#!/usr/bin/env bash\necho "${{PULUMI_BACKEND_URL:-<login>}} $*" >> {log}\n')
+    script = [
+        "#!/usr/bin/env bash",
+        f'echo "${{PULUMI_BACKEND_URL:-<login>}} $*" >> {log}',
+        f"printf %s {shlex.quote(prints)}",
+    ]
+    (bin_dir / "pulumi").write_text("\n".join(script) + "\n")
     (bin_dir / "pulumi").chmod(0o755)
     pulumi_home = tmp_path / "pulumi-home"
     pulumi_home.mkdir()
@@ -208,3 +230,24 @@ def test_stack_wrapper_creates_stacks_only_to_deploy_them(tmp_path: Path) -> Non
         "s3://team-state destroy --stack typo",
         "s3://team-state stack output --json --stack typo",
     ]
+
+
+def test_make_verify_feeds_the_stacks_outputs_to_verify(tmp_path: Path) -> None:
+    # Stack names on Pulumi Cloud contain a slash (org/stack); the outputs travel through a pipe.
+    env, log = _fake_pulumi(tmp_path, login="https://api.pulumi.com", prints='{"clientId": "abc"}')
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "bin" / "python").symlink_to(sys.executable)
+    (venv / ".installed").touch()  # newer than the lock: nothing to install
+    make = shutil.which("make")
+    assert make is not None
+    result = subprocess.run(
+        [make, "--no-print-directory", "-C", str(ROOT), "verify", "STACK=acme/prod", f"VENV={venv}"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert log.read_text().splitlines() == ["<login> stack output --json --stack acme/prod"]
+    assert result.returncode != 0
+    assert "lack protectedUrl, redirectUri, discoveryUrl" in result.stderr

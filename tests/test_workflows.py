@@ -100,11 +100,11 @@ def test_pulumi_runs_with_diff_refresh_policies_and_a_pull_request_comment() -> 
         "command": "${{ inputs.command }}",
         "stack-name": "${{ inputs.stack }}",
         "cloud-url": "${{ vars.PULUMI_BACKEND_URL }}",
-        "secrets-provider": "${{ vars.PULUMI_SECRETS_PROVIDER }}",
         "comment-on-pr": "${{ inputs.command == 'preview' }}",
         "diff": True,
         "refresh": True,
         "policyPacks": "policy",
+        "policyPackConfigs": "policy/config.json",
     }
     assert (ROOT / pulumi["with"]["policyPacks"] / "PulumiPolicy.yaml").is_file()
     assert pulumi["env"] == {
@@ -138,3 +138,22 @@ def test_the_schema_make_lint_checks_against_refuses_a_broken_workflow() -> None
     broken = yaml.safe_load((WORKFLOWS / "deploy.yml").read_text().replace("cancel-in-progress", "cancel-in-progres"))
     broken["on"] = broken.pop(True)
     assert [error.message for error in validator.iter_errors(broken)] != []
+
+
+def test_every_variable_and_secret_the_workflows_read_is_documented() -> None:
+    # A new team wires a repository from the README's table alone.
+    text = "\n".join(path.read_text() for path in sorted(WORKFLOWS.glob("*.yml")))
+    used = set(re.findall(r"\$\{\{ (vars|secrets)\.([A-Z_]+) \}\}", text))
+    assert used >= {("vars", "AWS_ROLE_ARN"), ("vars", "PULUMI_STACK"), ("secrets", "PULUMI_CONFIG_PASSPHRASE")}
+    readme = (ROOT / "README.md").read_text()
+    kinds = {"vars": "variable", "secrets": "secret"}
+    assert sorted(name for kind, name in used if f"{kinds[kind]} `{name}`" not in readme) == []
+
+
+def test_a_deploy_is_checked_from_outside_after_the_update() -> None:
+    names = [s.get("uses", s.get("name")) for s in steps()]
+    check = next(s for s in steps() if "make verify" in s.get("run", ""))
+    assert names.index(check["name"]) > names.index(step("pulumi/actions@")["uses"])
+    assert check["if"] == "inputs.command == 'up'"
+    assert 'make verify STACK="$STACK" VERIFY_ARGS="$VERIFY_ARGS"' in check["run"]
+    assert check["env"]["STACK"] == "${{ inputs.stack }}"
