@@ -12,6 +12,7 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
 import yaml
 from program_harness import PROJECT, ROOT, config_string
 
@@ -115,55 +116,46 @@ def test_every_dependency_is_pinned_and_each_export_installs_exactly_the_lock() 
     assert not {"pytest", "ruff", "mypy"} & _pins("requirements.txt").keys(), "tools stay out of the program"
 
 
-def test_make_up_without_a_pulumi_cli_says_how_to_install_it_in_one_line(tmp_path: Path) -> None:
-    # A PATH with a shell but no `pulumi`.
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    bash = shutil.which("bash")
-    assert bash is not None
-    (bin_dir / "bash").symlink_to(bash)
-    make = shutil.which("make")
-    assert make is not None
-    for target in ("up", "preview", "destroy", "verify"):
-        result = subprocess.run(
-            [make, "--no-print-directory", "-C", str(ROOT), target, "VENV=" + str(tmp_path / "venv")],
-            env={**os.environ, "PATH": str(bin_dir)},
-            capture_output=True,
-            text=True,
-            timeout=30,
-        )
-        assert result.returncode != 0
-        lines = (result.stdout + result.stderr).strip().splitlines()
-        assert len(lines) == 1, lines
-        assert "Pulumi CLI is not installed" in lines[0]
-        assert "https://www.pulumi.com/docs/iac/download-install/" in lines[0]
-        assert not (tmp_path / "venv").exists(), "nothing is installed before the check"
+def _make_with_bare_path(tmp_path: Path, target: str, *, with_pulumi: bool) -> list[str]:
+    """`make <target>` with a PATH of only a shell (and a do-nothing `pulumi`): its output lines.
 
-
-def test_make_up_without_uv_says_how_to_install_it_in_one_line(tmp_path: Path) -> None:
-    # Pulumi.yaml runs the program with uv: a Pulumi CLI alone is not enough.
+    It must fail before installing anything.
+    """
     bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    for tool in ("bash", "sh"):
-        found = shutil.which(tool)
-        assert found is not None
-        (bin_dir / tool).symlink_to(found)
-    (bin_dir / "pulumi").write_text("#!/bin/sh\nexit 0\n")
-    (bin_dir / "pulumi").chmod(0o755)
+    if not bin_dir.exists():
+        bin_dir.mkdir()
+        for tool in ("bash", "sh"):
+            found = shutil.which(tool)
+            assert found is not None
+            (bin_dir / tool).symlink_to(found)
+        if with_pulumi:
+            (bin_dir / "pulumi").write_text("#!/bin/sh\nexit 0\n")
+            (bin_dir / "pulumi").chmod(0o755)
     make = shutil.which("make")
     assert make is not None
     result = subprocess.run(
-        [make, "--no-print-directory", "-C", str(ROOT), "up", "VENV=" + str(tmp_path / "venv")],
+        [make, "--no-print-directory", "-C", str(ROOT), target, "VENV=" + str(tmp_path / "venv")],
         env={**os.environ, "PATH": str(bin_dir)},
         capture_output=True,
         text=True,
         timeout=30,
     )
     assert result.returncode != 0
-    lines = (result.stdout + result.stderr).strip().splitlines()
-    assert len(lines) == 1, lines
-    assert "runs the program with uv, which is not installed" in lines[0]
     assert not (tmp_path / "venv").exists(), "nothing is installed before the check"
+    return (result.stdout + result.stderr).strip().splitlines()
+
+
+@pytest.mark.parametrize("target", ["up", "preview", "destroy", "verify"])
+def test_make_up_without_a_pulumi_cli_says_how_to_install_it_in_one_line(tmp_path: Path, target: str) -> None:
+    (line,) = _make_with_bare_path(tmp_path, target, with_pulumi=False)
+    assert "Pulumi CLI is not installed" in line
+    assert "https://www.pulumi.com/docs/iac/download-install/" in line
+
+
+def test_make_up_without_uv_says_how_to_install_it_in_one_line(tmp_path: Path) -> None:
+    # Pulumi.yaml runs the program with uv: a Pulumi CLI alone is not enough.
+    (line,) = _make_with_bare_path(tmp_path, "up", with_pulumi=True)
+    assert "runs the program with uv, which is not installed" in line
 
 
 def _fake_pulumi(tmp_path: Path, login: str | None, prints: str = "") -> tuple[dict[str, str], Path]:
