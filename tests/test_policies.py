@@ -298,15 +298,7 @@ def test_the_committed_policy_config_fits_the_policies_and_is_what_ci_and_make_a
             {"anyOf": [levels, {"type": "object", "properties": properties, "additionalProperties": False}]}
         )
         assert list(validator.iter_errors(settings)) == [], name
-    pulumi_step = next(
-        step
-        for step in yaml.safe_load((ROOT / ".github/workflows/pulumi.yml").read_text())["jobs"]["pulumi"]["steps"]
-        if step.get("uses", "").startswith("pulumi/actions@")
-    )
-    assert (pulumi_step["with"]["policyPacks"], pulumi_step["with"]["policyPackConfigs"]) == (
-        "policy",
-        "policy/config.json",
-    )
+    # The workflows pass the same file (tests/test_workflows.py checks their pulumi/actions inputs).
     assert "POLICY_FLAGS := --policy-pack policy --policy-pack-config policy/config.json" in (
         (ROOT / "Makefile").read_text()
     )
@@ -427,23 +419,6 @@ def test_policy_project_file_runs_python_in_its_own_virtualenv() -> None:
     assert project["runtime"]["name"] == "python"
     assert project["runtime"]["options"]["virtualenv"] == ".venv"  # policy/.venv, which .gitignore covers
     assert ".venv/" in (ROOT / ".gitignore").read_text().splitlines()
-
-
-def _pins(path: str) -> dict[str, str]:
-    pins: dict[str, str] = {}
-    for line in (ROOT / path).read_text().splitlines():
-        requirement = line.split("#", 1)[0].split(";", 1)[0].strip()
-        if requirement and not requirement.startswith("-"):
-            name, version = requirement.split("==")
-            pins[name.strip().lower()] = version.strip()
-    return pins
-
-
-def test_policy_requirements_pin_the_sdk_and_the_programs_pulumi() -> None:
-    # Exported from uv.lock (`make lock`), so the pack runs the versions the tests ran.
-    pins = _pins("policy/requirements.txt")
-    assert pins["pulumi-policy"] == "1.21.0"
-    assert pins["pulumi"] == _pins("requirements.txt")["pulumi"]
 
 
 # --- the real program through every policy --------------------------------------------------------

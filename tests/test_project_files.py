@@ -116,6 +116,13 @@ def test_every_dependency_is_pinned_and_each_export_installs_exactly_the_lock() 
     assert not {"pytest", "ruff", "mypy"} & _pins("requirements.txt").keys(), "tools stay out of the program"
 
 
+def test_policy_requirements_pin_the_sdk_and_the_programs_pulumi() -> None:
+    # Exported from uv.lock (`make lock`), so the pack runs the versions the tests ran.
+    pins = _pins("policy/requirements.txt")
+    assert pins["pulumi-policy"] == "1.21.0"
+    assert pins["pulumi"] == _pins("requirements.txt")["pulumi"]
+
+
 def _make_with_bare_path(tmp_path: Path, target: str, *, with_pulumi: bool) -> list[str]:
     """`make <target>` with a PATH of only a shell (and a do-nothing `pulumi`): its output lines.
 
