@@ -85,16 +85,23 @@ def _pins(path: str) -> dict[str, str]:
 
 
 def _locked(roots: list[str]) -> dict[str, str]:
-    """Every package uv.lock pins for these roots and what they pull in, with its version."""
+    """Every package uv.lock pins for these roots (`name` or `name[extra,...]`) and what they pull in."""
     lock = tomllib.loads((ROOT / "uv.lock").read_text())
     packages = {package["name"]: package for package in lock["package"]}
     found: dict[str, str] = {}
     pending = list(roots)
     while pending:
-        name = pending.pop()
-        if name not in found:
-            found[name] = packages[name]["version"]
-            pending.extend(dependency["name"] for dependency in packages[name].get("dependencies", []))
+        name, _, extras = pending.pop().partition("[")
+        package = packages[name]
+        found[name] = package["version"]
+        wanted = [*package.get("dependencies", [])]
+        for extra in filter(None, extras.rstrip("]").split(",")):
+            wanted += package["optional-dependencies"][extra]
+        pending.extend(
+            dependency["name"] + ("[" + ",".join(dependency["extra"]) + "]" if "extra" in dependency else "")
+            for dependency in wanted
+            if dependency["name"] not in found
+        )
     return found
 
 
