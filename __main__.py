@@ -1,63 +1,88 @@
-"""Cognito sign-in in front of an existing Ingress served by the Kong Ingress Controller.
+"""Cognito sign-in in front of existing Ingresses served by the Kong Ingress Controller.
 
 The same steps as the manual workshop: Cognito, then Kong's OpenID Connect plugin,
-then the Ingress annotation; `pulumi destroy` undoes them in reverse order.
+then the Ingress annotation, for every route; `pulumi destroy` undoes them in reverse order.
 """
 
 import pulumi
 
-from components import urls
 from components.cognito_sign_in import CognitoSignIn, CognitoSignInArgs
 from components.ingress_plugin_attachment import IngressPluginAttachment, IngressPluginAttachmentArgs
-from components.kong_oidc_plugin import KongOidcPlugin, KongOidcPluginArgs
+from components.kong_oidc_plugin import CONFIG_PATCH_PATHS, KongOidcPlugin, KongOidcPluginArgs
 from components.settings import load_settings
 
 # 1. Settings: all checked here, before anything is declared.
 settings = load_settings(pulumi.Config(), pulumi.Config("aws"))
-protected_url = urls.callback_url(settings.data_plane_host, settings.callback_path)
+routes = settings.routes
 
-# 2. Cognito: user pool, hosted-UI domain, app client.
+# 2. Cognito: one user pool, hosted-UI domain and app client for every route.
 cognito = CognitoSignIn(
     "cognito",
     CognitoSignInArgs(
         region=settings.aws_region,
         domain_prefix=settings.domain_prefix,
         stack_name=pulumi.get_stack(),
-        callback_url=protected_url,
+        callback_urls=[route.url for route in routes],
+        logout_urls=list(dict.fromkeys(settings.signed_out_url_of(route) for route in routes)),
         scopes=settings.scopes,
         deletion_protection=settings.deletion_protection,
+        self_sign_up=settings.self_sign_up,
+        groups=settings.allowed_groups,
     ),
 )
 
-# 3. Kong's openid-connect plugin, its secrets in a Kubernetes Secret.
-kong_plugin = KongOidcPlugin(
+# 3. Kong's openid-connect plugin for each route, their secrets in a Kubernetes Secret per namespace.
+kong = KongOidcPlugin(
     "kong-oidc",
     KongOidcPluginArgs(
-        plugin_name=settings.plugin_name,
-        namespace=settings.ingress_namespace,
+        routes=routes,
+        original_namespace=settings.ingress_namespace,
+        owner=f"{pulumi.get_project()}/{pulumi.get_stack()}",
         issuer=cognito.discovery_url,
         client_id=cognito.client_id,
         client_secret=cognito.client_secret,
-        redirect_uri=protected_url,
+        hosted_ui_domain=cognito.hosted_ui_domain,
         scopes=settings.scopes,
         cache_ttl=settings.cache_ttl,
+        signed_out_url=settings.signed_out_url,
+        allowed_groups=settings.allowed_groups,
+        upstream_headers=settings.upstream_headers,
     ),
 )
 
-# 4. The existing Ingress lists the plugin (and stops listing it on destroy).
-IngressPluginAttachment(
-    "ingress",
-    IngressPluginAttachmentArgs(
-        namespace=settings.ingress_namespace,
-        ingress_name=settings.ingress_name,
-        plugin_name=kong_plugin.plugin_name,
-        plugin=kong_plugin.plugin,
-    ),
-)
+# 4. Each existing Ingress lists its plugin (and stops listing it on destroy).
+for route in routes:
+    IngressPluginAttachment(
+        route.resource_name("ingress"),
+        IngressPluginAttachmentArgs(
+            namespace=route.namespace,
+            ingress_name=route.ingress,
+            plugin_name=kong.plugin_names[route],
+            plugin=kong.plugins[route],
+            config_patch_paths=CONFIG_PATCH_PATHS,
+        ),
+    )
 
-# 5. What to open in a browser, and what to debug with.
-pulumi.export("protectedUrl", protected_url)
-pulumi.export("redirectUri", protected_url)
+# 5. What to open in a browser, and what to debug with. The single-URL outputs are the first route's.
+pulumi.export(
+    "routes",
+    [
+        {
+            "ingress": route.ingress,
+            "namespace": route.namespace,
+            "url": route.url,
+            "plugin": route.plugin,
+            "signOutUrl": route.sign_out_url,
+            "signedOutUrl": settings.signed_out_url_of(route),
+        }
+        for route in routes
+    ],
+)
+pulumi.export("protectedUrl", routes[0].url)
+pulumi.export("redirectUri", routes[0].url)
+pulumi.export("signOutUrl", routes[0].sign_out_url)
+pulumi.export("allowedGroups", list(settings.allowed_groups))
+pulumi.export("awsRegion", settings.aws_region)
 pulumi.export("loginUrl", cognito.login_url)
 pulumi.export("discoveryUrl", cognito.discovery_url)
 pulumi.export("issuerUrl", cognito.issuer_url)

@@ -19,9 +19,15 @@ class CognitoSignInArgs:
     domain_prefix: str | None
     """None derives one from the stack name and a random suffix kept in the stack's state."""
     stack_name: str
-    callback_url: str
+    callback_urls: Sequence[str]
+    """One per route; the first is the one `login_url` returns to."""
+    logout_urls: Sequence[str]
+    """Where Cognito may send a browser after sign-out."""
     scopes: Sequence[str]
     deletion_protection: bool
+    self_sign_up: bool
+    groups: Sequence[str]
+    """Groups to create in the pool (those whose members Kong lets through)."""
 
 
 class CognitoSignIn(pulumi.ComponentResource):
@@ -49,7 +55,8 @@ class CognitoSignIn(pulumi.ComponentResource):
             auto_verified_attributes=["email"],
             # Cognito emails a code that the user types to confirm the address.
             verification_message_template={"default_email_option": "CONFIRM_WITH_CODE"},
-            admin_create_user_config={"allow_admin_create_user_only": False},
+            # Updated in place: switching sign-up off or on keeps every account.
+            admin_create_user_config={"allow_admin_create_user_only": not args.self_sign_up},
             mfa_configuration="OFF",
             password_policy={
                 "minimum_length": 12,
@@ -94,13 +101,24 @@ class CognitoSignIn(pulumi.ComponentResource):
             # Without these two the hosted UI refuses the client.
             allowed_oauth_flows_user_pool_client=True,
             supported_identity_providers=["COGNITO"],
-            callback_urls=[args.callback_url],
+            callback_urls=list(args.callback_urls),
+            logout_urls=list(args.logout_urls),
             # Only refresh is left on: no password or SRP sign-in outside the hosted UI.
             explicit_auth_flows=["ALLOW_REFRESH_TOKEN_AUTH"],
             prevent_user_existence_errors="ENABLED",
             enable_token_revocation=True,
             opts=child,
         )
+
+        for group in args.groups:
+            cognito.UserGroup(
+                f"{name}-group-{group}",
+                region=args.region,
+                user_pool_id=user_pool.id,
+                name=group,
+                description="Members may pass Kong's sign-in (kong-cognito-oidc allowedGroups).",
+                opts=child,
+            )
 
         self.user_pool_id = user_pool.id
         self.client_id = client.id
@@ -113,7 +131,7 @@ class CognitoSignIn(pulumi.ComponentResource):
         )
         self.hosted_ui_domain = domain.domain.apply(lambda prefix: urls.hosted_ui_domain(prefix, args.region))
         self.login_url = pulumi.Output.all(self.hosted_ui_domain, client.id).apply(
-            lambda values: urls.login_url(values[0], values[1], args.callback_url, args.scopes)
+            lambda values: urls.login_url(values[0], values[1], args.callback_urls[0], args.scopes)
         )
         self.register_outputs(
             {

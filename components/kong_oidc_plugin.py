@@ -1,8 +1,8 @@
-"""Kong's `openid-connect` plugin, configured for a Cognito app client.
+"""Kong's `openid-connect` plugin, one per route, configured for one Cognito app client.
 
-The plugin's custom resource holds only non-secret settings. The client secret
-and the session secret live in a Kubernetes Secret, and Kong Ingress Controller
-(>= 3.1) patches them into the plugin's config from there (`configPatches`).
+The plugins' custom resources hold only non-secret settings. The client secret and
+the session secret live in a Kubernetes Secret per namespace, and Kong Ingress
+Controller (>= 3.1) patches them into each plugin's config from there (`configPatches`).
 """
 
 from __future__ import annotations
@@ -10,33 +10,49 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 from pulumi_kubernetes.core.v1 import Secret
 from pulumi_random import RandomPassword
 
+from components import urls
 from components.kong_plugin import ConfigPatch, KongPlugin, KongPluginArgs, SecretKeyRef
+from components.settings import Route
 
 OPENID_CONNECT = "openid-connect"
 # A browser signs in once (authorization code) and then presents Kong's session cookie.
 # Kong's default enables every method, password grant and introspection included.
 BROWSER_AUTH_METHODS = ("authorization_code", "session")
+# Cognito lists a user's groups in this claim of both its ID and access tokens.
+COGNITO_GROUPS_CLAIM = "cognito:groups"
+# Which stack declared a KongPlugin: `make doctor` tells the stack's own plugins from others'.
+OWNER_ANNOTATION = "kong-cognito-oidc/stack"
 
 CLIENT_SECRET_KEY = "client_secret"
 SESSION_SECRET_KEY = "session_secret"
+CONFIG_PATCH_PATHS = (f"/{CLIENT_SECRET_KEY}", f"/{SESSION_SECRET_KEY}")
 
 
 @dataclass(frozen=True)
 class KongOidcPluginArgs:
-    plugin_name: str
-    namespace: str
+    routes: Sequence[Route]
+    original_namespace: str
+    """The namespace whose Secret keeps the name it had before `routes` existed."""
+    owner: str
+    """`<project>/<stack>`, recorded on every KongPlugin."""
     issuer: pulumi.Input[str]
     """Discovery URL (Kong's `issuer` accepts it and fetches endpoints from it)."""
     client_id: pulumi.Input[str]
     client_secret: pulumi.Input[str]
-    redirect_uri: str
+    hosted_ui_domain: pulumi.Input[str]
     scopes: Sequence[str]
     cache_ttl: int
+    signed_out_url: str | None
+    """Where Cognito sends a browser after sign-out; None: each route's own URL."""
+    allowed_groups: Sequence[str]
+    upstream_headers: Sequence[tuple[str, str]]
+    """(claim, header) pairs."""
 
 
 def secret_values(client_secret: str, session_secret: str) -> dict[str, str]:
@@ -48,65 +64,93 @@ def secret_values(client_secret: str, session_secret: str) -> dict[str, str]:
 
 
 class KongOidcPlugin(pulumi.ComponentResource):
-    """A KongPlugin named `plugin_name` plus the Secret it reads its secrets from."""
+    """A KongPlugin per route, and a Secret per namespace that they read their secrets from."""
 
-    plugin: KongPlugin
-    plugin_name: pulumi.Output[str]
-    secret_name: pulumi.Output[str]
+    plugins: dict[Route, KongPlugin]
+    plugin_names: dict[Route, pulumi.Output[str]]
 
     def __init__(self, name: str, args: KongOidcPluginArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        # The type keeps its singular name: it is part of every URN below.
         super().__init__("kong-cognito-oidc:index:KongOidcPlugin", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
 
-        # One secret shared by every Kong worker and replica; otherwise each signs session
-        # cookies with its own key and sign-ins fail behind more than one replica.
-        # Generated once, then kept in the stack's state.
+        # One secret shared by every plugin, Kong worker and replica: each can open the session
+        # cookie another set, so one sign-in serves every route. Generated once, then kept.
         session_secret = RandomPassword(f"{name}-session-secret", length=48, special=False, opts=child)
 
         # Marking an input secret marks the combined value secret.
         secret_data = pulumi.Output.all(pulumi.Output.secret(args.client_secret), session_secret.result).apply(
             lambda values: secret_values(values[0], values[1])
         )
-        secret = Secret(
-            f"{name}-secrets",
-            metadata={
-                "namespace": args.namespace,
-                "labels": {
-                    # Kong Operator (and KIC with --secret-label-selector) only reads labelled Secrets.
-                    "konghq.com/secret": "true",
-                    # Lets KIC's admission webhook validate the plugin config this Secret feeds.
-                    "konghq.com/validate": "plugin",
+        secret_names: dict[str, pulumi.Output[str]] = {}
+        for namespace in dict.fromkeys(route.namespace for route in args.routes):
+            suffix = "" if namespace == args.original_namespace else f"-{namespace}"
+            secret = Secret(
+                f"{name}-secrets{suffix}",
+                metadata={
+                    "namespace": namespace,
+                    "labels": {
+                        # Kong Operator (and KIC with --secret-label-selector) only reads labelled Secrets.
+                        "konghq.com/secret": "true",
+                        # Lets KIC's admission webhook validate the plugin config this Secret feeds.
+                        "konghq.com/validate": "plugin",
+                    },
                 },
-            },
-            type="Opaque",
-            string_data=secret_data,
-            opts=child,
-        )
-        secret_name = secret.metadata.apply(lambda metadata: metadata.name or "")
+                type="Opaque",
+                string_data=secret_data,
+                opts=child,
+            )
+            secret_names[namespace] = secret.metadata.apply(lambda metadata: metadata.name or "")
 
-        plugin = KongPlugin(
-            f"{name}-plugin",
-            KongPluginArgs(
-                name=args.plugin_name,
-                namespace=args.namespace,
-                plugin=OPENID_CONNECT,
-                config={
-                    "issuer": args.issuer,
-                    "client_id": [args.client_id],
-                    "redirect_uri": [args.redirect_uri],
-                    "scopes": list(args.scopes),
-                    "auth_methods": list(BROWSER_AUTH_METHODS),
-                    "cache_ttl": args.cache_ttl,
-                },
-                config_patches=[
-                    ConfigPatch(f"/{CLIENT_SECRET_KEY}", SecretKeyRef(secret_name, CLIENT_SECRET_KEY)),
-                    ConfigPatch(f"/{SESSION_SECRET_KEY}", SecretKeyRef(secret_name, SESSION_SECRET_KEY)),
-                ],
-            ),
-            opts=child,
-        )
+        self.plugins = {}
+        self.plugin_names = {}
+        for route in args.routes:
+            plugin = KongPlugin(
+                route.resource_name(f"{name}-plugin"),
+                KongPluginArgs(
+                    name=route.plugin,
+                    namespace=route.namespace,
+                    plugin=OPENID_CONNECT,
+                    annotations={OWNER_ANNOTATION: args.owner},
+                    config=plugin_config(args, route),
+                    config_patches=[
+                        ConfigPatch(path, SecretKeyRef(secret_names[route.namespace], path.lstrip("/")))
+                        for path in CONFIG_PATCH_PATHS
+                    ],
+                ),
+                opts=child,
+            )
+            self.plugins[route] = plugin
+            self.plugin_names[route] = plugin.metadata.apply(lambda metadata: metadata["name"])
+        self.register_outputs({"pluginNames": list(self.plugin_names.values())})
 
-        self.plugin = plugin
-        self.plugin_name = plugin.metadata.apply(lambda metadata: metadata["name"])
-        self.secret_name = secret_name
-        self.register_outputs({"pluginName": self.plugin_name, "secretName": self.secret_name})
+
+def plugin_config(args: KongOidcPluginArgs, route: Route) -> dict[str, Any]:
+    """The openid-connect config of one route's plugin (no secrets: those come from the Secret)."""
+    cognito_logout = pulumi.Output.all(args.hosted_ui_domain, args.client_id).apply(
+        lambda values: urls.cognito_logout_url(values[0], values[1], args.signed_out_url or route.url)
+    )
+    config: dict[str, Any] = {
+        "issuer": args.issuer,
+        "client_id": [args.client_id],
+        "redirect_uri": [route.url],
+        "scopes": list(args.scopes),
+        "auth_methods": list(BROWSER_AUTH_METHODS),
+        "cache_ttl": args.cache_ttl,
+        # Sign-out: <route URL>/logout ends Kong's session, then Kong redirects (with or without a
+        # session) to the end-session endpoint, appending id_token_hint when it has an ID token.
+        # Cognito's discovery names its bare /logout there, which wants Cognito's own parameters
+        # (client_id, logout_uri), not OpenID Connect's: so the endpoint is given with them.
+        # No logout_redirect_uri: Kong would send it as post_logout_redirect_uri, which Cognito refuses.
+        "logout_uri_suffix": urls.LOGOUT_SUFFIX,
+        "logout_methods": ["GET", "POST"],
+        "end_session_endpoint": cognito_logout,
+    }
+    if args.allowed_groups:
+        config["groups_claim"] = [COGNITO_GROUPS_CLAIM]
+        # One entry per group: any one of them lets a user through (a space inside an entry would mean "and").
+        config["groups_required"] = list(args.allowed_groups)
+    if args.upstream_headers:
+        config["upstream_headers_claims"] = [claim for claim, _ in args.upstream_headers]
+        config["upstream_headers_names"] = [header for _, header in args.upstream_headers]
+    return config

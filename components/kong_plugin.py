@@ -42,6 +42,7 @@ class KongPluginArgs:
     config: Mapping[str, pulumi.Input[Any]]
     config_patches: Sequence[ConfigPatch] = ()
     labels: Mapping[str, str] | None = None
+    annotations: Mapping[str, str] | None = None
 
 
 class KongPlugin(pulumi.CustomResource):
@@ -55,6 +56,8 @@ class KongPlugin(pulumi.CustomResource):
         metadata: dict[str, Any] = {"name": args.name, "namespace": args.namespace}
         if args.labels:
             metadata["labels"] = dict(args.labels)
+        if args.annotations:
+            metadata["annotations"] = dict(args.annotations)
         props: dict[str, Any] = {
             "apiVersion": API_VERSION,
             "kind": KIND,

@@ -11,11 +11,15 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 import pulumi
+
+from components import urls
 
 PROJECT = "kong-cognito-oidc"
 
@@ -26,6 +30,19 @@ DEFAULT_PLUGIN_NAME = "oidc"
 DEFAULT_CACHE_TTL = 10
 DEFAULT_SCOPES: tuple[str, ...] = ("openid", "email", "profile")
 DEFAULT_DELETION_PROTECTION = False
+DEFAULT_SELF_SIGN_UP = True
+
+# An app client holds at most 100 callback URLs (and 100 sign-out URLs): one per route.
+MAX_ROUTES = 100
+ROUTE_FIELDS = ("ingress", "namespace", "host", "path", "plugin")
+# Cognito group names: 1 to 128 letters, marks, symbols, numbers or punctuation (no spaces).
+MAX_GROUP_NAME_LENGTH = 128
+_GROUP_NAME_CATEGORIES = frozenset("LMSNP")
+# Headers the upstream must be able to trust as Kong's or the browser's own, never a claim.
+REFUSED_UPSTREAM_HEADERS = frozenset({"host", "cookie", "authorization"})
+REFUSED_UPSTREAM_HEADER_PREFIX = "x-forwarded-"
+# RFC 9110 field names are tokens: these characters, at least one.
+_HTTP_TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 
 # Scopes a Cognito app client may request without a resource server of its own.
 COGNITO_RESERVED_SCOPES = frozenset({"openid", "email", "phone", "profile", "aws.cognito.signin.user.admin"})
@@ -42,11 +59,43 @@ _AWS_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-[0-9]+$")
 
 
 @dataclass(frozen=True)
+class Route:
+    """One protected Ingress: Kong guards `url` on it and Cognito sends the browser back there."""
+
+    ingress: str
+    namespace: str
+    host: str
+    path: str
+    plugin: str
+    """The KongPlugin's name (in `namespace`), as listed in the Ingress's annotation."""
+    original: bool
+    """The Ingress the stack protected before `routes` existed (ingressNamespace/ingressName):
+    its resources keep the names they had then, so upgrading replaces nothing."""
+
+    @property
+    def url(self) -> str:
+        return urls.callback_url(self.host, self.path)
+
+    @property
+    def sign_out_url(self) -> str:
+        return urls.sign_out_url(self.url)
+
+    def resource_name(self, base: str) -> str:
+        """A Pulumi resource name for this route: `base` for the original route, else `base-<namespace>.<ingress>`.
+
+        Names follow the Ingress, not the list position, so adding or removing a route renames nothing.
+        The '.' cannot occur in a namespace, so no two Ingresses share a name.
+        """
+        return base if self.original else f"{base}-{self.namespace}.{self.ingress}"
+
+
+@dataclass(frozen=True)
 class Settings:
     """Validated settings of one stack."""
 
     aws_region: str
-    data_plane_host: str
+    data_plane_host: str | None
+    """None when every route names its own host."""
     callback_path: str
     ingress_name: str
     ingress_namespace: str
@@ -56,6 +105,17 @@ class Settings:
     deletion_protection: bool
     domain_prefix: str | None
     """None means: derive a stable, unique prefix for this stack."""
+    self_sign_up: bool
+    allowed_groups: tuple[str, ...]
+    signed_out_url: str | None
+    """None: each route's own protected URL."""
+    upstream_headers: tuple[tuple[str, str], ...]
+    """(claim, header) pairs, in the order given."""
+    routes: tuple[Route, ...]
+    """Never empty; without the `routes` setting, the one route of the keys above."""
+
+    def signed_out_url_of(self, route: Route) -> str:
+        return self.signed_out_url or route.url
 
 
 class SettingsError(pulumi.RunError):
@@ -74,7 +134,7 @@ class SettingsError(pulumi.RunError):
 
 def load_settings(config: pulumi.Config, aws_config: pulumi.Config) -> Settings:
     """Read this project's config and `aws:region` and validate them."""
-    values = {key: config.get(key) for key in _PARSERS}
+    values = {key: config.get(key) for key in CONFIG_KEYS if key != "aws:region"}
     values["aws:region"] = aws_config.get("region")
     return parse_settings(values)
 
@@ -85,24 +145,29 @@ def parse_settings(values: Mapping[str, str | None]) -> Settings:
     Raises SettingsError listing every problem found.
     """
     problems: list[str] = []
-    parsed: dict[str, object] = {}
+    parsed: dict[str, Any] = {}
     for key, (field, parse) in _PARSERS.items():
         raw = values.get(key)
         try:
             parsed[field] = parse(raw)
         except ValueError as error:
             problems.append(f"{_qualified(key)} = {_show(raw)}: {error}")
+    if all(_PARSERS[key][0] in parsed for key in _ROUTE_DEFAULTS):
+        parsed["routes"] = _parse_routes(values.get("routes"), parsed, problems)
     if problems:
         raise SettingsError(problems)
-    return Settings(**parsed)  # type: ignore[arg-type]
+    return Settings(**parsed)
 
 
 def _qualified(key: str) -> str:
     return key if ":" in key else f"{PROJECT}:{key}"
 
 
-def _show(raw: str | None) -> str:
-    return "(not set)" if raw is None else json.dumps(raw)
+def _show(raw: str | None, limit: int = 100) -> str:
+    if raw is None:
+        return "(not set)"
+    shown = json.dumps(raw)
+    return shown if len(shown) <= limit else f'{shown[: limit - 4]}…"'
 
 
 # --- one parser per key: raw config string (or None) -> typed value, or ValueError ---
@@ -121,8 +186,14 @@ def parse_aws_region(raw: str | None) -> str:
     return region
 
 
-def parse_data_plane_host(raw: str | None) -> str:
-    host = _required(raw)
+def parse_data_plane_host(raw: str | None) -> str | None:
+    """None when unset: required only as the host of a route that names none (checked with the routes)."""
+    if raw is None or raw.strip() == "":
+        return None
+    return check_host(raw)
+
+
+def check_host(host: str) -> str:
     expected = "expected the Kong proxy's public host name, optionally with ':port'"
     if "://" in host:
         raise ValueError(f"{expected}, without a scheme (drop '{host.split('://')[0]}://')")
@@ -184,9 +255,10 @@ def _kubernetes_name(
 
 _OBJECT_NAME = "expected a Kubernetes object name: at most 253 lower-case letters, digits, dots and '-'"
 _NAMESPACE_NAME = "expected a Kubernetes namespace name: at most 63 lower-case letters, digits and '-'"
-parse_ingress_name = _kubernetes_name(DEFAULT_INGRESS_NAME, _DNS_SUBDOMAIN, 253, _OBJECT_NAME)
+_MAX_OBJECT_NAME = 253
+parse_ingress_name = _kubernetes_name(DEFAULT_INGRESS_NAME, _DNS_SUBDOMAIN, _MAX_OBJECT_NAME, _OBJECT_NAME)
 parse_ingress_namespace = _kubernetes_name(DEFAULT_INGRESS_NAMESPACE, _DNS_LABEL, 63, _NAMESPACE_NAME)
-parse_plugin_name = _kubernetes_name(DEFAULT_PLUGIN_NAME, _DNS_SUBDOMAIN, 253, _OBJECT_NAME)
+parse_plugin_name = _kubernetes_name(DEFAULT_PLUGIN_NAME, _DNS_SUBDOMAIN, _MAX_OBJECT_NAME, _OBJECT_NAME)
 
 
 def parse_cache_ttl(raw: str | None) -> int:
@@ -224,12 +296,111 @@ def parse_scopes(raw: str | None) -> tuple[str, ...]:
     return tuple(scopes)
 
 
-def parse_deletion_protection(raw: str | None) -> bool:
+def _parse_bool(default: bool) -> Callable[[str | None], bool]:
+    def parse(raw: str | None) -> bool:
+        if raw is None:
+            return default
+        if raw.strip().lower() in ("true", "false"):
+            return raw.strip().lower() == "true"
+        raise ValueError("expected true or false")
+
+    return parse
+
+
+parse_deletion_protection = _parse_bool(DEFAULT_DELETION_PROTECTION)
+parse_self_sign_up = _parse_bool(DEFAULT_SELF_SIGN_UP)
+
+
+def _json(raw: str, expected: str) -> Any:
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError:
+        raise ValueError(expected) from None
+
+
+def _schema_problems(value: Any, schema: dict[str, Any]) -> list[tuple[str, str]]:
+    """(where, what) for each way `value` breaks `schema`; `where` is like "[1].namepace" ("" for the whole)."""
+    from jsonschema import Draft202012Validator  # only stacks that set a list or map setting pay for it
+
+    problems = []
+    for error in sorted(Draft202012Validator(schema).iter_errors(value), key=lambda error: list(error.path)):
+        where = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in error.path)
+        if error.validator == "additionalProperties" and "properties" in error.schema:
+            known = error.schema["properties"]
+            for field in sorted(set(error.instance) - set(known)):
+                problems.append((f"{where}.{field}", f"unknown field (expected one of {', '.join(known)})"))
+        elif error.validator == "required":
+            missing = [field for field in error.validator_value if field not in error.instance]
+            problems += [(f"{where}.{field}", "this field is required") for field in missing]
+        else:
+            # Each schema node describes what it expects; the validator's own wording is for developers.
+            problems.append((where, str(error.schema.get("description", error.message))))
+    return problems
+
+
+def parse_allowed_groups(raw: str | None) -> tuple[str, ...]:
     if raw is None:
-        return DEFAULT_DELETION_PROTECTION
-    if raw.strip().lower() in ("true", "false"):
-        return raw.strip().lower() == "true"
-    raise ValueError("expected true or false")
+        return ()
+    expected = 'expected a JSON list of Cognito group names, such as ["staff"]'
+    groups = _json(raw, expected)
+    if not isinstance(groups, list) or not all(isinstance(group, str) for group in groups):
+        raise ValueError(expected)
+    problems = []
+    for index, group in enumerate(groups):
+        if not 1 <= len(group) <= MAX_GROUP_NAME_LENGTH:
+            problems.append(f"[{index}] {json.dumps(group)} must be 1 to {MAX_GROUP_NAME_LENGTH} characters")
+        elif any(unicodedata.category(char)[0] not in _GROUP_NAME_CATEGORIES for char in group):
+            # Kong also reads a space in groups_required as "and".
+            problems.append(f"[{index}] {json.dumps(group)} must not contain spaces or control characters")
+        elif group in groups[:index]:
+            problems.append(f"[{index}] {json.dumps(group)} is listed twice")
+    if problems:
+        raise ValueError("; ".join(problems))
+    return tuple(groups)
+
+
+def parse_signed_out_url(raw: str | None) -> str | None:
+    if raw is None or raw == "":
+        return None
+    expected = "expected an absolute https:// URL without a fragment ('#'), such as 'https://apps.example.com/'"
+    try:
+        parts = urlsplit(raw)
+        parts.port  # noqa: B018 -- raises on a malformed port
+    except ValueError:
+        raise ValueError(expected) from None
+    if parts.scheme != "https" or not parts.hostname or "#" in raw or any(ch.isspace() for ch in raw):
+        raise ValueError(expected)
+    return raw
+
+
+_UPSTREAM_HEADERS_SCHEMA = {"type": "object", "additionalProperties": {"type": "string"}, "description": ""}
+
+
+def parse_upstream_headers(raw: str | None) -> tuple[tuple[str, str], ...]:
+    if raw is None:
+        return ()
+    expected = 'expected a JSON map from token claim to header name, such as {"sub": "X-User-Id"}'
+    headers = _json(raw, expected)
+    if not isinstance(headers, dict) or _schema_problems(headers, _UPSTREAM_HEADERS_SCHEMA):
+        raise ValueError(expected)
+    problems = []
+    seen: dict[str, str] = {}
+    for claim, header in headers.items():
+        if not claim:
+            problems.append("an empty claim name")
+        if not _HTTP_TOKEN.match(header):
+            problems.append(f"{json.dumps(header)} is not a valid HTTP header name")
+        elif header.lower() in REFUSED_UPSTREAM_HEADERS or header.lower().startswith(REFUSED_UPSTREAM_HEADER_PREFIX):
+            problems.append(
+                f"{json.dumps(header)} is refused: Host, Cookie, Authorization and X-Forwarded-* are the "
+                "browser's or Kong's own, and the upstream must not read a claim there"
+            )
+        elif header.lower() in seen:
+            problems.append(f"{json.dumps(header)} is named twice (for {seen[header.lower()]!r} and {claim!r})")
+        seen.setdefault(header.lower(), claim)
+    if problems:
+        raise ValueError("; ".join(problems))
+    return tuple(headers.items())
 
 
 def parse_domain_prefix(raw: str | None) -> str | None:
@@ -263,7 +434,125 @@ _PARSERS: dict[str, tuple[str, Callable[[str | None], object]]] = {
     "scopes": ("scopes", parse_scopes),
     "deletionProtection": ("deletion_protection", parse_deletion_protection),
     "domainPrefix": ("domain_prefix", parse_domain_prefix),
+    "selfSignUp": ("self_sign_up", parse_self_sign_up),
+    "allowedGroups": ("allowed_groups", parse_allowed_groups),
+    "signedOutUrl": ("signed_out_url", parse_signed_out_url),
+    "upstreamHeaders": ("upstream_headers", parse_upstream_headers),
 }
+# Every key the program reads (`routes` is parsed last: its defaults are the keys above).
+CONFIG_KEYS: tuple[str, ...] = (*_PARSERS, "routes")
+
+# Which settings the routes take their defaults from.
+_ROUTE_DEFAULTS = ("dataPlaneHost", "callbackPath", "ingressName", "ingressNamespace", "pluginName")
+_ROUTES_SCHEMA = {
+    "type": "array",
+    "minItems": 1,
+    "maxItems": MAX_ROUTES,
+    "description": (
+        f"expected a list of 1 to {MAX_ROUTES} routes (a Cognito app client holds at most {MAX_ROUTES} callback "
+        'URLs), such as [{"ingress": "demo", "host": "apps.example.com", "path": "/bar"}]'
+    ),
+    "items": {
+        "type": "object",
+        "required": ["ingress"],
+        "additionalProperties": False,
+        "description": 'expected an object such as {"ingress": "demo", "namespace": "default"}',
+        "properties": {field: {"type": "string", "description": "expected a string"} for field in ROUTE_FIELDS},
+    },
+}
+_ROUTE_FIELD_PARSERS: dict[str, Callable[[str], object]] = {
+    "ingress": lambda raw: parse_ingress_name(raw),
+    "namespace": lambda raw: parse_ingress_namespace(raw),
+    "host": check_host,
+    "path": lambda raw: parse_callback_path(raw),
+    "plugin": lambda raw: parse_plugin_name(raw),
+}
+
+
+def _parse_routes(raw: str | None, settings: Mapping[str, Any], problems: list[str]) -> tuple[Route, ...]:
+    """The routes, with defaults from the other settings; appends to `problems` what is wrong."""
+    key = f"{PROJECT}:routes"
+    if raw is None:
+        # The stack of before `routes`: one route from the single-Ingress keys.
+        host = settings["data_plane_host"]
+        if host is None:
+            problems.append(f"{PROJECT}:dataPlaneHost = (not set): this setting is required")
+            return ()
+        entries: list[dict[str, str]] = [{"ingress": settings["ingress_name"], "host": host}]
+    else:
+        try:
+            value = _json(raw, str(_ROUTES_SCHEMA["description"]))
+        except ValueError as error:
+            problems.append(f"{key} = {_show(raw)}: {error}")
+            return ()
+        structure = _schema_problems(value, _ROUTES_SCHEMA)
+        for where, what in structure:
+            problems.append(f"{key}{where}: {what}" if where else f"{key} = {_show(raw)}: {what}")
+        if structure:
+            return ()
+        entries = value
+
+    routes: list[Route] = []
+    for index, entry in enumerate(entries):
+        route = _route(entry, settings, f"{key}[{index}]", problems)
+        if route is not None:
+            routes.append(route)
+    _check_routes_are_distinct(routes, problems)
+    return tuple(routes)
+
+
+def _route(
+    entry: Mapping[str, str], settings: Mapping[str, Any], where: str | None, problems: list[str]
+) -> Route | None:
+    fields: dict[str, Any] = {}
+    for field, parse in _ROUTE_FIELD_PARSERS.items():
+        if field not in entry:
+            continue
+        try:
+            fields[field] = parse(entry[field])
+        except ValueError as error:
+            problems.append(f"{where}.{field} = {_show(entry[field])}: {error}")
+    if len(fields) < len(entry):
+        return None
+    namespace = fields.get("namespace", settings["ingress_namespace"])
+    host = fields.get("host", settings["data_plane_host"])
+    if host is None:
+        problems.append(f"{where}.host: not set, and dataPlaneHost, its default, is not set either")
+        return None
+    original = (namespace, fields["ingress"]) == (settings["ingress_namespace"], settings["ingress_name"])
+    plugin = fields.get("plugin")
+    if plugin is None:
+        plugin = settings["plugin_name"] if original else f"{settings['plugin_name']}-{fields['ingress']}"
+        if len(plugin) > _MAX_OBJECT_NAME:
+            problems.append(
+                f"{where}.plugin: the default name {settings['plugin_name']}-<ingress> is longer than "
+                f"{_MAX_OBJECT_NAME} characters; set plugin"
+            )
+            return None
+    return Route(
+        ingress=fields["ingress"],
+        namespace=namespace,
+        host=host,
+        path=fields.get("path", settings["callback_path"]),
+        plugin=plugin,
+        original=original,
+    )
+
+
+def _check_routes_are_distinct(routes: list[Route], problems: list[str]) -> None:
+    """No Ingress, URL or KongPlugin twice: each would be claimed by two plugins or attachments."""
+    key = f"{PROJECT}:routes"
+    seen: dict[tuple[str, ...], int] = {}
+    for index, route in enumerate(routes):
+        identities = {
+            ("ingress", route.namespace, route.ingress): f"the Ingress {route.namespace}/{route.ingress}",
+            ("url", route.url): f"the URL {route.url}",
+            ("plugin", route.namespace, route.plugin): f"the KongPlugin {route.namespace}/{route.plugin}",
+        }
+        for identity, what in identities.items():
+            if identity in seen:
+                problems.append(f"{key}[{index}]: {what} is already routes[{seen[identity]}]'s")
+            seen.setdefault(identity, index)
 
 
 def derived_domain_prefix(stack_name: str, suffix: str) -> str:

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from urllib.parse import urlencode, urlunsplit
 
 WELL_KNOWN_OPENID_CONFIGURATION = "/.well-known/openid-configuration"
+# Kong signs a browser out when the request path ends with this (openid-connect `logout_uri_suffix`).
+LOGOUT_SUFFIX = "/logout"
 
 
 def callback_url(data_plane_host: str, callback_path: str) -> str:
@@ -43,3 +45,13 @@ def login_url(domain: str, client_id: str, redirect_uri: str, scopes: Sequence[s
         }
     )
     return urlunsplit(("https", domain, "/login", query, ""))
+
+
+def sign_out_url(protected_url: str) -> str:
+    """Where a browser signs out of a route: its protected URL followed by Kong's logout suffix."""
+    return protected_url.rstrip("/") + LOGOUT_SUFFIX
+
+
+def cognito_logout_url(domain: str, client_id: str, logout_uri: str) -> str:
+    """Cognito's sign-out endpoint, with the parameters Cognito (not OpenID Connect) defines."""
+    return urlunsplit(("https", domain, "/logout", urlencode({"client_id": client_id, "logout_uri": logout_uri}), ""))

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 
 import pulumi
 import pytest
@@ -40,6 +41,7 @@ ANNOTATION = "pulumi-python:dynamic/kong:IngressPluginAnnotation"
 
 DEV_HOST = "kong-proxy-0123456789.us-west-2.elb.amazonaws.com"
 DEV_CALLBACK = f"https://{DEV_HOST}/bar"
+HOSTED_UI = "kong-oidc-dev-1a2b3c4d.auth.us-west-2.amazoncognito.com"
 DISCOVERY = f"https://cognito-idp.us-west-2.amazonaws.com/{USER_POOL_ID}/.well-known/openid-configuration"
 
 
@@ -131,6 +133,7 @@ def test_app_client_is_a_confidential_authorization_code_client_for_the_hosted_u
     assert client["supportedIdentityProviders"] == ["COGNITO"]
     assert client["allowedOauthScopes"] == ["openid", "email", "profile"]
     assert client["callbackUrls"] == [DEV_CALLBACK]
+    assert client["logoutUrls"] == [DEV_CALLBACK]
     assert client["explicitAuthFlows"] == ["ALLOW_REFRESH_TOKEN_AUTH"]
     assert client["preventUserExistenceErrors"] == "ENABLED"
     assert client["enableTokenRevocation"] is True
@@ -140,7 +143,11 @@ def test_kong_plugin_is_wired_to_the_cognito_client(dev: ProgramRun) -> None:
     plugin = dev.one(KONG_PLUGIN)
     assert plugin.inputs["apiVersion"] == "configuration.konghq.com/v1"
     assert plugin.inputs["kind"] == "KongPlugin"
-    assert plugin.inputs["metadata"] == {"name": "oidc", "namespace": "default"}
+    assert plugin.inputs["metadata"] == {
+        "name": "oidc",
+        "namespace": "default",
+        "annotations": {"kong-cognito-oidc/stack": "kong-cognito-oidc/dev"},
+    }
     assert plugin.inputs["plugin"] == "openid-connect"
     assert plugin.inputs["config"] == {
         "issuer": DISCOVERY,
@@ -149,6 +156,9 @@ def test_kong_plugin_is_wired_to_the_cognito_client(dev: ProgramRun) -> None:
         "scopes": ["openid", "email", "profile"],
         "auth_methods": ["authorization_code", "session"],
         "cache_ttl": 10,
+        "logout_uri_suffix": "/logout",
+        "logout_methods": ["GET", "POST"],
+        "end_session_endpoint": f"https://{HOSTED_UI}/logout?client_id={CLIENT_ID}&logout_uri={quote(DEV_CALLBACK, safe='')}",
     }
 
 
@@ -249,7 +259,7 @@ def test_other_ingress_namespace_and_plugin_name_flow_everywhere(monkeypatch: py
         },
     )
     plugin = run.one(KONG_PLUGIN).inputs
-    assert plugin["metadata"] == {"name": "shop-oidc", "namespace": "store"}
+    assert (plugin["metadata"]["name"], plugin["metadata"]["namespace"]) == ("shop-oidc", "store")
     assert plugin["config"]["redirect_uri"] == [f"https://{DEV_HOST}/cart"]
     assert plugin["config"]["cache_ttl"] == 60
     assert plugin["config"]["scopes"] == ["openid", "email"]
@@ -273,16 +283,29 @@ def test_kong_plugin_uses_the_same_kubernetes_provider_as_the_sdks_resources(dev
 def test_stack_outputs(dev: ProgramRun) -> None:
     values = {name: export.value for name, export in dev.exports.items()}
     assert values == {
+        "routes": [
+            {
+                "ingress": "demo",
+                "namespace": "default",
+                "url": DEV_CALLBACK,
+                "plugin": "oidc",
+                "signOutUrl": f"{DEV_CALLBACK}/logout",
+                "signedOutUrl": DEV_CALLBACK,
+            }
+        ],
         "protectedUrl": DEV_CALLBACK,
         "redirectUri": DEV_CALLBACK,
+        "signOutUrl": f"{DEV_CALLBACK}/logout",
+        "allowedGroups": [],
+        "awsRegion": "us-west-2",
         "discoveryUrl": DISCOVERY,
         "issuerUrl": f"https://cognito-idp.us-west-2.amazonaws.com/{USER_POOL_ID}",
         "clientId": CLIENT_ID,
         "clientSecret": CLIENT_SECRET,
         "userPoolId": USER_POOL_ID,
-        "hostedUiDomain": "kong-oidc-dev-1a2b3c4d.auth.us-west-2.amazoncognito.com",
+        "hostedUiDomain": HOSTED_UI,
         "loginUrl": (
-            "https://kong-oidc-dev-1a2b3c4d.auth.us-west-2.amazoncognito.com/login"
+            f"https://{HOSTED_UI}/login"
             f"?client_id={CLIENT_ID}&response_type=code&scope=openid+email+profile"
             f"&redirect_uri=https%3A%2F%2F{DEV_HOST}%2Fbar"
         ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from components.settings import (
+    Route,
     Settings,
     SettingsError,
     check_domain_prefix,
@@ -33,6 +34,20 @@ def test_defaults_are_the_workshops() -> None:
         scopes=("openid", "email", "profile"),
         deletion_protection=False,
         domain_prefix=None,
+        self_sign_up=True,
+        allowed_groups=(),
+        signed_out_url=None,
+        upstream_headers=(),
+        routes=(
+            Route(
+                ingress="demo",
+                namespace="default",
+                host="lb-123.us-west-2.elb.amazonaws.com",
+                path="/bar",
+                plugin="oidc",
+                original=True,
+            ),
+        ),
     )
 
 

@@ -1,0 +1,196 @@
+"""The `routes` setting and the access settings: defaults, and every bad value refused naming where it is."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from components.settings import SettingsError, parse_settings
+
+MINIMAL = {"aws:region": "us-west-2", "dataPlaneHost": "lb.example.com"}
+
+
+def routes(*entries: Any) -> dict[str, str]:
+    return {**MINIMAL, "routes": json.dumps(list(entries))}
+
+
+def problems_for(values: dict[str, str | None]) -> list[str]:
+    with pytest.raises(SettingsError) as raised:
+        parse_settings(values)
+    return raised.value.problems
+
+
+def test_a_route_takes_its_defaults_from_the_single_route_keys() -> None:
+    settings = parse_settings(
+        {**routes({"ingress": "shop"}), "ingressNamespace": "store", "callbackPath": "/cart", "pluginName": "login"}
+    )
+    (route,) = settings.routes
+    assert (route.ingress, route.namespace, route.host, route.path) == ("shop", "store", "lb.example.com", "/cart")
+    assert route.plugin == "login-shop"
+    assert route.url == "https://lb.example.com/cart"
+    assert route.original is False
+
+
+def test_the_route_on_ingress_name_is_the_original_and_its_plugin_keeps_plugin_name() -> None:
+    settings = parse_settings(routes({"ingress": "shop"}, {"ingress": "demo", "host": "apps.example.com"}))
+    assert [(route.ingress, route.plugin, route.original) for route in settings.routes] == [
+        ("shop", "oidc-shop", False),
+        ("demo", "oidc", True),
+    ]
+    assert [route.resource_name("ingress") for route in settings.routes] == ["ingress-default.shop", "ingress"]
+
+
+def test_an_explicit_plugin_name_wins() -> None:
+    (route,) = parse_settings(routes({"ingress": "shop", "plugin": "shop-login"})).routes
+    assert route.plugin == "shop-login"
+
+
+def test_data_plane_host_is_needed_only_by_a_route_without_a_host() -> None:
+    values = {"aws:region": "us-west-2", "routes": json.dumps([{"ingress": "a", "host": "a.example.com"}])}
+    assert parse_settings(values).data_plane_host is None
+    (problem,) = problems_for({**values, "routes": json.dumps([{"ingress": "a"}])})
+    assert problem == "kong-cognito-oidc:routes[0].host: not set, and dataPlaneHost, its default, is not set either"
+    (problem,) = problems_for({"aws:region": "us-west-2"})
+    assert problem == "kong-cognito-oidc:dataPlaneHost = (not set): this setting is required"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ('{"ingress": "demo"}', 'kong-cognito-oidc:routes = "{\\"ingress\\": \\"demo\\"}": expected a list of 1'),
+        ("[]", 'kong-cognito-oidc:routes = "[]": expected a list of 1 to 100 routes'),
+        ("demo", 'kong-cognito-oidc:routes = "demo": expected a list of 1 to 100 routes'),
+    ],
+)
+def test_routes_must_be_a_non_empty_list(value: str, expected: str) -> None:
+    (problem,) = problems_for({**MINIMAL, "routes": value})
+    assert problem.startswith(expected)
+
+
+def test_more_routes_than_a_client_holds_callback_urls_are_refused() -> None:
+    (problem,) = problems_for(routes(*({"ingress": f"app-{n}"} for n in range(101))))
+    assert "expected a list of 1 to 100 routes (a Cognito app client holds at most 100 callback URLs)" in problem
+    hundred = ({"ingress": f"app-{n}", "path": f"/app-{n}"} for n in range(100))
+    assert len(parse_settings(routes(*hundred)).routes) == 100
+
+
+def test_each_bad_entry_is_named_by_index_and_field_and_all_are_reported_at_once() -> None:
+    problems = problems_for(routes("demo", {"namespace": "shop"}, {"ingress": "shop", "namepace": "shop"}))
+    assert problems == [
+        'kong-cognito-oidc:routes[0]: expected an object such as {"ingress": "demo", "namespace": "default"}',
+        "kong-cognito-oidc:routes[1].ingress: this field is required",
+        "kong-cognito-oidc:routes[2].namepace: unknown field (expected one of ingress, namespace, host, path, plugin)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("entry", "field", "expected"),
+    [
+        ({"ingress": "Demo"}, "ingress", "expected a Kubernetes object name"),
+        ({"ingress": "demo", "namespace": "my.shop"}, "namespace", "expected a Kubernetes namespace name"),
+        ({"ingress": "demo", "host": "https://apps.example.com"}, "host", "without a scheme"),
+        ({"ingress": "demo", "host": "apps.example.com/bar"}, "host", "no path"),
+        ({"ingress": "demo", "path": "bar"}, "path", "starting with '/'"),
+        ({"ingress": "demo", "plugin": "oidc,cors"}, "plugin", "expected a Kubernetes object name"),
+        ({"ingress": "demo", "path": 3}, "path", "expected a string"),
+    ],
+)
+def test_route_fields_follow_the_rules_of_the_single_route_keys(
+    entry: dict[str, Any], field: str, expected: str
+) -> None:
+    (problem,) = problems_for(routes(entry))
+    assert problem.startswith(f"kong-cognito-oidc:routes[0].{field}")
+    assert expected in problem
+
+
+def test_a_default_plugin_name_too_long_for_kubernetes_asks_for_plugin() -> None:
+    (problem,) = problems_for({**routes({"ingress": "a" * 250}), "pluginName": "oidc"})
+    assert problem.startswith("kong-cognito-oidc:routes[0].plugin: the default name oidc-<ingress> is longer than 253")
+
+
+def test_the_same_ingress_url_or_plugin_twice_is_refused() -> None:
+    problems = problems_for(
+        routes(
+            {"ingress": "demo", "host": "a.example.com"},
+            {"ingress": "demo", "host": "b.example.com"},
+            {"ingress": "shop", "host": "a.example.com", "path": "/bar"},
+            {"ingress": "admin", "host": "c.example.com", "plugin": "oidc"},
+        )
+    )
+    assert problems == [
+        "kong-cognito-oidc:routes[1]: the Ingress default/demo is already routes[0]'s",
+        "kong-cognito-oidc:routes[1]: the KongPlugin default/oidc is already routes[0]'s",
+        "kong-cognito-oidc:routes[2]: the URL https://a.example.com/bar is already routes[0]'s",
+        "kong-cognito-oidc:routes[3]: the KongPlugin default/oidc is already routes[0]'s",
+    ]
+
+
+def test_the_same_ingress_name_in_two_namespaces_is_two_routes() -> None:
+    settings = parse_settings(routes({"ingress": "web", "host": "a.example.com"}, {"ingress": "web", "namespace": "b"}))
+    assert [(route.namespace, route.plugin) for route in settings.routes] == [
+        ("default", "oidc-web"),
+        ("b", "oidc-web"),
+    ]
+
+
+# --- access settings ------------------------------------------------------------------------------
+
+
+def test_access_settings_are_read() -> None:
+    settings = parse_settings(
+        {
+            **MINIMAL,
+            "selfSignUp": "false",
+            "allowedGroups": '["staff", "ops-team"]',
+            "signedOutUrl": "https://apps.example.com/goodbye",
+            "upstreamHeaders": '{"sub": "X-User-Id", "email": "X-User-Email"}',
+        }
+    )
+    assert settings.self_sign_up is False
+    assert settings.allowed_groups == ("staff", "ops-team")
+    assert settings.signed_out_url == "https://apps.example.com/goodbye"
+    assert settings.upstream_headers == (("sub", "X-User-Id"), ("email", "X-User-Email"))
+
+
+def test_empty_signed_out_url_means_each_routes_own_url() -> None:
+    settings = parse_settings({**MINIMAL, "signedOutUrl": ""})
+    assert settings.signed_out_url_of(settings.routes[0]) == "https://lb.example.com/bar"
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "expected"),
+    [
+        ("selfSignUp", "no", "expected true or false"),
+        ("allowedGroups", "staff", "expected a JSON list of Cognito group names"),
+        ("allowedGroups", '[""]', '[0] "" must be 1 to 128 characters'),
+        ("allowedGroups", '["our staff"]', "must not contain spaces"),
+        ("allowedGroups", '["tab\\tstaff"]', "must not contain spaces"),
+        ("allowedGroups", json.dumps(["g" * 129]), "must be 1 to 128 characters"),
+        ("allowedGroups", '["staff", "ops", "staff"]', '[2] "staff" is listed twice'),
+        ("signedOutUrl", "http://apps.example.com/", "expected an absolute https:// URL"),
+        ("signedOutUrl", "/goodbye", "expected an absolute https:// URL"),
+        ("signedOutUrl", "https://apps.example.com/#bye", "without a fragment"),
+        ("upstreamHeaders", '["X-User-Id"]', "expected a JSON map from token claim to header name"),
+        ("upstreamHeaders", '{"sub": 3}', "expected a JSON map from token claim to header name"),
+        ("upstreamHeaders", '{"": "X-User-Id"}', "an empty claim name"),
+        ("upstreamHeaders", '{"sub": "X User"}', '"X User" is not a valid HTTP header name'),
+        ("upstreamHeaders", '{"sub": ""}', '"" is not a valid HTTP header name'),
+        ("upstreamHeaders", '{"sub": "host"}', '"host" is refused'),
+        ("upstreamHeaders", '{"sub": "Cookie"}', '"Cookie" is refused'),
+        ("upstreamHeaders", '{"sub": "Authorization"}', '"Authorization" is refused'),
+        ("upstreamHeaders", '{"sub": "X-Forwarded-For"}', '"X-Forwarded-For" is refused'),
+        ("upstreamHeaders", '{"sub": "x-forwarded-prefix"}', '"x-forwarded-prefix" is refused'),
+        ("upstreamHeaders", '{"sub": "X-User", "email": "x-user"}', '"x-user" is named twice'),
+    ],
+)
+def test_bad_access_settings_are_refused_naming_the_key(key: str, value: str, expected: str) -> None:
+    (problem,) = problems_for({**MINIMAL, key: value})
+    assert problem.startswith(f"kong-cognito-oidc:{key} = ")
+    assert expected in problem
+
+
+def test_group_names_may_use_cognitos_whole_alphabet() -> None:
+    groups = ["staff", "Ops_Team-1", "équipe", "a+b@c.d", "g" * 128]
+    assert parse_settings({**MINIMAL, "allowedGroups": json.dumps(groups)}).allowed_groups == tuple(groups)

@@ -1,0 +1,108 @@
+"""Upgrades never hurt a live stack: nothing of an existing stack is replaced or deleted.
+
+The fixture recorded the dev stack as declared before `routes` existed. Replacing the user
+pool would delete every account; renaming a resource or changing a replace-triggering input
+(the KongPlugin's name, the attachment's Ingress) would remove and re-create it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from program_harness import PROJECT, ROOT, Declared, ProgramRun, dev_stack_config, run_program
+
+BEFORE_ROUTES = json.loads((ROOT / "tests" / "fixtures" / "dev_stack_before_routes.json").read_text())
+CLIENT = "aws:cognito/userPoolClient:UserPoolClient"
+KONG_PLUGIN = "kubernetes:configuration.konghq.com/v1:KongPlugin"
+# Inputs added since the fixture was recorded, each updated in place by the AWS provider.
+ADDED_IN_PLACE = {CLIENT: {"logoutUrls"}}  # sign-out (issue 10)
+
+ROUTE_A = {"ingress": "demo", "namespace": "default", "host": "apps.example.com", "path": "/bar"}
+ROUTE_B = {"ingress": "admin", "namespace": "default", "host": "apps.example.com", "path": "/admin"}
+ROUTE_C = {"ingress": "shop", "namespace": "shop", "host": "shop.example.org", "path": "/"}
+
+
+def run_routes(monkeypatch: pytest.MonkeyPatch, *routes: dict[str, str]) -> ProgramRun:
+    return run_program(monkeypatch, {**dev_stack_config(), f"{PROJECT}:routes": json.dumps(list(routes))})
+
+
+def by_urn(run: ProgramRun) -> dict[str, Declared]:
+    return {resource.urn: resource for resource in run.declared}
+
+
+def kubernetes_identity(resource: Declared) -> dict[str, Any]:
+    if resource.type.startswith("kubernetes:"):
+        metadata = resource.inputs["metadata"]
+        return {key: metadata[key] for key in ("name", "namespace") if key in metadata}
+    return {key: resource.inputs[key] for key in ("namespace", "ingress_name", "plugin_name")}
+
+
+def test_the_dev_stack_keeps_every_urn(monkeypatch: pytest.MonkeyPatch) -> None:
+    run = run_program(monkeypatch, dev_stack_config())
+    assert sorted(by_urn(run)) == BEFORE_ROUTES["urns"]
+
+
+def test_the_dev_stack_keeps_its_cognito_and_random_inputs(monkeypatch: pytest.MonkeyPatch) -> None:
+    resources = by_urn(run_program(monkeypatch, dev_stack_config()))
+    for urn, before in BEFORE_ROUTES["inputs"].items():
+        now = resources[urn]
+        added = ADDED_IN_PLACE.get(now.type, set())
+        assert {key: value for key, value in now.inputs.items() if key not in added} == before, urn
+
+
+def test_the_dev_stack_keeps_the_names_of_its_kubernetes_objects(monkeypatch: pytest.MonkeyPatch) -> None:
+    resources = by_urn(run_program(monkeypatch, dev_stack_config()))
+    for urn, before in BEFORE_ROUTES["kubernetes_identities"].items():
+        assert kubernetes_identity(resources[urn]) == before, urn
+
+
+def test_moving_the_single_route_into_routes_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The route on ingressNamespace/ingressName is the one the stack protected before `routes`.
+    host = "kong-proxy-0123456789.us-west-2.elb.amazonaws.com"
+    before = by_urn(run_program(monkeypatch, dev_stack_config()))
+    after = by_urn(run_routes(monkeypatch, {"ingress": "demo", "namespace": "default", "host": host, "path": "/bar"}))
+    assert {urn: r.inputs for urn, r in after.items()} == {urn: r.inputs for urn, r in before.items()}
+
+
+def _unchanged_except_the_client(before: dict[str, Declared], after: dict[str, Declared], urns: set[str]) -> None:
+    for urn in urns:
+        if before[urn].type == CLIENT:
+            changed = {k for k in before[urn].inputs if before[urn].inputs[k] != after[urn].inputs.get(k)}
+            assert changed <= {"callbackUrls", "logoutUrls"}, "the client only gets its URL lists updated"
+        else:
+            assert after[urn].inputs == before[urn].inputs, urn
+
+
+def test_adding_a_route_changes_no_resource_of_the_routes_already_there(monkeypatch: pytest.MonkeyPatch) -> None:
+    before = by_urn(run_routes(monkeypatch, ROUTE_A, ROUTE_C))
+    after = by_urn(run_routes(monkeypatch, ROUTE_A, ROUTE_B, ROUTE_C))
+    assert set(before) < set(after)
+    _unchanged_except_the_client(before, after, set(before))
+    added = {after[urn].name for urn in set(after) - set(before)}
+    assert added == {"kong-oidc-plugin-default.admin", "ingress-default.admin", "ingress-default.admin-annotation"}
+
+
+def test_removing_a_route_removes_only_its_plugin_attachment_and_unshared_secret(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    before = by_urn(run_routes(monkeypatch, ROUTE_A, ROUTE_B, ROUTE_C))
+    without_b = by_urn(run_routes(monkeypatch, ROUTE_A, ROUTE_C))
+    # B shares the default namespace's Secret with A: the Secret stays.
+    assert {before[urn].name for urn in set(before) - set(without_b)} == {
+        "kong-oidc-plugin-default.admin",
+        "ingress-default.admin",
+        "ingress-default.admin-annotation",
+    }
+    _unchanged_except_the_client(before, without_b, set(without_b))
+
+    without_c = by_urn(run_routes(monkeypatch, ROUTE_A, ROUTE_B))
+    # C was the shop namespace's only route: its Secret goes with it.
+    assert {before[urn].name for urn in set(before) - set(without_c)} == {
+        "kong-oidc-plugin-shop.shop",
+        "kong-oidc-secrets-shop",
+        "ingress-shop.shop",
+        "ingress-shop.shop-annotation",
+    }
+    _unchanged_except_the_client(before, without_c, set(without_c))
