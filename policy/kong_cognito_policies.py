@@ -20,6 +20,8 @@ from pulumi_policy import (
     ResourceValidation,
     ResourceValidationArgs,
     ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
 )
 from pulumi_policy.proxy import UnknownValueError
 
@@ -256,6 +258,53 @@ def check_production_deletion_protection(args: ResourceValidationArgs, props: di
     )
 
 
+def _self_sign_up(pool: dict[str, Any]) -> bool | None:
+    """Whether anyone may create an account in the pool; None while not known (a preview)."""
+    config = pool.get("adminCreateUserConfig")
+    if config is UNKNOWN:
+        return None
+    admin_only = config.get("allowAdminCreateUserOnly") if isinstance(config, dict) else None
+    if admin_only is UNKNOWN:
+        return None
+    return admin_only is not True  # Cognito's default lets anyone sign up
+
+
+def _requires_groups(plugin: dict[str, Any]) -> bool:
+    config = plugin.get("config")
+    required = config.get("groups_required") if isinstance(config, dict) else None
+    return required is UNKNOWN or (isinstance(required, list) and len(required) > 0)
+
+
+def check_production_self_sign_up(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    resources = [(resource, plain(resource.props)) for resource in args.resources]
+    plugins = [
+        props
+        for resource, props in resources
+        if resource.resource_type in KONG_PLUGINS and props.get("plugin") == OPENID_CONNECT
+    ]
+    ungated = [props for props in plugins if not _requires_groups(props)]
+    for resource, props in resources:
+        if resource.resource_type != USER_POOL:
+            continue
+        stack = stack_name(resource.urn)
+        word = production_word(stack, _production_words(args.get_config()))
+        if word is None or not _self_sign_up(props) or (plugins and not ungated):
+            continue
+        report_violation(
+            f'stack "{stack}" counts as production (its name has the word "{word}") and its user pool lets anyone '
+            "sign up, while "
+            + (
+                f"{len(ungated)} of its {len(plugins)} openid-connect plugins require no group"
+                if plugins
+                else "no plugin requires a group"
+            )
+            + ": whoever can reach the sign-in page can create an account and reach the app. Either set "
+            "`pulumi config set selfSignUp false` (only users an administrator creates), or `allowedGroups` "
+            "(Kong then lets through only members of those groups, which an administrator grants).",
+            resource.urn,
+        )
+
+
 # --- Kong -----------------------------------------------------------------------------------------
 
 
@@ -308,7 +357,18 @@ def check_plugins_patch(args: ResourceValidationArgs, props: dict[str, Any]) -> 
         )
 
 
-POLICIES: list[ResourceValidationPolicy] = [
+PRODUCTION_WORDS_SCHEMA = PolicyConfigSchema(
+    properties={
+        PRODUCTION_WORDS_KEY: {
+            "type": "array",
+            "items": {"type": "string", "minLength": 1},
+            "default": list(DEFAULT_PRODUCTION_WORDS),
+            "description": "Stack-name segments that mark a production stack, e.g. prod matches prod-eu.",
+        }
+    }
+)
+
+POLICIES: list[ResourceValidationPolicy | StackValidationPolicy] = [
     ResourceValidationPolicy(
         name="cognito-redirect-urls-https",
         description=(
@@ -351,17 +411,20 @@ POLICIES: list[ResourceValidationPolicy] = [
             f"production when a segment of its name (split at -, _ and .) is one of {PRODUCTION_WORDS_KEY}."
         ),
         enforcement_level=EnforcementLevel.MANDATORY,
-        config_schema=PolicyConfigSchema(
-            properties={
-                PRODUCTION_WORDS_KEY: {
-                    "type": "array",
-                    "items": {"type": "string", "minLength": 1},
-                    "default": list(DEFAULT_PRODUCTION_WORDS),
-                    "description": "Stack-name segments that mark a production stack, e.g. prod matches prod-eu.",
-                }
-            }
-        ),
+        config_schema=PRODUCTION_WORDS_SCHEMA,
         validate=_for_types([USER_POOL], check_production_deletion_protection),
+    ),
+    StackValidationPolicy(
+        name="cognito-prod-self-sign-up-needs-groups",
+        description=(
+            "A user pool of a production stack allows self sign-up only if every openid-connect plugin of the "
+            "stack requires a group (groups_required); otherwise anyone who reaches the sign-in page can sign up "
+            f"and pass. Production stacks as for cognito-prod-deletion-protection ({PRODUCTION_WORDS_KEY})."
+        ),
+        # Open sign-up with groups granted by an admin is a valid design; the advice is to look twice.
+        enforcement_level=EnforcementLevel.ADVISORY,
+        config_schema=PRODUCTION_WORDS_SCHEMA,
+        validate=check_production_self_sign_up,
     ),
     ResourceValidationPolicy(
         name="kong-oidc-secrets-not-inline",

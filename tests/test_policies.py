@@ -20,7 +20,15 @@ import yaml
 from google.protobuf import json_format
 from program_harness import PROJECT, ROOT, CloudMocks, RecordingMonitor, dev_stack_config, run_program
 from pulumi.runtime import MockResourceArgs
-from pulumi_policy import EnforcementLevel, PolicyCustomTimeouts, PolicyResourceOptions, ResourceValidationArgs
+from pulumi_policy import (
+    EnforcementLevel,
+    PolicyCustomTimeouts,
+    PolicyResource,
+    PolicyResourceOptions,
+    ResourceValidationArgs,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
 from pulumi_policy.deserialize import deserialize_properties
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
 
@@ -310,6 +318,53 @@ def test_config_schema_default_is_the_code_default() -> None:
     assert schema["default"] == ["prod", "production", "prd"] == list(policies.DEFAULT_PRODUCTION_WORDS)
 
 
+# --- cognito-prod-self-sign-up-needs-groups ---------------------------------------------------------
+
+
+def policy_resource(type_: str, props: Mapping[str, Any], urn_: str) -> PolicyResource:
+    options = PolicyResourceOptions(False, [], None, [], PolicyCustomTimeouts(0, 0, 0), [])
+    return PolicyResource(type_, props, urn_, "res", options, None, None, [], {})
+
+
+def stack_violations(stack: str, pool: Mapping[str, Any], *plugins: Mapping[str, Any]) -> list[tuple[str, str | None]]:
+    (policy,) = [policy for policy in policies.POLICIES if policy.name == "cognito-prod-self-sign-up-needs-groups"]
+    resources = [policy_resource(USER_POOL, unknown_checking_proxy(dict(pool)), urn(USER_POOL, stack, "pool"))]
+    resources += [
+        policy_resource(KONG_PLUGIN, unknown_checking_proxy(dict(props)), urn(KONG_PLUGIN, stack)) for props in plugins
+    ]
+    found: list[tuple[str, str | None]] = []
+    policy.validate(StackValidationArgs(resources), lambda message, urn=None: found.append((message, urn)))
+    return found
+
+
+OPEN_POOL = {**GOOD_POOL, "adminCreateUserConfig": {"allowAdminCreateUserOnly": False}}
+ADMIN_ONLY_POOL = {**GOOD_POOL, "adminCreateUserConfig": {"allowAdminCreateUserOnly": True}}
+GATED_PLUGIN = {**GOOD_PLUGIN, "config": {**GOOD_PLUGIN["config"], "groups_required": ["staff"]}}  # type: ignore[dict-item]
+
+
+@pytest.mark.parametrize(
+    ("pool", "plugins"),
+    [
+        (ADMIN_ONLY_POOL, [GOOD_PLUGIN]),  # invite only
+        (OPEN_POOL, [GATED_PLUGIN, GATED_PLUGIN]),  # open sign-up, every route needs a group
+        ({**GOOD_POOL, "adminCreateUserConfig": {"allowAdminCreateUserOnly": UNKNOWN}}, [GOOD_PLUGIN]),  # preview
+    ],
+)
+def test_production_pool_with_invites_or_groups_passes(pool: dict[str, Any], plugins: list[dict[str, Any]]) -> None:
+    assert stack_violations("prod", pool, *plugins) == []
+
+
+@pytest.mark.parametrize("pool", [OPEN_POOL, GOOD_POOL], ids=["open", "Cognito's default: open"])
+def test_production_pool_with_open_sign_up_and_an_ungated_plugin_gets_advice(pool: dict[str, Any]) -> None:
+    ((message, where),) = stack_violations("prod", pool, GATED_PLUGIN, GOOD_PLUGIN)
+    assert where == urn(USER_POOL, "prod", "pool")
+    assert "1 of its 2 openid-connect plugins require no group" in message
+
+
+def test_open_sign_up_is_fine_outside_production() -> None:
+    assert stack_violations("dev", OPEN_POOL, GOOD_PLUGIN) == []
+
+
 # --- kong-oidc-secrets-not-inline -----------------------------------------------------------------
 
 
@@ -399,6 +454,7 @@ def test_policies_and_their_enforcement_levels() -> None:
         "cognito-no-implicit-flow": EnforcementLevel.MANDATORY,
         "cognito-password-min-length": EnforcementLevel.ADVISORY,
         "cognito-prod-deletion-protection": EnforcementLevel.MANDATORY,
+        "cognito-prod-self-sign-up-needs-groups": EnforcementLevel.ADVISORY,
         "kong-oidc-secrets-not-inline": EnforcementLevel.MANDATORY,
         "ingress-plugins-annotation-not-forced": EnforcementLevel.MANDATORY,
         "ingress-plugins-annotation-patch": EnforcementLevel.ADVISORY,
@@ -448,10 +504,18 @@ class PreviewMocks(CloudMocks):
 
 def all_violations(run: AnalyzedMonitor) -> list[tuple[str, EnforcementLevel, str]]:
     found: list[tuple[str, EnforcementLevel, str]] = []
-    for args in run.analyzed:
-        for policy in policies.POLICIES:
-            level = policy.enforcement_level
-            policy.validate(args, lambda message, urn=None, p=policy.name, lv=level: found.append((p, lv, message)))
+    stack = StackValidationArgs([policy_resource(args.resource_type, args.props, args.urn) for args in run.analyzed])
+    for policy in policies.POLICIES:
+        level = policy.enforcement_level
+
+        def report(message: str, urn: str | None = None, p: str = policy.name, lv: Any = level) -> None:
+            found.append((p, lv, message))
+
+        if isinstance(policy, StackValidationPolicy):
+            policy.validate(stack, report)
+        else:
+            for args in run.analyzed:
+                policy.validate(args, report)
     return found
 
 
@@ -464,14 +528,23 @@ def test_dev_stack_passes_every_policy(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_production_stack_passes_with_deletion_protection_and_fails_without(monkeypatch: pytest.MonkeyPatch) -> None:
     protected = AnalyzedMonitor(CloudMocks())
-    config = {**dev_stack_config(), f"{PROJECT}:deletionProtection": "true"}
+    config = {**dev_stack_config(), f"{PROJECT}:deletionProtection": "true", f"{PROJECT}:allowedGroups": '["staff"]'}
     run_program(monkeypatch, config, stack="prod-eu", monitor=protected)
     assert all_violations(protected) == []
 
     unprotected = AnalyzedMonitor(CloudMocks())
-    run_program(monkeypatch, dev_stack_config(), stack="prod-eu", monitor=unprotected)
+    run_program(monkeypatch, {**config, f"{PROJECT}:deletionProtection": "false"}, stack="prod-eu", monitor=unprotected)
     ((name, level, _),) = all_violations(unprotected)
     assert (name, level) == ("cognito-prod-deletion-protection", EnforcementLevel.MANDATORY)
+
+
+def test_production_stack_with_open_sign_up_and_no_group_gets_advice(monkeypatch: pytest.MonkeyPatch) -> None:
+    monitor = AnalyzedMonitor(CloudMocks())
+    config = {**dev_stack_config(), f"{PROJECT}:deletionProtection": "true", f"{PROJECT}:allowedGroups": "[]"}
+    run_program(monkeypatch, config, stack="prod-eu", monitor=monitor)
+    ((name, level, message),) = all_violations(monitor)
+    assert (name, level) == ("cognito-prod-self-sign-up-needs-groups", EnforcementLevel.ADVISORY)
+    assert "anyone" in message and "selfSignUp false" in message and "allowedGroups" in message
 
 
 def test_preview_with_unknown_values_passes_every_policy(monkeypatch: pytest.MonkeyPatch) -> None:
