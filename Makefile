@@ -16,7 +16,7 @@ POLICY_FLAGS := --policy-pack policy --policy-pack-config policy/config.json
 # (program start-up goes from about 1 s to 3 s, see bench/).
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: install test lint up preview destroy verify bench lock clean
+.PHONY: install test lint up preview destroy verify doctor bench lock clean
 
 # Checked when make reads this file, so the message comes first, before any install.
 ifneq ($(filter up preview destroy verify,$(MAKECMDGOALS)),)
@@ -57,6 +57,10 @@ destroy: $(INSTALLED)
 # If pulumi fails, verify.py finds no outputs and says so (exit 2), after pulumi's own error.
 verify: $(INSTALLED)
 	STACK=$(STACK) scripts/pulumi-stack.sh stack output --json | $(PYTHON) verify.py --outputs - $(VERIFY_ARGS)
+
+# Read-only checks before the first `make up` (tools, AWS, cluster, Kong, each route); needs no Pulumi CLI.
+doctor: $(INSTALLED)
+	$(PYTHON) doctor.py --stack $(STACK)
 
 bench: $(INSTALLED)
 	$(PYTHON) bench/bench.py

@@ -12,12 +12,17 @@ reference to this module (`components.ingress_plugin_attachment`), so this
 module must keep its path and must not declare resources at import. It talks to
 the cluster with the official Kubernetes client, using the same kubeconfig as
 the Kubernetes provider: `kubernetes:kubeconfig` and `kubernetes:context` from
-the stack config, else `KUBECONFIG` or `~/.kube/config`.
+the stack config, else `KUBECONFIG` or `~/.kube/config` (components/kubeconfig.py).
+
+Before listing the plugin, it reads the KongPlugin back: a Kong Ingress
+Controller older than 3.1 has a CRD without `configPatches`, and Kubernetes
+prunes that field instead of refusing it, leaving a plugin without its secrets.
 """
 
 from __future__ import annotations
 
-import os
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Protocol
@@ -25,22 +30,51 @@ from typing import Any, Protocol
 import pulumi
 import pulumi.dynamic
 
+from components.kubeconfig import load as load_kubeconfig
 from components.plugin_annotation import PLUGINS_ANNOTATION, plugin_names, with_plugin, without_plugin
 
 _MAX_ATTEMPTS = 5
+# Changing any of these replaces the attachment. `config_patch_paths` is left out on
+# purpose: it only feeds the check before attaching, and stacks created before it existed
+# must not see a replacement.
 _INPUTS = ("namespace", "ingress_name", "plugin_name")
+
+INGRESSES = "ingresses.networking.k8s.io"
+KONG_PLUGINS = "kongplugins.configuration.konghq.com"
+KONG_GROUP, KONG_VERSION, KONG_PLURAL = "configuration.konghq.com", "v1", "kongplugins"
 
 
 class IngressNotFoundError(Exception):
     pass
 
 
+class KongPluginNotFoundError(Exception):
+    pass
+
+
+class PluginCannotWorkError(Exception):
+    """The stored KongPlugin lacks configPatches the stack declared."""
+
+
 class ConflictError(Exception):
     """The Ingress changed between our read and our write."""
 
 
+class ForbiddenError(Exception):
+    """HTTP 403: the cluster credentials lack a permission. Never a "not found"."""
+
+    def __init__(self, verb: str, resource: str, namespace: str, detail: str = "") -> None:
+        self.verb, self.resource, self.namespace = verb, resource, namespace
+        said = f" The API server said: {detail}" if detail else ""
+        super().__init__(
+            f"Forbidden (HTTP 403): the cluster credentials may not {verb} {resource} in namespace {namespace}. "
+            f"Grant `{verb}` on {resource} in {namespace} to the role this stack runs with (the RBAC lines in "
+            f"docs/github-actions.md) and run again; nothing was changed.{said}"
+        )
+
+
 class IngressApi(Protocol):
-    """The two calls this resource makes to the Kubernetes API."""
+    """The calls this resource makes to the Kubernetes API; each raises ForbiddenError on HTTP 403."""
 
     def read_annotations(self, namespace: str, name: str) -> tuple[dict[str, str], str] | None:
         """The Ingress's annotations and resourceVersion, or None if there is no such Ingress."""
@@ -48,15 +82,47 @@ class IngressApi(Protocol):
     def write_annotation(self, namespace: str, name: str, key: str, value: str | None, resource_version: str) -> None:
         """Set (or with None, remove) one annotation unless the Ingress changed since `resource_version`."""
 
+    def read_kong_plugin(self, namespace: str, name: str) -> dict[str, Any] | None:
+        """The stored KongPlugin object, or None if there is none."""
 
-def attach_plugin(api: IngressApi, namespace: str, ingress: str, plugin: str) -> bool:
-    """Append `plugin` to the Ingress's plugin list; True if this call added it."""
+
+def check_plugin_works(api: IngressApi, namespace: str, plugin: str, config_patch_paths: Sequence[str]) -> None:
+    """Fail unless the KongPlugin exists and kept every configPatches path the stack declared."""
+    stored = api.read_kong_plugin(namespace, plugin)
+    if stored is None:
+        raise KongPluginNotFoundError(
+            f"KongPlugin {namespace}/{plugin} not found, so the Ingress was not changed. The stack creates it before "
+            "attaching it: if it was deleted by hand, run `pulumi refresh` and `pulumi up` again; if Kong's CRDs "
+            "are not installed on this cluster, install the Kong Ingress Controller (>= 3.1) first."
+        )
+    kept = {patch.get("path") for patch in stored.get("configPatches") or [] if isinstance(patch, dict)}
+    missing = [path for path in config_patch_paths if path not in kept]
+    if missing:
+        raise PluginCannotWorkError(
+            f"KongPlugin {namespace}/{plugin} was stored without the configPatches {', '.join(missing)}, so the "
+            "Ingress was not changed. The cluster's KongPlugin CRD predates Kong Ingress Controller 3.1 and prunes "
+            "`configPatches`: the plugin would have no client_secret/session_secret and every sign-in would fail "
+            "at the token exchange. Upgrade the Kong Ingress Controller and its CRDs to 3.1 or later (`helm upgrade` "
+            "leaves CRDs alone: kubectl kustomize 'https://github.com/kong/kubernetes-ingress-controller/config/crd"
+            "?ref=v3.5' | kubectl apply -f -), then run `pulumi up` again."
+        )
+
+
+def attach_plugin(
+    api: IngressApi, namespace: str, ingress: str, plugin: str, *, config_patch_paths: Sequence[str]
+) -> bool:
+    """Append `plugin` to the Ingress's plugin list; True if this call added it.
+
+    First checks that the KongPlugin exists and kept `config_patch_paths`.
+    """
+    check_plugin_works(api, namespace, plugin, config_patch_paths)
     for _ in range(_MAX_ATTEMPTS):
         found = api.read_annotations(namespace, ingress)
         if found is None:
             raise IngressNotFoundError(
                 f"Ingress {namespace}/{ingress} not found. This stack protects an existing Ingress: "
-                "create it first, or set ingressName and ingressNamespace to one that exists."
+                "create it first, or name one that exists (ingressName and ingressNamespace, or the route's ingress "
+                "and namespace in routes); `make doctor` checks them before `make up`."
             )
         annotations, resource_version = found
         current = annotations.get(PLUGINS_ANNOTATION)
@@ -103,17 +169,20 @@ class KubernetesIngressApi:
         self._context = context
 
     @cached_property
-    def _networking(self) -> Any:
-        import yaml
-        from kubernetes import client, config
+    def _client(self) -> Any:
+        return load_kubeconfig(self._kubeconfig, self._context)[0]
 
-        if self._kubeconfig and not os.path.isfile(os.path.expanduser(self._kubeconfig)):
-            # `kubernetes:kubeconfig` may hold the kubeconfig itself rather than a path.
-            api_client = config.new_client_from_config_dict(yaml.safe_load(self._kubeconfig), context=self._context)
-        else:
-            path = os.path.expanduser(self._kubeconfig) if self._kubeconfig else None
-            api_client = config.new_client_from_config(config_file=path, context=self._context)
-        return client.NetworkingV1Api(api_client)
+    @cached_property
+    def _networking(self) -> Any:
+        from kubernetes import client
+
+        return client.NetworkingV1Api(self._client)
+
+    @cached_property
+    def _custom(self) -> Any:
+        from kubernetes import client
+
+        return client.CustomObjectsApi(self._client)
 
     def read_annotations(self, namespace: str, name: str) -> tuple[dict[str, str], str] | None:
         from kubernetes.client.exceptions import ApiException
@@ -121,6 +190,7 @@ class KubernetesIngressApi:
         try:
             ingress = self._networking.read_namespaced_ingress(name, namespace)
         except ApiException as error:
+            _raise_if_forbidden(error, "get", INGRESSES, namespace)
             if error.status == 404:
                 return None
             raise
@@ -137,9 +207,39 @@ class KubernetesIngressApi:
                 name, namespace, body, _content_type="application/merge-patch+json"
             )
         except ApiException as error:
+            _raise_if_forbidden(error, "patch", INGRESSES, namespace)
             if error.status == 409:
                 raise ConflictError(str(error)) from error
             raise
+
+    def read_kong_plugin(self, namespace: str, name: str) -> dict[str, Any] | None:
+        from kubernetes.client.exceptions import ApiException
+
+        try:
+            stored: dict[str, Any] = self._custom.get_namespaced_custom_object(
+                KONG_GROUP, KONG_VERSION, namespace, KONG_PLURAL, name
+            )
+        except ApiException as error:
+            _raise_if_forbidden(error, "get", KONG_PLUGINS, namespace)
+            if error.status == 404:
+                return None
+            raise
+        return stored
+
+
+def _raise_if_forbidden(error: Any, verb: str, resource: str, namespace: str) -> None:
+    if error.status == 403:
+        raise ForbiddenError(verb, resource, namespace, status_message(error)) from error
+
+
+def status_message(error: Any) -> str:
+    """The `message` of the API server's Status body, else the body as it came."""
+    body = error.body.decode() if isinstance(error.body, bytes) else str(error.body or "")
+    try:
+        message = json.loads(body).get("message")
+    except (ValueError, AttributeError):
+        message = None
+    return str(message) if message else body.strip()
 
 
 class IngressPluginAttachmentProvider(pulumi.dynamic.ResourceProvider):
@@ -161,7 +261,14 @@ class IngressPluginAttachmentProvider(pulumi.dynamic.ResourceProvider):
         return KubernetesIngressApi(self._kubeconfig, self._context)
 
     def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
-        added = attach_plugin(self.api(), props["namespace"], props["ingress_name"], props["plugin_name"])
+        added = attach_plugin(
+            self.api(),
+            props["namespace"],
+            props["ingress_name"],
+            props["plugin_name"],
+            # Absent only in inputs recorded before this check existed.
+            config_patch_paths=props.get("config_patch_paths") or (),
+        )
         return pulumi.dynamic.CreateResult(
             id_=f"{props['namespace']}/{props['ingress_name']}/{props['plugin_name']}",
             outs={**{key: props[key] for key in _INPUTS}, "added_by_stack": added},
@@ -196,6 +303,8 @@ class IngressPluginAttachmentArgs:
     plugin_name: pulumi.Input[str]
     plugin: pulumi.Resource
     """The KongPlugin: attached after it exists, detached before it is deleted."""
+    config_patch_paths: Sequence[str]
+    """The plugin's configPatches paths (e.g. "/client_secret"); attaching fails if the cluster dropped any."""
 
 
 class IngressPluginAttachment(pulumi.ComponentResource):
@@ -209,9 +318,15 @@ class IngressPluginAttachment(pulumi.ComponentResource):
         super().__init__("kong-cognito-oidc:index:IngressPluginAttachment", name, None, opts)
         annotation = _IngressPluginAnnotation(
             f"{name}-annotation",
-            {"namespace": args.namespace, "ingress_name": args.ingress_name, "plugin_name": args.plugin_name},
+            {
+                "namespace": args.namespace,
+                "ingress_name": args.ingress_name,
+                "plugin_name": args.plugin_name,
+                "config_patch_paths": list(args.config_patch_paths),
+            },
             pulumi.ResourceOptions(
                 parent=self,
+                # Explicit: a plain-string plugin_name carries no dependency of its own.
                 depends_on=[args.plugin],
                 # Created first, the replacement would find our name listed already and
                 # not own it; deleting the old one would then unlist the plugin.

@@ -132,6 +132,15 @@ class SettingsError(pulumi.RunError):
         )
 
 
+def config_string(value: Any) -> str:
+    """A stack file's YAML value as the Pulumi CLI hands it to the program (lists and maps as JSON)."""
+    if isinstance(value, (list, dict)):
+        return json.dumps(value)
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value)
+
+
 def load_settings(config: pulumi.Config, aws_config: pulumi.Config) -> Settings:
     """Read this project's config and `aws:region` and validate them."""
     values = {key: config.get(key) for key in CONFIG_KEYS if key != "aws:region"}

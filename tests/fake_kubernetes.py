@@ -1,15 +1,20 @@
-"""Stand-ins for the Kubernetes API's Ingress endpoints, for the attachment's tests.
+"""Stand-ins for the parts of the Kubernetes API the attachment and `make doctor` use.
 
-`FakeIngressApi` is the in-memory `IngressApi`; `FakeApiServer` serves the same
-store over HTTP on 127.0.0.1 so the real Kubernetes client can be exercised.
+`FakeIngressApi` is the in-memory `IngressApi` and the store behind `FakeApiServer`,
+which serves it over HTTP on 127.0.0.1 so the real Kubernetes client can be exercised:
+Ingresses (get, list, merge patch), IngressClasses (list), KongPlugins (get), the
+CustomResourceDefinition of KongPlugins (get) and /version. Chosen (verb, resource)
+pairs answer 403 with the Status body a real API server sends.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import re
+import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -18,23 +23,91 @@ from typing import Any
 
 from components.ingress_plugin_attachment import ConflictError
 
+KONG_CONTROLLER = "ingress-controllers.konghq.com/kong"
+DEFAULT_CONFIG_PATCH_PATHS = ("/client_secret", "/session_secret")
+USER = "arn:aws:sts::123456789012:assumed-role/kong-oidc-deploy/session"
+
 
 @dataclass
 class StoredIngress:
     annotations: dict[str, str]
     resource_version: int = 1
+    ingress_class: str | None = None
 
 
 @dataclass
 class FakeIngressApi:
-    """In-memory Ingresses; `conflicts` makes the next N writes fail as if someone wrote first."""
+    """In-memory cluster state; `conflicts` makes the next N writes fail as if someone wrote first."""
 
     ingresses: dict[tuple[str, str], StoredIngress] = field(default_factory=dict)
+    plugins: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    ingress_classes: dict[str, str] = field(default_factory=dict)
+    """IngressClass name -> spec.controller."""
+    default_ingress_class: str | None = None
+    kong_crd: dict[str, Any] | None = None
+    """The CRD object of kongplugins.configuration.konghq.com; None: Kong's CRDs are not installed."""
+    forbidden: set[tuple[str, str]] = field(default_factory=set)
+    """(verb, resource) pairs the HTTP server refuses with 403, e.g. ("get", "ingresses")."""
     conflicts: int = 0
     writes: int = 0
 
-    def add(self, namespace: str, name: str, annotations: dict[str, str] | None = None) -> None:
-        self.ingresses[(namespace, name)] = StoredIngress(dict(annotations or {}))
+    def add(
+        self, namespace: str, name: str, annotations: dict[str, str] | None = None, ingress_class: str | None = None
+    ) -> None:
+        self.ingresses[(namespace, name)] = StoredIngress(dict(annotations or {}), ingress_class=ingress_class)
+
+    def add_plugin(
+        self,
+        namespace: str,
+        name: str,
+        config_patch_paths: Sequence[str] = DEFAULT_CONFIG_PATCH_PATHS,
+        annotations: Mapping[str, str] | None = None,
+    ) -> None:
+        """A stored KongPlugin; with `config_patch_paths=()` it looks as a pre-3.1 CRD leaves it."""
+        plugin: dict[str, Any] = {
+            "apiVersion": "configuration.konghq.com/v1",
+            "kind": "KongPlugin",
+            "metadata": {"name": name, "namespace": namespace, "annotations": dict(annotations or {})},
+            "plugin": "openid-connect",
+            "config": {"issuer": "https://issuer.example/.well-known/openid-configuration"},
+        }
+        if config_patch_paths:
+            plugin["configPatches"] = [
+                {"path": path, "valueFrom": {"secretKeyRef": {"name": f"{name}-secrets", "key": path.lstrip("/")}}}
+                for path in config_patch_paths
+            ]
+        self.plugins[(namespace, name)] = plugin
+
+    def install_kong_crds(self, config_patches: bool = True) -> None:
+        """KongPlugin's CRD as KIC >= 3.1 (with `configPatches`) or an older one installs it."""
+        properties: dict[str, Any] = {
+            "apiVersion": {"type": "string"},
+            "kind": {"type": "string"},
+            "metadata": {"type": "object"},
+            "plugin": {"type": "string"},
+            "config": {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
+            "configFrom": {"type": "object"},
+        }
+        if config_patches:
+            properties["configPatches"] = {"type": "array", "items": {"type": "object"}}
+        self.kong_crd = {
+            "apiVersion": "apiextensions.k8s.io/v1",
+            "kind": "CustomResourceDefinition",
+            "metadata": {"name": "kongplugins.configuration.konghq.com"},
+            "spec": {
+                "group": "configuration.konghq.com",
+                "names": {"kind": "KongPlugin", "plural": "kongplugins", "singular": "kongplugin"},
+                "scope": "Namespaced",
+                "versions": [
+                    {
+                        "name": "v1",
+                        "served": True,
+                        "storage": True,
+                        "schema": {"openAPIV3Schema": {"type": "object", "properties": properties}},
+                    }
+                ],
+            },
+        }
 
     def annotations(self, namespace: str, name: str) -> dict[str, str]:
         return self.ingresses[(namespace, name)].annotations
@@ -60,8 +133,52 @@ class FakeIngressApi:
         stored.resource_version += 1
         self.writes += 1
 
+    def read_kong_plugin(self, namespace: str, name: str) -> dict[str, Any] | None:
+        stored = self.plugins.get((namespace, name))
+        return copy.deepcopy(stored)
 
-_INGRESS_PATH = re.compile(r"^/apis/networking\.k8s\.io/v1/namespaces/([^/]+)/ingresses/([^/?]+)")
+
+# (method, path pattern, verb, resource, API group); a namespaced path's first group is the namespace,
+# and a get's or patch's last group is the object's name.
+_ROUTES: list[tuple[str, re.Pattern[str], str, str, str]] = [
+    ("GET", re.compile(r"^/version/?$"), "get", "version", ""),
+    ("GET", re.compile(r"^/apis/networking\.k8s\.io/v1/namespaces/([^/]+)/ingresses/([^/]+)$"), "get", "ingresses",
+     "networking.k8s.io"),
+    ("PATCH", re.compile(r"^/apis/networking\.k8s\.io/v1/namespaces/([^/]+)/ingresses/([^/]+)$"), "patch",
+     "ingresses", "networking.k8s.io"),
+    ("GET", re.compile(r"^/apis/networking\.k8s\.io/v1/namespaces/([^/]+)/ingresses$"), "list", "ingresses",
+     "networking.k8s.io"),
+    ("GET", re.compile(r"^/apis/networking\.k8s\.io/v1/ingressclasses$"), "list", "ingressclasses",
+     "networking.k8s.io"),
+    ("GET", re.compile(r"^/apis/configuration\.konghq\.com/v1/namespaces/([^/]+)/kongplugins/([^/]+)$"), "get",
+     "kongplugins", "configuration.konghq.com"),
+    ("GET", re.compile(r"^/apis/apiextensions\.k8s\.io/v1/customresourcedefinitions/([^/]+)$"), "get",
+     "customresourcedefinitions", "apiextensions.k8s.io"),
+]  # fmt: skip
+
+
+def _status(code: int, reason: str, message: str, details: dict[str, str] | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "kind": "Status",
+        "apiVersion": "v1",
+        "metadata": {},
+        "status": "Failure",
+        "message": message,
+        "reason": reason,
+        "code": code,
+    }
+    if details:
+        body["details"] = details
+    return body
+
+
+def forbidden_status(verb: str, resource: str, group: str, namespace: str | None, name: str | None) -> dict[str, Any]:
+    """The Status body Kubernetes' RBAC authorizer answers with."""
+    qualified = f"{resource}.{group}" if group else resource
+    what = f'{qualified} "{name}"' if name else qualified
+    where = f'in the namespace "{namespace}"' if namespace else "at the cluster scope"
+    message = f'{what} is forbidden: User "{USER}" cannot {verb} resource "{resource}" in API group "{group}" {where}'
+    return _status(403, "Forbidden", message, {"name": name or "", "group": group, "kind": resource})
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -79,8 +196,25 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(payload)
 
+    def _page_not_found(self) -> None:
+        # What the API server answers for a resource type it does not serve (e.g. a missing CRD).
+        payload = b"404 page not found\n"
+        self.send_response(404)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def _not_found(self, resource: str, group: str, name: str) -> None:
+        qualified = f"{resource}.{group}"
+        details = {"name": name, "group": group, "kind": resource}
+        self._reply(404, _status(404, "NotFound", f'{qualified} "{name}" not found', details))
+
     def _ingress(self, namespace: str, name: str) -> dict[str, Any]:
         stored = self.store.ingresses[(namespace, name)]
+        spec: dict[str, Any] = {}
+        if stored.ingress_class is not None:
+            spec["ingressClassName"] = stored.ingress_class
         return {
             "apiVersion": "networking.k8s.io/v1",
             "kind": "Ingress",
@@ -90,53 +224,54 @@ class _Handler(BaseHTTPRequestHandler):
                 "resourceVersion": str(stored.resource_version),
                 "annotations": stored.annotations,
             },
-            "spec": {},
+            "spec": spec,
         }
 
-    def _not_found(self, namespace: str, name: str) -> None:
-        self._reply(
-            404,
-            {
-                "kind": "Status",
-                "apiVersion": "v1",
-                "status": "Failure",
-                "reason": "NotFound",
-                "code": 404,
-                "message": f'ingresses.networking.k8s.io "{name}" not found',
-            },
-        )
+    def _handle(self, method: str) -> None:
+        path = self.path.split("?", 1)[0]
+        body: Any = None
+        if method == "PATCH":
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        self.requests.append((method, path, self.headers.get("Content-Type", ""), body))
+        for route_method, pattern, verb, resource, group in _ROUTES:
+            match = pattern.match(path)
+            if route_method != method or not match:
+                continue
+            args = match.groups()
+            namespace = args[0] if "/namespaces/" in path else None
+            name = args[-1] if verb in ("get", "patch") and args else None
+            if (verb, resource) in self.store.forbidden:
+                return self._reply(403, forbidden_status(verb, resource, group, namespace, name))
+            serve = getattr(self, f"_{verb}_{resource}")
+            return serve(*args, body) if method == "PATCH" else serve(*args)
+        raise AssertionError(f"the fake API server does not serve {method} {path}")
 
     def do_GET(self) -> None:
-        match = _INGRESS_PATH.match(self.path)
-        assert match, self.path
-        namespace, name = match.groups()
-        self.requests.append(("GET", self.path, self.headers.get("Content-Type", ""), None))
-        if (namespace, name) not in self.store.ingresses:
-            return self._not_found(namespace, name)
-        self._reply(200, self._ingress(namespace, name))
+        self._handle("GET")
 
     def do_PATCH(self) -> None:
-        match = _INGRESS_PATH.match(self.path)
-        assert match, self.path
-        namespace, name = match.groups()
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        self.requests.append(("PATCH", self.path, self.headers.get("Content-Type", ""), body))
+        self._handle("PATCH")
+
+    def _get_version(self) -> None:
+        self._reply(200, {"major": "1", "minor": "30", "gitVersion": "v1.30.2", "platform": "linux/amd64"})
+
+    def _get_ingresses(self, namespace: str, name: str) -> None:
         if (namespace, name) not in self.store.ingresses:
-            return self._not_found(namespace, name)
+            return self._not_found("ingresses", "networking.k8s.io", name)
+        self._reply(200, self._ingress(namespace, name))
+
+    def _list_ingresses(self, namespace: str) -> None:
+        items = [self._ingress(ns, name) for (ns, name) in self.store.ingresses if ns == namespace]
+        self._reply(200, {"apiVersion": "networking.k8s.io/v1", "kind": "IngressList", "metadata": {}, "items": items})
+
+    def _patch_ingresses(self, namespace: str, name: str, body: dict[str, Any]) -> None:
+        if (namespace, name) not in self.store.ingresses:
+            return self._not_found("ingresses", "networking.k8s.io", name)
         stored = self.store.ingresses[(namespace, name)]
         wanted_version = body.get("metadata", {}).get("resourceVersion")
         if wanted_version is not None and wanted_version != str(stored.resource_version):
-            return self._reply(
-                409,
-                {
-                    "kind": "Status",
-                    "apiVersion": "v1",
-                    "status": "Failure",
-                    "reason": "Conflict",
-                    "code": 409,
-                    "message": "the object has been modified; please apply your changes to the latest version",
-                },
-            )
+            message = "the object has been modified; please apply your changes to the latest version"
+            return self._reply(409, _status(409, "Conflict", message))
         for key, value in body.get("metadata", {}).get("annotations", {}).items():
             if value is None:
                 stored.annotations.pop(key, None)
@@ -145,17 +280,68 @@ class _Handler(BaseHTTPRequestHandler):
         stored.resource_version += 1
         self._reply(200, self._ingress(namespace, name))
 
+    def _list_ingressclasses(self) -> None:
+        items = []
+        for name, controller in self.store.ingress_classes.items():
+            metadata: dict[str, Any] = {"name": name}
+            if name == self.store.default_ingress_class:
+                metadata["annotations"] = {"ingressclass.kubernetes.io/is-default-class": "true"}
+            items.append({"metadata": metadata, "spec": {"controller": controller}})
+        self._reply(
+            200, {"apiVersion": "networking.k8s.io/v1", "kind": "IngressClassList", "metadata": {}, "items": items}
+        )
+
+    def _get_kongplugins(self, namespace: str, name: str) -> None:
+        if self.store.kong_crd is None:
+            return self._page_not_found()
+        plugin = self.store.plugins.get((namespace, name))
+        if plugin is None:
+            return self._not_found("kongplugins", "configuration.konghq.com", name)
+        self._reply(200, plugin)
+
+    def _get_customresourcedefinitions(self, name: str) -> None:
+        if name != "kongplugins.configuration.konghq.com" or self.store.kong_crd is None:
+            return self._not_found("customresourcedefinitions", "apiextensions.k8s.io", name)
+        self._reply(200, self.store.kong_crd)
+
 
 @dataclass
 class FakeApiServer:
     store: FakeIngressApi
     kubeconfig: Path
+    url: str
     requests: list[tuple[str, str, str, Any]]
 
 
+def closed_port_url() -> str:
+    """An http URL on 127.0.0.1 where nothing listens: a cluster that cannot be reached."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+def kubeconfig_document(servers: Mapping[str, str], current_context: str) -> dict[str, Any]:
+    """A kubeconfig with one context (and cluster, and user) per entry of `servers`: context name -> URL."""
+    return {
+        "apiVersion": "v1",
+        "kind": "Config",
+        "clusters": [{"name": name, "cluster": {"server": url}} for name, url in servers.items()],
+        "users": [{"name": name, "user": {"token": f"{name}-token"}} for name in servers],
+        "contexts": [{"name": name, "context": {"cluster": name, "user": name}} for name in servers],
+        "current-context": current_context,
+    }
+
+
 @contextmanager
-def fake_api_server(tmp_path: Path, context: str = "fake") -> Iterator[FakeApiServer]:
-    """An HTTP Kubernetes API on 127.0.0.1 and a kubeconfig file whose `context` points at it."""
+def fake_api_server(
+    tmp_path: Path, context: str = "fake", current_context: str | None = None
+) -> Iterator[FakeApiServer]:
+    """An HTTP Kubernetes API on 127.0.0.1 and a kubeconfig file whose `context` points at it.
+
+    With `current_context` (another name), the kubeconfig's current context is that one and
+    points at a closed port: only a client that asks for `context` reaches the server.
+    """
     store = FakeIngressApi()
     requests: list[tuple[str, str, str, Any]] = []
     handler = type("Handler", (_Handler,), {"store": store, "requests": requests})
@@ -163,21 +349,14 @@ def fake_api_server(tmp_path: Path, context: str = "fake") -> Iterator[FakeApiSe
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     host, port = server.server_address[:2]
+    url = f"http://{host}:{port}"
+    servers = {context: url}
+    if current_context is not None and current_context != context:
+        servers[current_context] = closed_port_url()
     kubeconfig = tmp_path / "kubeconfig"
-    kubeconfig.write_text(
-        json.dumps(
-            {
-                "apiVersion": "v1",
-                "kind": "Config",
-                "clusters": [{"name": "fake", "cluster": {"server": f"http://{host}:{port}"}}],
-                "users": [{"name": "fake", "user": {"token": "fake-token"}}],
-                "contexts": [{"name": context, "context": {"cluster": "fake", "user": "fake"}}],
-                "current-context": context,
-            }
-        )
-    )
+    kubeconfig.write_text(json.dumps(kubeconfig_document(servers, current_context or context)))
     try:
-        yield FakeApiServer(store=store, kubeconfig=kubeconfig, requests=requests)
+        yield FakeApiServer(store=store, kubeconfig=kubeconfig, url=url, requests=requests)
     finally:
         server.shutdown()
         server.server_close()

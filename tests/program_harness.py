@@ -6,7 +6,6 @@ the engine and answer each resource with made-up cloud-side values.
 
 from __future__ import annotations
 
-import json
 import runpy
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,27 +114,14 @@ class ProgramRun:
         return resource
 
 
-def config_string(value: Any) -> str:
-    """A YAML config value as the Pulumi CLI hands it to the program."""
-    if isinstance(value, (list, dict)):
-        return json.dumps(value)
-    if isinstance(value, bool):
-        return str(value).lower()
-    return str(value)
-
-
 def dev_stack_config() -> dict[str, str]:
-    """The config `pulumi up` gives the program for Pulumi.dev.yaml (its values, and Pulumi.yaml's defaults)."""
-    import yaml
+    """The config `pulumi up` gives the program for Pulumi.dev.yaml (its values, and Pulumi.yaml's defaults).
 
-    project = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
-    stack = yaml.safe_load((ROOT / "Pulumi.dev.yaml").read_text())["config"]
-    values: dict[str, str] = {}
-    for key, schema in project["config"].items():
-        if "default" in schema:
-            values[f"{PROJECT}:{key}"] = config_string(schema["default"])
-    values.update({key: config_string(value) for key, value in stack.items()})
-    return values
+    Read as `make doctor` reads a stack without the Pulumi CLI.
+    """
+    from doctor import World, read_stack_config
+
+    return read_stack_config(ROOT, "dev", World(which=lambda _: None)).values
 
 
 def run_program(

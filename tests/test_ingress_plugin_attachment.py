@@ -1,28 +1,65 @@
-"""The Ingress attachment: `up` adds our plugin, `destroy` removes only ours, others' plugins stay."""
+"""The Ingress attachment: `up` adds our plugin, `destroy` removes only ours, others' plugins stay.
+
+Before attaching, the KongPlugin must exist with the configPatches the stack declared, and
+the cluster's answers (403, 404) each surface as their own error.
+"""
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
+from typing import Any
 
+import pulumi
 import pytest
-from fake_kubernetes import FakeIngressApi, fake_api_server
+from fake_kubernetes import FakeIngressApi, closed_port_url, fake_api_server, kubeconfig_document
+from program_harness import PROJECT, CloudMocks, RecordingMonitor
+from pulumi.dynamic import Config, ConfigureRequest
+from pulumi.runtime import set_mocks
 
 from components.ingress_plugin_attachment import (
     ConflictError,
+    ForbiddenError,
     IngressNotFoundError,
+    IngressPluginAttachment,
+    IngressPluginAttachmentArgs,
     IngressPluginAttachmentProvider,
+    KongPluginNotFoundError,
     KubernetesIngressApi,
+    PluginCannotWorkError,
     attach_plugin,
     detach_plugin,
 )
 from components.plugin_annotation import PLUGINS_ANNOTATION
 
-PROPS = {"namespace": "default", "ingress_name": "demo", "plugin_name": "oidc"}
+PATCHES = ["/client_secret", "/session_secret"]
+PROPS: dict[str, Any] = {
+    "namespace": "default",
+    "ingress_name": "demo",
+    "plugin_name": "oidc",
+    "config_patch_paths": PATCHES,
+}
+
+
+def cluster(annotations: dict[str, str] | None = None, **kwargs: Any) -> FakeIngressApi:
+    """Ingress default/demo and a working KongPlugin default/oidc."""
+    api = FakeIngressApi(**kwargs)
+    api.add("default", "demo", annotations)
+    api.add_plugin("default", "oidc")
+    return api
 
 
 def provider_with(api: FakeIngressApi) -> IngressPluginAttachmentProvider:
     provider = IngressPluginAttachmentProvider()
     provider.api = lambda: api  # type: ignore[method-assign]
+    return provider
+
+
+def configured(config: dict[str, str]) -> IngressPluginAttachmentProvider:
+    """A provider configured the way Pulumi's dynamic-provider host does it, from the stack config."""
+    provider = IngressPluginAttachmentProvider()
+    provider.configure(ConfigureRequest(Config(config, project_name=PROJECT)))
     return provider
 
 
@@ -35,8 +72,7 @@ def provider_with(api: FakeIngressApi) -> IngressPluginAttachmentProvider:
     ],
 )
 def test_up_then_destroy_leaves_the_ingress_as_it_was_found(before: str | None, attached: str) -> None:
-    api = FakeIngressApi()
-    api.add("default", "demo", {} if before is None else {PLUGINS_ANNOTATION: before, "other": "kept"})
+    api = cluster({} if before is None else {PLUGINS_ANNOTATION: before, "other": "kept"})
     provider = provider_with(api)
 
     created = provider.create(dict(PROPS))
@@ -49,8 +85,7 @@ def test_up_then_destroy_leaves_the_ingress_as_it_was_found(before: str | None, 
 
 
 def test_plugins_listed_by_others_after_up_survive_destroy() -> None:
-    api = FakeIngressApi()
-    api.add("default", "demo", {PLUGINS_ANNOTATION: "cors"})
+    api = cluster({PLUGINS_ANNOTATION: "cors"})
     provider = provider_with(api)
     created = provider.create(dict(PROPS))
     # Another team adds a plugin while the stack is up.
@@ -61,8 +96,7 @@ def test_plugins_listed_by_others_after_up_survive_destroy() -> None:
 
 
 def test_a_name_listed_before_the_stack_came_is_not_removed_on_destroy() -> None:
-    api = FakeIngressApi()
-    api.add("default", "demo", {PLUGINS_ANNOTATION: "oidc,cors"})
+    api = cluster({PLUGINS_ANNOTATION: "oidc,cors"})
     provider = provider_with(api)
 
     created = provider.create(dict(PROPS))
@@ -74,8 +108,34 @@ def test_a_name_listed_before_the_stack_came_is_not_removed_on_destroy() -> None
 
 
 def test_up_refuses_a_missing_ingress_with_a_clear_message() -> None:
+    api = FakeIngressApi()
+    api.add_plugin("default", "oidc")
     with pytest.raises(IngressNotFoundError, match=r"Ingress default/demo not found.*ingressName"):
-        provider_with(FakeIngressApi()).create(dict(PROPS))
+        provider_with(api).create(dict(PROPS))
+
+
+@pytest.mark.parametrize("kept", [(), ("/client_secret",)], ids=["no-configPatches", "one-pruned"])
+def test_up_refuses_a_plugin_whose_config_patches_were_pruned_and_leaves_the_ingress_alone(
+    kept: tuple[str, ...],
+) -> None:
+    api = FakeIngressApi()
+    api.add("default", "demo", {PLUGINS_ANNOTATION: "cors"})
+    api.add_plugin("default", "oidc", config_patch_paths=kept)
+    with pytest.raises(PluginCannotWorkError) as refused:
+        provider_with(api).create(dict(PROPS))
+    message = str(refused.value)
+    assert "/session_secret" in message
+    assert "predates Kong Ingress Controller 3.1" in message and "Upgrade the Kong Ingress Controller" in message
+    assert api.annotations("default", "demo") == {PLUGINS_ANNOTATION: "cors"}
+    assert api.writes == 0
+
+
+def test_up_refuses_a_missing_plugin_and_leaves_the_ingress_alone() -> None:
+    api = FakeIngressApi()
+    api.add("default", "demo", {PLUGINS_ANNOTATION: "cors"})
+    with pytest.raises(KongPluginNotFoundError, match=r"KongPlugin default/oidc not found"):
+        provider_with(api).create(dict(PROPS))
+    assert api.annotations("default", "demo") == {PLUGINS_ANNOTATION: "cors"}
 
 
 def test_destroy_tolerates_an_ingress_deleted_meanwhile() -> None:
@@ -85,9 +145,8 @@ def test_destroy_tolerates_an_ingress_deleted_meanwhile() -> None:
 
 
 def test_concurrent_writers_are_retried_not_overwritten() -> None:
-    api = FakeIngressApi(conflicts=2)
-    api.add("default", "demo", {PLUGINS_ANNOTATION: "cors"})
-    assert attach_plugin(api, "default", "demo", "oidc") is True
+    api = cluster({PLUGINS_ANNOTATION: "cors"}, conflicts=2)
+    assert attach_plugin(api, "default", "demo", "oidc", config_patch_paths=PATCHES) is True
     assert api.annotations("default", "demo")[PLUGINS_ANNOTATION] == "cors,oidc"
 
     api.conflicts = 2
@@ -96,10 +155,9 @@ def test_concurrent_writers_are_retried_not_overwritten() -> None:
 
 
 def test_gives_up_when_the_ingress_never_settles() -> None:
-    api = FakeIngressApi(conflicts=100)
-    api.add("default", "demo")
+    api = cluster(conflicts=100)
     with pytest.raises(ConflictError, match="gave up"):
-        attach_plugin(api, "default", "demo", "oidc")
+        attach_plugin(api, "default", "demo", "oidc", config_patch_paths=PATCHES)
 
 
 @pytest.mark.parametrize("changed", ["namespace", "ingress_name", "plugin_name"])
@@ -109,9 +167,16 @@ def test_changing_which_ingress_or_plugin_replaces_the_attachment(changed: str) 
     assert diff.replaces == [changed]
 
 
+def test_stacks_attached_before_the_config_patches_check_see_no_change() -> None:
+    # Outputs recorded by the previous version: no config_patch_paths.
+    olds = {"namespace": "default", "ingress_name": "demo", "plugin_name": "oidc", "added_by_stack": True}
+    diff = IngressPluginAttachmentProvider().diff("id", olds, dict(PROPS))
+    assert diff.changes is False
+    assert not diff.replaces
+
+
 def test_replacement_deletes_first_so_the_plugin_stays_listed_and_owned() -> None:
-    api = FakeIngressApi()
-    api.add("default", "demo", {PLUGINS_ANNOTATION: "cors"})
+    api = cluster({PLUGINS_ANNOTATION: "cors"})
     provider = provider_with(api)
     old = provider.create(dict(PROPS))
     assert provider.diff(old.id, old.outs or {}, dict(PROPS)).delete_before_replace is True
@@ -123,14 +188,8 @@ def test_replacement_deletes_first_so_the_plugin_stays_listed_and_owned() -> Non
     assert new.outs is not None and new.outs["added_by_stack"] is True
 
 
-def test_unchanged_inputs_mean_no_diff() -> None:
-    diff = IngressPluginAttachmentProvider().diff("id", {**PROPS, "added_by_stack": True}, dict(PROPS))
-    assert diff.changes is False
-
-
 def test_refresh_reports_an_attachment_removed_by_hand_as_gone() -> None:
-    api = FakeIngressApi()
-    api.add("default", "demo", {PLUGINS_ANNOTATION: "oidc"})
+    api = cluster({PLUGINS_ANNOTATION: "oidc"})
     provider = provider_with(api)
     assert provider.read("default/demo/oidc", dict(PROPS)).id == "default/demo/oidc"
 
@@ -138,12 +197,43 @@ def test_refresh_reports_an_attachment_removed_by_hand_as_gone() -> None:
     assert provider.read("default/demo/oidc", dict(PROPS)).id is None
 
 
+def test_refresh_reports_the_attachment_gone_with_its_ingress() -> None:
+    assert provider_with(FakeIngressApi()).read("default/demo/oidc", dict(PROPS)).id is None
+
+
+def test_attachment_waits_for_the_plugin_even_when_its_name_is_a_plain_string() -> None:
+    monitor = RecordingMonitor(CloudMocks())
+    set_mocks(monitor.mocks, project=PROJECT, stack="dev", preview=False, monitor=monitor)
+
+    @pulumi.runtime.test
+    def declare() -> Any:
+        plugin = pulumi.CustomResource("kubernetes:configuration.konghq.com/v1:KongPlugin", "plugin", {})
+        attachment = IngressPluginAttachment(
+            "ingress",
+            IngressPluginAttachmentArgs(
+                namespace="default", ingress_name="demo", plugin_name="oidc", plugin=plugin, config_patch_paths=PATCHES
+            ),
+        )
+        return attachment.added_by_stack
+
+    declare()
+    plugin = next(d for d in monitor.declared if d.name == "plugin")
+    annotation = next(d for d in monitor.declared if d.type == "pulumi-python:dynamic/kong:IngressPluginAnnotation")
+    assert plugin.urn in annotation.dependencies
+    assert annotation.inputs["config_patch_paths"] == PATCHES
+
+
+# --- the real Kubernetes client, against the fake API server ---
+
+
 def test_real_kubernetes_client_edits_only_the_annotation_with_optimistic_locking(tmp_path: Path) -> None:
     with fake_api_server(tmp_path, context="workshop") as server:
+        server.store.install_kong_crds()
         server.store.add("default", "demo", {PLUGINS_ANNOTATION: "cors"})
+        server.store.add_plugin("default", "oidc")
         api = KubernetesIngressApi(kubeconfig=str(server.kubeconfig), context="workshop")
 
-        assert attach_plugin(api, "default", "demo", "oidc") is True
+        assert attach_plugin(api, "default", "demo", "oidc", config_patch_paths=PATCHES) is True
         assert server.store.annotations("default", "demo")[PLUGINS_ANNOTATION] == "cors,oidc"
         method, path, content_type, body = server.requests[-1]
         assert (method, path) == ("PATCH", "/apis/networking.k8s.io/v1/namespaces/default/ingresses/demo")
@@ -154,16 +244,19 @@ def test_real_kubernetes_client_edits_only_the_annotation_with_optimistic_lockin
         assert server.store.annotations("default", "demo") == {PLUGINS_ANNOTATION: "cors"}
 
 
-def test_real_kubernetes_client_removes_the_key_it_created_and_reports_missing_ingresses(tmp_path: Path) -> None:
+def test_real_kubernetes_client_removes_the_key_it_created_and_reports_missing_objects(tmp_path: Path) -> None:
     with fake_api_server(tmp_path) as server:
+        server.store.install_kong_crds()
         server.store.add("default", "demo")
+        server.store.add_plugin("default", "oidc")
         # `kubernetes:kubeconfig` may hold the kubeconfig's content instead of a path.
         api = KubernetesIngressApi(kubeconfig=server.kubeconfig.read_text())
 
-        attach_plugin(api, "default", "demo", "oidc")
+        attach_plugin(api, "default", "demo", "oidc", config_patch_paths=PATCHES)
         detach_plugin(api, "default", "demo", "oidc")
         assert server.store.annotations("default", "demo") == {}
         assert api.read_annotations("default", "missing") is None
+        assert api.read_kong_plugin("default", "missing") is None
 
 
 def test_real_kubernetes_client_turns_409_into_a_retry(tmp_path: Path) -> None:
@@ -173,3 +266,96 @@ def test_real_kubernetes_client_turns_409_into_a_retry(tmp_path: Path) -> None:
         with pytest.raises(ConflictError):
             api.write_annotation("default", "demo", PLUGINS_ANNOTATION, "cors,oidc", resource_version="0")
         assert server.store.annotations("default", "demo")[PLUGINS_ANNOTATION] == "cors"
+
+
+def test_provider_uses_the_context_named_in_the_stack_config(tmp_path: Path) -> None:
+    # The kubeconfig's current context points at a closed port; only `kubernetes:context` reaches the cluster.
+    with fake_api_server(tmp_path, context="kong", current_context="elsewhere") as server:
+        server.store.install_kong_crds()
+        server.store.add("default", "demo")
+        server.store.add_plugin("default", "oidc")
+        provider = configured({"kubernetes:kubeconfig": str(server.kubeconfig), "kubernetes:context": "kong"})
+
+        provider.create(dict(PROPS))
+        assert server.store.annotations("default", "demo") == {PLUGINS_ANNOTATION: "oidc"}
+
+
+def test_provider_uses_the_kubeconfig_named_in_the_stack_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    elsewhere = tmp_path / "elsewhere.kubeconfig"
+    elsewhere.write_text(json.dumps(kubeconfig_document({"elsewhere": closed_port_url()}, "elsewhere")))
+    monkeypatch.setenv("KUBECONFIG", str(elsewhere))
+    with fake_api_server(tmp_path) as server:
+        server.store.install_kong_crds()
+        server.store.add("default", "demo")
+        server.store.add_plugin("default", "oidc")
+        provider = configured({"kubernetes:kubeconfig": str(server.kubeconfig)})
+
+        provider.create(dict(PROPS))
+        assert server.store.annotations("default", "demo") == {PLUGINS_ANNOTATION: "oidc"}
+
+
+def test_provider_reports_missing_objects_through_the_real_client(tmp_path: Path) -> None:
+    with fake_api_server(tmp_path) as server:
+        server.store.install_kong_crds()
+        server.store.add_plugin("default", "oidc")
+        provider = configured({"kubernetes:kubeconfig": str(server.kubeconfig)})
+        with pytest.raises(IngressNotFoundError, match="Ingress default/demo not found"):
+            provider.create(dict(PROPS))
+
+        server.store.add("default", "demo")
+        with pytest.raises(KongPluginNotFoundError, match="KongPlugin default/other not found"):
+            provider.create({**PROPS, "plugin_name": "other"})
+        assert server.store.annotations("default", "demo") == {}
+
+
+@pytest.mark.parametrize(
+    ("forbidden", "named"),
+    [
+        (("get", "kongplugins"), "get kongplugins.configuration.konghq.com in namespace default"),
+        (("get", "ingresses"), "get ingresses.networking.k8s.io in namespace default"),
+        (("patch", "ingresses"), "patch ingresses.networking.k8s.io in namespace default"),
+    ],
+)
+def test_forbidden_on_up_names_the_missing_permission(tmp_path: Path, forbidden: tuple[str, str], named: str) -> None:
+    with fake_api_server(tmp_path) as server:
+        server.store.install_kong_crds()
+        server.store.add("default", "demo", {PLUGINS_ANNOTATION: "cors"})
+        server.store.add_plugin("default", "oidc")
+        server.store.forbidden.add(forbidden)
+        provider = configured({"kubernetes:kubeconfig": str(server.kubeconfig)})
+        with pytest.raises(ForbiddenError, match=re.escape(f"may not {named}")) as refused:
+            provider.create(dict(PROPS))
+        assert "cannot " + forbidden[0] in str(refused.value)  # the server's own words are kept
+        assert server.store.annotations("default", "demo") == {PLUGINS_ANNOTATION: "cors"}
+
+
+def test_forbidden_on_refresh_is_an_error_not_a_vanished_attachment(tmp_path: Path) -> None:
+    with fake_api_server(tmp_path) as server:
+        server.store.add("default", "demo", {PLUGINS_ANNOTATION: "oidc"})
+        server.store.forbidden.add(("get", "ingresses"))
+        provider = configured({"kubernetes:kubeconfig": str(server.kubeconfig)})
+        with pytest.raises(
+            ForbiddenError, match=re.escape("may not get ingresses.networking.k8s.io in namespace default")
+        ):
+            provider.read("default/demo/oidc", dict(PROPS))
+
+
+@pytest.mark.parametrize(
+    ("forbidden", "named"),
+    [
+        (("get", "ingresses"), "get ingresses.networking.k8s.io"),
+        (("patch", "ingresses"), "patch ingresses.networking.k8s.io"),
+    ],
+)
+def test_forbidden_on_destroy_fails_instead_of_leaving_the_annotation_quietly(
+    tmp_path: Path, forbidden: tuple[str, str], named: str
+) -> None:
+    with fake_api_server(tmp_path) as server:
+        server.store.add("default", "demo", {PLUGINS_ANNOTATION: "cors,oidc"})
+        server.store.forbidden.add(forbidden)
+        provider = configured({"kubernetes:kubeconfig": str(server.kubeconfig)})
+        with pytest.raises(ForbiddenError, match=re.escape(named)):
+            provider.delete("default/demo/oidc", {**PROPS, "added_by_stack": True})
+        assert server.store.annotations("default", "demo") == {PLUGINS_ANNOTATION: "cors,oidc"}

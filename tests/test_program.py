@@ -158,7 +158,9 @@ def test_kong_plugin_is_wired_to_the_cognito_client(dev: ProgramRun) -> None:
         "cache_ttl": 10,
         "logout_uri_suffix": "/logout",
         "logout_methods": ["GET", "POST"],
-        "end_session_endpoint": f"https://{HOSTED_UI}/logout?client_id={CLIENT_ID}&logout_uri={quote(DEV_CALLBACK, safe='')}",
+        "end_session_endpoint": (
+            f"https://{HOSTED_UI}/logout?client_id={CLIENT_ID}&logout_uri={quote(DEV_CALLBACK, safe='')}"
+        ),
     }
 
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from program_harness import PROJECT, ROOT, config_string
+from program_harness import PROJECT, ROOT
 
-from components.settings import CONFIG_KEYS, parse_settings
+from components.settings import CONFIG_KEYS, config_string, parse_settings
 
 PROJECT_FILE = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
 DEV_STACK = yaml.safe_load((ROOT / "Pulumi.dev.yaml").read_text())["config"]

@@ -60,7 +60,9 @@ KONG_CONFIG_SCHEMA = {"type": "object", "properties": KONG_OPENID_CONNECT_FIELDS
 def everything() -> ProgramRun:
     """A stack using every setting, so every field the program can write is declared."""
     config = dev_stack_config() | {
-        f"{PROJECT}:routes": json.dumps([{"ingress": "demo"}, {"ingress": "shop", "namespace": "shop", "path": "/shop"}]),
+        f"{PROJECT}:routes": json.dumps(
+            [{"ingress": "demo"}, {"ingress": "shop", "namespace": "shop", "path": "/shop"}]
+        ),
         f"{PROJECT}:allowedGroups": '["staff"]',
         f"{PROJECT}:upstreamHeaders": '{"sub": "X-User-Id", "email": "X-User-Email"}',
         f"{PROJECT}:signedOutUrl": "https://apps.example.com/",

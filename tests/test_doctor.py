@@ -1,0 +1,431 @@
+"""`make doctor`: each failure a newcomer's first `make up` would hit is reported, with its fix.
+
+The cluster is the fake API server (tests/fake_kubernetes.py), AWS is moto's server for STS,
+DNS and the Pulumi CLI are stand-ins; nothing leaves 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import socket
+import subprocess
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from fake_kubernetes import KONG_CONTROLLER, FakeApiServer, closed_port_url, fake_api_server, kubeconfig_document
+from moto.server import ThreadedMotoServer
+
+import doctor
+from components.plugin_annotation import PLUGINS_ANNOTATION
+from components.settings import config_string
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = "kong.example.test"
+OWNER = "kong-cognito-oidc/dev"
+LINE = re.compile(r"^(PASS|FAIL|SKIP) [^:]+: .+$")
+
+
+@pytest.fixture(scope="module")
+def sts_endpoint() -> Iterator[str]:
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, sts_endpoint: str) -> None:
+    """Fake credentials, and boto3 pointed at moto; no profile files, no instance metadata."""
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ROLE_ARN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", sts_endpoint)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    monkeypatch.delenv("KUBECONFIG", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))  # no ~/.kube/config, no ~/.aws of this machine
+
+
+@pytest.fixture
+def cluster(tmp_path: Path) -> Iterator[FakeApiServer]:
+    """A cluster ready for the stack: Kong >= 3.1, Ingress default/demo of class kong listing `cors`."""
+    with fake_api_server(tmp_path, context="kong", current_context="elsewhere") as server:
+        server.store.install_kong_crds()
+        server.store.ingress_classes.update({"kong": KONG_CONTROLLER, "nginx": "k8s.io/ingress-nginx"})
+        server.store.add("default", "demo", {PLUGINS_ANNOTATION: "cors"}, ingress_class="kong")
+        yield server
+
+
+class FakePulumi:
+    """`pulumi` as seen through scripts/pulumi-stack.sh: answers `config --json` and `config get`."""
+
+    def __init__(self, config: Mapping[str, Any], secrets: Mapping[str, str] | None = None, fails: str = "") -> None:
+        self.config = config
+        self.secrets = dict(secrets or {})
+        self.fails = fails
+        self.commands: list[tuple[list[str], str]] = []
+
+    def __call__(self, command: Sequence[str], cwd: Path, env: Mapping[str, str]) -> subprocess.CompletedProcess[str]:
+        args = list(command[1:])
+        self.commands.append(([Path(command[0]).name, *args], env["STACK"]))
+        if self.fails:
+            return subprocess.CompletedProcess(command, 255, "", f"error: {self.fails}\n")
+        if args == ["config", "--json"]:
+            listed: dict[str, Any] = {
+                key: {"value": config_string(value), "secret": False} for key, value in self.config.items()
+            }
+            listed.update({key: {"secret": True} for key in self.secrets})
+            return subprocess.CompletedProcess(command, 0, json.dumps(listed), "")
+        if args[:2] == ["config", "get"] and args[2] in self.secrets:
+            return subprocess.CompletedProcess(command, 0, self.secrets[args[2]] + "\n", "")
+        return subprocess.CompletedProcess(command, 255, "", "unexpected command")
+
+
+def resolver(names: Mapping[str, list[str]]) -> Any:
+    def resolve(host: str) -> list[str]:
+        if host not in names:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return names[host]
+
+    return resolve
+
+
+def good_config(server: FakeApiServer) -> dict[str, Any]:
+    return {
+        "aws:region": "us-west-2",
+        "kong-cognito-oidc:dataPlaneHost": HOST,
+        "kubernetes:kubeconfig": str(server.kubeconfig),
+        "kubernetes:context": "kong",
+    }
+
+
+def project(tmp_path: Path, stack_config: Mapping[str, Any] | None = None) -> Path:
+    """A project folder with this project's Pulumi.yaml and pyproject.toml, and optionally Pulumi.dev.yaml."""
+    folder = tmp_path / "project"
+    folder.mkdir(exist_ok=True)
+    shutil.copy(ROOT / "Pulumi.yaml", folder)
+    shutil.copy(ROOT / "pyproject.toml", folder)
+    if stack_config is not None:
+        (folder / "Pulumi.dev.yaml").write_text(yaml.safe_dump({"config": dict(stack_config)}))
+    return folder
+
+
+def world(pulumi: FakePulumi | None, *, hosts: Mapping[str, list[str]] | None = None) -> doctor.World:
+    tools = {"uv": "/usr/local/bin/uv"} | ({"pulumi": "/usr/local/bin/pulumi"} if pulumi else {})
+    return doctor.World(
+        which=tools.get,
+        python_version=(3, 11, 7),
+        resolve=resolver({HOST: ["192.0.2.10"]} if hosts is None else hosts),
+        run=pulumi or FakePulumi({}, fails="no CLI"),
+        environ={"PATH": "/usr/bin"},
+    )
+
+
+def run(tmp_path: Path, config: Mapping[str, Any], **kwargs: Any) -> dict[str, doctor.Check]:
+    """The doctor's checks by name, with the stack config given through a (fake) Pulumi CLI."""
+    checks = list(doctor.run_checks("dev", project(tmp_path), world(FakePulumi(config), **kwargs)))
+    for check in checks:
+        assert LINE.match(check.line()), check.line()
+    by_name = {check.name: check for check in checks}
+    assert len(by_name) == len(checks), "one line per check"
+    return by_name
+
+
+def assert_fails(check: doctor.Check, detail: str, fix: str) -> None:
+    assert check.status == "FAIL", check.line()
+    assert detail in check.detail, check.line()
+    assert fix in check.fix, check.line()
+
+
+def test_a_ready_cluster_and_account_pass_every_check(tmp_path: Path, aws: None, cluster: FakeApiServer) -> None:
+    checks = run(tmp_path, good_config(cluster))
+    assert {check.status for check in checks.values()} == {"PASS"}, [c.line() for c in checks.values()]
+    assert list(checks) == [
+        "pulumi",
+        "uv",
+        "python",
+        "settings",
+        "aws-region",
+        "aws-credentials",
+        "cluster",
+        "kong-crd",
+        "ingress default/demo",
+        "ingress-class default/demo",
+        "kongplugin default/oidc",
+        f"dns {HOST}",
+    ]
+    assert checks["aws-credentials"].detail == "account 123456789012, arn:aws:sts::123456789012:user/moto"
+    assert "context kong at " + cluster.url in checks["cluster"].detail
+    assert checks["ingress default/demo"].detail == f"found; {PLUGINS_ANNOTATION}: cors"
+    assert f"https://{HOST}/bar" in checks["settings"].detail
+    # Read-only: the cluster saw nothing but GETs.
+    assert {method for method, *_ in cluster.requests} == {"GET"}
+
+
+def test_exit_status_is_1_when_a_check_fails_and_0_when_all_pass(
+    tmp_path: Path, aws: None, cluster: FakeApiServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = project(tmp_path)
+    config = good_config(cluster)
+    assert doctor.main(["--stack", "dev"], project_dir=folder, world=world(FakePulumi(config))) == 0
+    assert doctor.main(["--stack", "dev"], project_dir=folder, world=world(FakePulumi(config), hosts={})) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert all(LINE.match(line) for line in lines)
+    assert lines[-1].startswith(f"FAIL dns {HOST}: ")
+
+
+def test_settings_come_from_pulumi_config_of_the_stack_asked_for(
+    tmp_path: Path, aws: None, cluster: FakeApiServer
+) -> None:
+    # A stand-in `pulumi` on PATH, run through scripts/pulumi-stack.sh as `make up` runs it.
+    bin_dir, log = tmp_path / "bin", tmp_path / "pulumi.log"
+    bin_dir.mkdir()
+    listed = {key: {"value": config_string(value), "secret": False} for key, value in good_config(cluster).items()}
+    listed["kong-cognito-oidc:pluginName"] = {"value": "sso", "secret": False}
+    fake = bin_dir / "pulumi"
+    fake.write_text(f"#!/bin/sh\necho \"$*\" >> {log}\ncat <<'EOF'\n{json.dumps(listed)}\nEOF\n")
+    fake.chmod(0o755)
+    path = f"{bin_dir}:{Path(shutil.which('bash') or '/bin/bash').parent}:/usr/bin:/bin"
+    real = doctor.World(
+        which=lambda name: shutil.which(name, path=path),
+        resolve=resolver({HOST: ["192.0.2.10"]}),
+        environ={"PATH": path, "HOME": str(tmp_path), "PULUMI_BACKEND_URL": f"file://{tmp_path}"},
+    )
+    checks = {check.name: check for check in doctor.run_checks("qa", project(tmp_path), real)}
+    assert log.read_text().splitlines() == ["config --json --stack qa"]
+    assert "read from `pulumi config --stack qa`" in checks["settings"].detail
+    assert checks["kongplugin default/sso"].status == "PASS"
+
+
+def test_without_the_pulumi_cli_it_reads_the_stack_file_and_says_how_to_install_the_cli(
+    tmp_path: Path, aws: None, cluster: FakeApiServer
+) -> None:
+    folder = project(tmp_path, good_config(cluster))
+    # Pulumi.yaml's defaults apply, as the CLI applies them for the program.
+    pulumi_yaml = yaml.safe_load((folder / "Pulumi.yaml").read_text())
+    pulumi_yaml["config"]["pluginName"]["default"] = "sso"
+    (folder / "Pulumi.yaml").write_text(yaml.safe_dump(pulumi_yaml))
+    checks = {check.name: check for check in doctor.run_checks("dev", folder, world(None))}
+    assert_fails(checks["pulumi"], "not on PATH", "https://www.pulumi.com/docs/iac/download-install/")
+    assert checks["settings"].status == "PASS" and "Pulumi.dev.yaml" in checks["settings"].detail
+    assert checks["kongplugin default/sso"].status == "PASS"
+    assert checks["cluster"].status == "PASS"
+
+
+def test_a_stack_not_created_yet_is_read_from_its_file(tmp_path: Path, aws: None, cluster: FakeApiServer) -> None:
+    folder = project(tmp_path, good_config(cluster))
+    pulumi = FakePulumi({}, fails="no stack named 'dev' found")
+    checks = {check.name: check for check in doctor.run_checks("dev", folder, world(pulumi))}
+    assert checks["settings"].status == "PASS", checks["settings"].line()
+    assert "no stack named 'dev' found" in checks["settings"].detail
+
+
+def test_a_secret_kubeconfig_is_read_through_the_cli(tmp_path: Path, aws: None, cluster: FakeApiServer) -> None:
+    config = good_config(cluster)
+    plain = {key: value for key, value in config.items() if key != "kubernetes:kubeconfig"}
+    pulumi = FakePulumi(plain, secrets={"kubernetes:kubeconfig": cluster.kubeconfig.read_text()})
+    checks = {check.name: check for check in doctor.run_checks("dev", project(tmp_path), world(pulumi))}
+    assert checks["cluster"].status == "PASS", checks["cluster"].line()
+    assert "kubernetes:kubeconfig (inline)" in checks["cluster"].detail
+
+
+def test_no_aws_credentials(tmp_path: Path, aws: None, cluster: FakeApiServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    check = run(tmp_path, good_config(cluster))["aws-credentials"]
+    assert_fails(check, "no AWS credentials found", "aws sso login --profile <p>")
+    assert "aws configure" in check.fix and "aws sts get-caller-identity" in check.fix
+
+
+def test_no_region(tmp_path: Path, aws: None, cluster: FakeApiServer) -> None:
+    config = {k: v for k, v in good_config(cluster).items() if k != "aws:region"}
+    checks = run(tmp_path, config)
+    assert_fails(checks["aws-region"], "aws:region is not set for stack dev", "pulumi config set aws:region")
+    assert checks["settings"].status == "FAIL"
+
+
+def test_a_kubeconfig_whose_context_points_at_a_cluster_that_cannot_be_reached(
+    tmp_path: Path, aws: None, cluster: FakeApiServer
+) -> None:
+    # No kubernetes:context: the kubeconfig's current context, which points elsewhere.
+    config = {k: v for k, v in good_config(cluster).items() if k != "kubernetes:context"}
+    checks = run(tmp_path, config)
+    assert_fails(checks["cluster"], "cannot reach context elsewhere at http://127.0.0.1:", "kubernetes:context")
+    assert "kubectl config get-contexts" in checks["cluster"].fix
+    assert checks["kong-crd"].status == "SKIP"
+    assert checks["ingress default/demo"].status == "SKIP"
+
+
+def test_a_context_missing_from_the_kubeconfig(tmp_path: Path, aws: None, cluster: FakeApiServer) -> None:
+    checks = run(tmp_path, {**good_config(cluster), "kubernetes:context": "kong-prod"})
+    assert_fails(checks["cluster"], "cannot use context 'kong-prod'", "aws eks update-kubeconfig")
+
+
+def test_without_stack_kubeconfig_kubeconfig_env_is_used(
+    tmp_path: Path, aws: None, cluster: FakeApiServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    elsewhere = tmp_path / "elsewhere.kubeconfig"
+    elsewhere.write_text(json.dumps(kubeconfig_document({"kong": closed_port_url()}, "kong")))
+    monkeypatch.setenv("KUBECONFIG", f"{cluster.kubeconfig}:{elsewhere}")
+    config = {k: v for k, v in good_config(cluster).items() if k != "kubernetes:kubeconfig"}
+    check = run(tmp_path, config)["cluster"]
+    assert check.status == "PASS", check.line()
+    assert f"kubeconfig {cluster.kubeconfig}:{elsewhere}" in check.detail
+
+
+def test_kong_crds_missing(tmp_path: Path, aws: None, cluster: FakeApiServer) -> None:
+    cluster.store.kong_crd = None
+    checks = run(tmp_path, good_config(cluster))
+    assert_fails(checks["kong-crd"], "Kong's CRDs are not installed on context kong", "Kong Ingress Controller >= 3.1")
+    assert checks["kongplugin default/oidc"].status == "SKIP"
+
+
+def test_a_kong_crd_without_config_patches(tmp_path: Path, aws: None, cluster: FakeApiServer) -> None:
+    cluster.store.install_kong_crds(config_patches=False)
+    check = run(tmp_path, good_config(cluster))["kong-crd"]
+    assert_fails(check, "has no configPatches", "upgrade the controller and its CRDs to >= 3.1")
+    assert "kubectl kustomize" in check.fix
+
+
+def test_crds_it_may_not_read_are_skipped_with_the_reason(tmp_path: Path, aws: None, cluster: FakeApiServer) -> None:
+    cluster.store.forbidden.add(("get", "customresourcedefinitions"))
+    check = run(tmp_path, good_config(cluster))["kong-crd"]
+    assert check.status == "SKIP", check.line()
+    assert "may not read CustomResourceDefinitions" in check.detail
+    assert 'cannot get resource "customresourcedefinitions"' in check.detail
+
+
+def test_an_ingress_name_with_a_typo(tmp_path: Path, aws: None, cluster: FakeApiServer) -> None:
+    checks = run(tmp_path, {**good_config(cluster), "kong-cognito-oidc:ingressName": "dmeo"})
+    check = checks["ingress default/dmeo"]
+    assert_fails(check, "no Ingress dmeo in namespace default on context kong. Did you mean demo?", "ingressName")
+    assert "pulumi config set ingressName <ingress> --stack dev" in check.fix
+    assert "ingress-class default/dmeo" not in checks
+
+
+def test_a_route_with_a_typo_names_the_routes_setting(tmp_path: Path, aws: None, cluster: FakeApiServer) -> None:
+    routes = [{"ingress": "demo"}, {"ingress": "shpo", "host": "shop.example.test"}]
+    config = {**good_config(cluster), "kong-cognito-oidc:routes": routes}
+    checks = run(tmp_path, config, hosts={HOST: ["192.0.2.10"], "shop.example.test": ["192.0.2.11"]})
+    assert checks["ingress default/demo"].status == "PASS"
+    assert_fails(checks["ingress default/shpo"], "no Ingress shpo", "pulumi config set --path 'routes[1].ingress'")
+    assert checks["dns shop.example.test"].status == "PASS"
+
+
+@pytest.mark.parametrize(
+    ("ingress_class", "annotations", "default_class", "status", "shown"),
+    [
+        ("nginx", {}, None, "FAIL", "class nginx (spec.ingressClassName) is not served by Kong"),
+        ("traefik", {}, None, "FAIL", "class traefik (spec.ingressClassName) is not served by Kong (no such"),
+        (None, {"kubernetes.io/ingress.class": "nginx"}, None, "FAIL", "class nginx (kubernetes.io/ingress.class)"),
+        (None, {}, "nginx", "FAIL", "no class set"),
+        (None, {"kubernetes.io/ingress.class": "kong"}, None, "PASS", "class kong (kubernetes.io/ingress.class)"),
+        (None, {}, "kong", "PASS", "the default IngressClass kong is Kong's"),
+    ],
+)
+def test_the_ingress_class_must_be_served_by_kong(
+    tmp_path: Path,
+    aws: None,
+    cluster: FakeApiServer,
+    ingress_class: str | None,
+    annotations: dict[str, str],
+    default_class: str | None,
+    status: str,
+    shown: str,
+) -> None:
+    cluster.store.add("default", "demo", annotations, ingress_class=ingress_class)
+    cluster.store.default_ingress_class = default_class
+    check = run(tmp_path, good_config(cluster))["ingress-class default/demo"]
+    assert check.status == status, check.line()
+    assert shown in check.detail
+    if status == "FAIL":
+        assert "spec.ingressClassName to a Kong class (kong)" in check.fix
+
+
+def test_a_plugin_name_taken_by_someone_else(tmp_path: Path, aws: None, cluster: FakeApiServer) -> None:
+    cluster.store.add_plugin("default", "oidc", annotations={"kong-cognito-oidc/stack": "kong-cognito-oidc/prod"})
+    check = run(tmp_path, good_config(cluster))["kongplugin default/oidc"]
+    assert_fails(check, "already exists in default and is not this stack's", "pulumi config set pluginName <plugin>")
+    assert "kubectl delete kongplugin oidc -n default" in check.fix
+    assert "kong-cognito-oidc/prod" in check.detail
+
+
+def test_a_plugin_this_stack_declared_is_its_own(tmp_path: Path, aws: None, cluster: FakeApiServer) -> None:
+    cluster.store.add_plugin("default", "oidc", annotations={"kong-cognito-oidc/stack": OWNER})
+    check = run(tmp_path, good_config(cluster))["kongplugin default/oidc"]
+    assert check.status == "PASS", check.line()
+    assert "this stack's" in check.detail
+
+
+def test_an_already_listed_plugin_name_is_pointed_out(tmp_path: Path, aws: None, cluster: FakeApiServer) -> None:
+    cluster.store.add("default", "demo", {PLUGINS_ANNOTATION: "cors, oidc"}, ingress_class="kong")
+    check = run(tmp_path, good_config(cluster))["ingress default/demo"]
+    assert check.detail.startswith(f"found; {PLUGINS_ANNOTATION}: cors, oidc (oidc is listed already")
+
+
+@pytest.mark.parametrize(
+    ("forbidden", "name"),
+    [(("get", "ingresses"), "ingress default/demo"), (("get", "kongplugins"), "kongplugin default/oidc")],
+)
+def test_forbidden_reads_name_the_missing_permission(
+    tmp_path: Path, aws: None, cluster: FakeApiServer, forbidden: tuple[str, str], name: str
+) -> None:
+    cluster.store.forbidden.add(forbidden)
+    check = run(tmp_path, good_config(cluster))[name]
+    assert_fails(check, f'cannot get resource "{forbidden[1]}"', "RBAC")
+
+
+def test_ingress_classes_it_may_not_list_are_skipped_with_the_reason(
+    tmp_path: Path, aws: None, cluster: FakeApiServer
+) -> None:
+    cluster.store.forbidden.add(("list", "ingressclasses"))
+    check = run(tmp_path, good_config(cluster))["ingress-class default/demo"]
+    assert check.status == "SKIP", check.line()
+    assert 'cannot list resource "ingressclasses"' in check.detail
+
+
+def test_a_host_that_does_not_resolve(tmp_path: Path, aws: None, cluster: FakeApiServer) -> None:
+    check = run(tmp_path, good_config(cluster), hosts={})[f"dns {HOST}"]
+    assert_fails(check, "does not resolve", "set dataPlaneHost to your Kong proxy's public name")
+
+
+def test_uv_missing_is_failed_with_how_to_install_it(tmp_path: Path, aws: None, cluster: FakeApiServer) -> None:
+    no_uv = world(FakePulumi(good_config(cluster)))
+    no_uv.which = {"pulumi": "/usr/local/bin/pulumi"}.get
+    checks = {check.name: check for check in doctor.run_checks("dev", project(tmp_path), no_uv)}
+    assert_fails(checks["uv"], "uv is not on PATH", "pip install uv")
+    assert checks["pulumi"].status == "PASS"
+
+
+def test_an_old_python_fails(tmp_path: Path, aws: None, cluster: FakeApiServer) -> None:
+    old = world(FakePulumi(good_config(cluster)))
+    old.python_version = (3, 10, 12)
+    checks = {check.name: check for check in doctor.run_checks("dev", project(tmp_path), old)}
+    assert_fails(checks["python"], "Python 3.10.12; the program needs >= 3.11", "uv python install 3.11")
+
+
+def test_make_doctor_runs_without_the_pulumi_cli(tmp_path: Path) -> None:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in ("make", "sh", "bash"):
+        found = shutil.which(tool)
+        assert found
+        (bin_dir / tool).symlink_to(found)
+    dry_run = subprocess.run(
+        ["make", "-n", "doctor", "STACK=qa"],
+        cwd=ROOT,
+        env={"PATH": str(bin_dir)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert dry_run.returncode == 0, dry_run.stderr
+    assert ".venv/bin/python doctor.py --stack qa" in dry_run.stdout
