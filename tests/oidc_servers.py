@@ -1,7 +1,7 @@
 """Local HTTPS servers standing in for Kong and Cognito in verify.py's tests.
 
 Each server answers from a route table that a test may change: a path maps to a fixed
-Reply or to a function of the request's query string.
+Reply or to a function of the Request (method, query, cookies, form fields).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -23,9 +24,26 @@ class Reply:
     status: int
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
+    # Set-Cookie lines (a header that may repeat).
+    cookies: tuple[str, ...] = ()
 
 
-Route = Reply | Callable[[dict[str, list[str]]], Reply]
+@dataclass(frozen=True)
+class Request:
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    headers: dict[str, str]
+    cookies: dict[str, str]
+    form: dict[str, list[str]]
+
+    def one(self, name: str) -> str | None:
+        """The query's single value of `name`, else None."""
+        values = self.query.get(name, [])
+        return values[0] if len(values) == 1 else None
+
+
+Route = Reply | Callable[[Request], Reply]
 
 
 def json_reply(document: Any) -> Reply:
@@ -47,6 +65,12 @@ class _Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
 
     def do_GET(self) -> None:
+        self._answer(b"")
+
+    def do_POST(self) -> None:
+        self._answer(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
+
+    def _answer(self, body: bytes) -> None:
         parts = urlsplit(self.path)
         self.server.requests.append(parts.path)
         route = self.server.routes.get(parts.path)
@@ -55,10 +79,22 @@ class _Handler(BaseHTTPRequestHandler):
         elif isinstance(route, Reply):
             reply = route
         else:
-            reply = route(parse_qs(parts.query, keep_blank_values=True))
+            cookies = SimpleCookie(self.headers.get("Cookie", ""))
+            reply = route(
+                Request(
+                    method=self.command,
+                    path=parts.path,
+                    query=parse_qs(parts.query, keep_blank_values=True),
+                    headers={name.lower(): value for name, value in self.headers.items()},
+                    cookies={name: morsel.value for name, morsel in cookies.items()},
+                    form=parse_qs(body.decode(), keep_blank_values=True),
+                )
+            )
         self.send_response(reply.status)
         for name, value in reply.headers.items():
             self.send_header(name, value)
+        for cookie in reply.cookies:
+            self.send_header("Set-Cookie", cookie)
         self.send_header("Content-Length", str(len(reply.body)))
         self.end_headers()
         self.wfile.write(reply.body)

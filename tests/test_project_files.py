@@ -34,7 +34,7 @@ SETTING_KEYS = {
     "allowedGroups",
     "signedOutUrl",
 }
-# Objects, which Pulumi.yaml cannot type: documented in its header comment and the README.
+# Objects, which Pulumi.yaml cannot type: documented in its header comment and docs/settings.md.
 UNTYPED_SETTING_KEYS = {"routes", "upstreamHeaders"}
 
 

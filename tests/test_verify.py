@@ -1,186 +1,43 @@
-"""verify.py against local HTTPS stand-ins for Kong and Cognito (offline, self-signed certificates)."""
+"""verify.py against local HTTPS stand-ins for Kong and Cognito (offline, self-signed certificates).
+
+These tests use outputs from before `routes` (one route, unnamed lines); test_verify_routes.py
+covers lists of routes.
+"""
 
 from __future__ import annotations
 
 import io
 import json
 import runpy
-import ssl
 import sys
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-import trustme
-from oidc_servers import (
-    Reply,
-    TlsServer,
-    closed_origin,
-    html_reply,
-    json_reply,
-    redirect,
-    silent_server,
-    tls_server,
+from oidc_servers import Reply, closed_origin, html_reply, json_reply, redirect, silent_server
+from verify_stack import (  # noqa: F401 -- the *_fixture names are fixtures
+    CALLBACK_PATH,
+    CLIENT_ID,
+    CLIENT_SECRET,
+    DISCOVERY_PATH,
+    JWKS_PATH,
+    POOL_PATH,
+    RSA_KEY,
+    Certificates,
+    Stack,
+    certificates_fixture,
+    failures,
+    hosted_ui_fixture,
+    idp_fixture,
+    kong_fixture,
+    no_ambient_network_settings_fixture,
+    stack_fixture,
 )
 
 import verify
+from verification import protected_route, urls
 
 ROOT = Path(__file__).resolve().parents[1]
-CLIENT_ID = "client123abc"
-CLIENT_SECRET = "s3cr3t-never-printed"
-POOL_PATH = "/eu-test-1_Pool"
-DISCOVERY_PATH = POOL_PATH + "/.well-known/openid-configuration"
-JWKS_PATH = POOL_PATH + "/.well-known/jwks.json"
-CALLBACK_PATH = "/bar"
-RSA_KEY = {"kty": "RSA", "kid": "k1", "alg": "RS256", "use": "sig", "e": "AQAB", "n": "sXch"}
-
-
-@pytest.fixture(autouse=True)
-def no_ambient_network_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    # requests reads these; a developer's proxy or CA bundle must not change the outcome.
-    for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
-        monkeypatch.delenv(name, raising=False)
-
-
-@dataclass(frozen=True)
-class Certificates:
-    """Kong's load balancer has its own self-signed CA; the Cognito stand-ins share another."""
-
-    kong: ssl.SSLContext
-    cognito: ssl.SSLContext
-    cognito_ca_file: Path
-    both_cas_file: Path
-
-
-@pytest.fixture(scope="module")
-def certificates(tmp_path_factory: pytest.TempPathFactory) -> Certificates:
-    folder = tmp_path_factory.mktemp("certificates")
-    contexts = []
-    cas = []
-    for _ in ("kong", "cognito"):
-        ca = trustme.CA()
-        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        ca.issue_cert("127.0.0.1").configure_cert(context)
-        contexts.append(context)
-        cas.append(ca)
-    kong_ca, cognito_ca = cas
-    cognito_ca.cert_pem.write_to_path(folder / "cognito.pem")
-    cognito_ca.cert_pem.write_to_path(folder / "both.pem")
-    kong_ca.cert_pem.write_to_path(folder / "both.pem", append=True)
-    return Certificates(contexts[0], contexts[1], folder / "cognito.pem", folder / "both.pem")
-
-
-@pytest.fixture(scope="module")
-def kong(certificates: Certificates) -> Iterator[TlsServer]:
-    with tls_server(certificates.kong) as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def idp(certificates: Certificates) -> Iterator[TlsServer]:
-    """cognito-idp.<region>.amazonaws.com: discovery document and JWKS."""
-    with tls_server(certificates.cognito) as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def hosted_ui(certificates: Certificates) -> Iterator[TlsServer]:
-    """<domain>.auth.<region>.amazoncognito.com: authorize endpoint, sign-in and error pages."""
-    with tls_server(certificates.cognito) as server:
-        yield server
-
-
-@dataclass
-class Stack:
-    kong: TlsServer
-    idp: TlsServer
-    hosted_ui: TlsServer
-    outputs: dict[str, Any]
-    folder: Path
-
-    @property
-    def callback(self) -> str:
-        return self.kong.url(CALLBACK_PATH)
-
-    def discovery(self) -> dict[str, Any]:
-        return {
-            "issuer": self.idp.url(POOL_PATH),
-            "authorization_endpoint": self.hosted_ui.url("/oauth2/authorize"),
-            "token_endpoint": self.hosted_ui.url("/oauth2/token"),
-            "jwks_uri": self.idp.url(JWKS_PATH),
-            "response_types_supported": ["code", "token"],
-        }
-
-    def authorize_url(self, **changes: str | None) -> str:
-        """What Kong's openid-connect plugin sends a browser without a session to; None drops a parameter."""
-        query: dict[str, str | None] = {
-            "response_type": "code",
-            "client_id": CLIENT_ID,
-            "redirect_uri": self.callback,
-            "scope": "openid email profile",
-            "state": "st4te",
-            "nonce": "n0nce",
-            **changes,
-        }
-        return self.hosted_ui.url("/oauth2/authorize", {k: v for k, v in query.items() if v is not None})
-
-    def authorize(self, query: dict[str, list[str]]) -> Reply:
-        """Cognito's /oauth2/authorize: the sign-in page for a known client and callback, else its error page."""
-        if query.get("client_id") != [CLIENT_ID] or query.get("redirect_uri") != [self.callback]:
-            return redirect(self.hosted_ui.url("/error", {"error": "redirect_mismatch", "client_id": CLIENT_ID}))
-        return redirect(self.hosted_ui.url("/login", {k: v[0] for k, v in query.items()}))
-
-    def run(self, capsys: pytest.CaptureFixture[str], *flags: str) -> tuple[int, list[str], str]:
-        path = self.folder / "outputs.json"
-        path.write_text(json.dumps(self.outputs))
-        code = verify.main(["--outputs", str(path), *flags])
-        captured = capsys.readouterr()
-        return code, captured.out.splitlines(), captured.err
-
-
-@pytest.fixture
-def stack(
-    kong: TlsServer,
-    idp: TlsServer,
-    hosted_ui: TlsServer,
-    certificates: Certificates,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> Stack:
-    """The passing setup; a test changes one thing.
-
-    Both test CAs are trusted through REQUESTS_CA_BUNDLE rather than --insecure: with --insecure,
-    requests loads the system's CA store for every connection (~50 ms each).
-    """
-    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(certificates.both_cas_file))
-    outputs = {
-        "protectedUrl": kong.url(CALLBACK_PATH),
-        "redirectUri": kong.url(CALLBACK_PATH),
-        "discoveryUrl": idp.url(DISCOVERY_PATH),
-        "issuerUrl": idp.url(POOL_PATH),
-        "clientId": CLIENT_ID,
-        "clientSecret": CLIENT_SECRET,
-        "hostedUiDomain": hosted_ui.origin.removeprefix("https://"),
-        "userPoolId": POOL_PATH.strip("/"),
-    }
-    stack = Stack(kong, idp, hosted_ui, outputs, tmp_path)
-    for server in (kong, idp, hosted_ui):
-        server.routes.clear()
-        server.requests.clear()
-    idp.routes[DISCOVERY_PATH] = json_reply(stack.discovery())
-    idp.routes[JWKS_PATH] = json_reply({"keys": [RSA_KEY]})
-    kong.routes[CALLBACK_PATH] = redirect(stack.authorize_url())
-    hosted_ui.routes["/oauth2/authorize"] = stack.authorize
-    hosted_ui.routes["/login"] = html_reply(200, "<form>Sign in with your username and password</form>")
-    hosted_ui.routes["/error"] = html_reply(200, "An error was encountered with the requested page.")
-    return stack
-
-
-def failures(lines: list[str]) -> list[str]:
-    return [line for line in lines if line.startswith("FAIL")]
 
 
 # --- Passing ----------------------------------------------------------------------------------------
@@ -334,6 +191,29 @@ def test_jwks_without_keys_fails(stack: Stack, capsys: pytest.CaptureFixture[str
     code, lines, _ = stack.run(capsys)
     assert code == 1
     assert lines[0] == f"FAIL discovery: the JWKS at {stack.idp.url(JWKS_PATH)} has no keys"
+
+
+@pytest.mark.parametrize(
+    ("keys", "line"),
+    [
+        ([{"kid": "k0", "use": "sig", "n": "sXch", "e": "AQAB"}], "FAIL discovery: the JWKS at {jwks} has no keys"),
+        (
+            [{"kid": "k0", "n": "sXch"}, RSA_KEY],
+            "PASS discovery: issuer {issuer}, authorization endpoint {ep}, 1 signing key",
+        ),
+    ],
+    ids=["only an entry without kty", "one real key and one without kty"],
+)
+def test_a_jwks_entry_without_kty_is_not_a_key(
+    stack: Stack, capsys: pytest.CaptureFixture[str], keys: list[dict[str, str]], line: str
+) -> None:
+    # RFC 7517: a JWK without its key type is not a key Kong could verify a token with.
+    stack.idp.routes[JWKS_PATH] = json_reply({"keys": keys})
+    _, lines, _ = stack.run(capsys)
+    expected = line.format(
+        jwks=stack.idp.url(JWKS_PATH), issuer=stack.idp.url(POOL_PATH), ep=stack.hosted_ui.url("/oauth2/authorize")
+    )
+    assert lines[0] == expected
 
 
 def test_jwks_that_does_not_load_fails(stack: Stack, capsys: pytest.CaptureFixture[str]) -> None:
@@ -540,8 +420,8 @@ def test_timeout_must_be_a_positive_number(timeout: str, capsys: pytest.CaptureF
 def test_endpoint_comparison_ignores_the_query_and_default_port() -> None:
     endpoint = "https://d.auth.eu-west-1.amazoncognito.com/oauth2/authorize"
     with_port_and_query = "https://d.auth.eu-west-1.amazoncognito.com:443/oauth2/authorize?a=1"
-    assert verify.endpoint_differences(with_port_and_query, endpoint) == []
-    assert verify.endpoint_differences("http://D.auth.eu-west-1.amazoncognito.com/oauth2/authorize", endpoint) == [
+    assert urls.endpoint_differences(with_port_and_query, endpoint) == []
+    assert urls.endpoint_differences("http://D.auth.eu-west-1.amazoncognito.com/oauth2/authorize", endpoint) == [
         "scheme http instead of https",
         "port 80 instead of 443",
     ]
@@ -549,5 +429,9 @@ def test_endpoint_comparison_ignores_the_query_and_default_port() -> None:
 
 def test_scope_must_contain_openid_as_a_word() -> None:
     location = "https://x/oauth2/authorize?response_type=code&client_id=c&redirect_uri=https://a/b&scope=openidx+email"
-    assert verify.authorization_request_problems(location, "c", "https://a/b") == ["scope='openidx email' lacks openid"]
-    assert verify.authorization_request_problems(location.replace("openidx", "openid"), "c", "https://a/b") == []
+    assert protected_route.authorization_request_problems(location, "c", "https://a/b") == [
+        "scope='openidx email' lacks openid"
+    ]
+    assert (
+        protected_route.authorization_request_problems(location.replace("openidx", "openid"), "c", "https://a/b") == []
+    )

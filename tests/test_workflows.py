@@ -1,4 +1,4 @@
-"""The GitHub workflows: valid, pinned, least privilege, and wired the way the README says.
+"""The GitHub workflows: valid, pinned, least privilege, and wired the way docs/github-actions.md says.
 
 `make lint` also validates them against GitHub's workflow schema; the last test shows that
 schema refuses a broken workflow, so CI here fails before GitHub would.
@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import re
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -141,19 +143,54 @@ def test_the_schema_make_lint_checks_against_refuses_a_broken_workflow() -> None
 
 
 def test_every_variable_and_secret_the_workflows_read_is_documented() -> None:
-    # A new team wires a repository from the README's table alone.
+    # A new team wires a repository from the documentation's table alone.
     text = "\n".join(path.read_text() for path in sorted(WORKFLOWS.glob("*.yml")))
     used = set(re.findall(r"\$\{\{ (vars|secrets)\.([A-Z_]+) \}\}", text))
     assert used >= {("vars", "AWS_ROLE_ARN"), ("vars", "PULUMI_STACK"), ("secrets", "PULUMI_CONFIG_PASSPHRASE")}
-    readme = (ROOT / "README.md").read_text()
+    # The README and its docs/ pages (the settings table is in docs/github-actions.md).
+    docs = "\n".join(path.read_text() for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))])
     kinds = {"vars": "variable", "secrets": "secret"}
-    assert sorted(name for kind, name in used if f"{kinds[kind]} `{name}`" not in readme) == []
+    assert sorted(name for kind, name in used if f"{kinds[kind]} `{name}`" not in docs) == []
+
+
+def verify_step() -> dict[str, Any]:
+    return next(s for s in steps() if "make verify" in s.get("run", ""))
 
 
 def test_a_deploy_is_checked_from_outside_after_the_update() -> None:
     names = [s.get("uses", s.get("name")) for s in steps()]
-    check = next(s for s in steps() if "make verify" in s.get("run", ""))
+    check = verify_step()
     assert names.index(check["name"]) > names.index(step("pulumi/actions@")["uses"])
     assert check["if"] == "inputs.command == 'up'"
-    assert 'make verify STACK="$STACK" VERIFY_ARGS="$VERIFY_ARGS"' in check["run"]
     assert check["env"]["STACK"] == "${{ inputs.stack }}"
+    assert check["env"]["VERIFY_ARGS"] == "${{ vars.VERIFY_ARGS }}"
+    assert check["env"]["VERIFY_SIGN_IN"] == "${{ vars.VERIFY_SIGN_IN }}"
+
+
+@pytest.mark.parametrize(
+    ("sign_in", "verify_args", "expected"),
+    [
+        ("", "", "STACK=org/dev VERIFY_ARGS="),
+        ("", "--insecure", "STACK=org/dev VERIFY_ARGS=--insecure"),
+        ("false", "--insecure", "STACK=org/dev VERIFY_ARGS=--insecure"),
+        ("true", "", "STACK=org/dev VERIFY_ARGS= --sign-in"),
+        ("true", "--insecure", "STACK=org/dev VERIFY_ARGS=--insecure --sign-in"),
+    ],
+)
+def test_the_verify_step_adds_sign_in_only_when_the_variable_is_true(
+    tmp_path: Path, sign_in: str, verify_args: str, expected: str
+) -> None:
+    # The step's script as GitHub runs it (bash -e), with a `make` that records its arguments.
+    fake_make = tmp_path / "make"
+    fake_make.write_text('#!/bin/sh\nprintf "%s\\n" "$*" >> "$CALLS"\n')
+    fake_make.chmod(0o755)
+    calls = tmp_path / "calls"
+    env = {
+        "PATH": f"{tmp_path}:{os.environ['PATH']}",
+        "CALLS": str(calls),
+        "STACK": "org/dev",
+        "VERIFY_ARGS": verify_args,
+        "VERIFY_SIGN_IN": sign_in,
+    }
+    subprocess.run(["bash", "-e", "-c", verify_step()["run"]], env=env, check=True, timeout=10)
+    assert calls.read_text().splitlines() == [f"verify {expected}"]

@@ -1,0 +1,254 @@
+"""Stand-ins for `verify.py --sign-in`: Cognito's hosted UI and token endpoint, and Kong's openid-connect.
+
+The hosted UI serves a sign-in form shaped like the classic one (verification/hosted_ui_form.py
+says what the code relies on), checks the `_csrf` field against the `XSRF-TOKEN` cookie and the
+password against moto's user pool, and redirects with a code. Kong exchanges the code at the
+token endpoint with the client secret, sets its `session` cookie, serves the upstream, applies
+the group gate (403, no upstream call) and signs out through Cognito's /logout.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import requests
+from oidc_servers import Reply, Request, TlsServer, html_reply, json_reply, redirect
+
+CLASSIC_LOGIN_PAGE = """<!DOCTYPE html>
+<html><head><title>Signin</title>
+<script src="https://d3oia8etllorh5.cloudfront.net/js/amazon-cognito-advanced-security-data.min.js"></script>
+</head><body>
+{forms}
+</body></html>"""
+
+CLASSIC_FORM = """<div class="{screen}">
+<form name="cognitoSignInForm" action="{action}" method="post" class="cognito-asf">
+  <input type="hidden" name="_csrf" value="{csrf}"/>
+  {error}
+  <label class="label-customizable">Email</label>
+  <input id="signInFormUsername" name="username" type="text" class="form-control inputField-customizable"
+         placeholder="name@host.com" autocapitalize="none" required aria-label="Email" value="">
+  <label class="label-customizable">Password</label>
+  <input id="signInFormPassword" name="password" type="password" class="form-control inputField-customizable"
+         placeholder="Password" required>
+  <a href="/forgotPassword?{query}" class="redirect-customizable">Forgot your password?</a>
+  <input name="signInSubmitButton" type="Submit" value="Sign in" class="btn btn-primary submitButton-customizable"
+         aria-label="submit">
+</form>
+</div>"""
+
+INCORRECT = '<p id="loginErrorMessage" class="errorMessage-customizable">Incorrect username or password.</p>'
+
+
+def classic_login_page(query: str, csrf: str, error: str = "") -> str:
+    action = html.escape("/login?" + query)
+    # The classic page holds the form twice, for large and for small screens.
+    forms = [
+        CLASSIC_FORM.format(screen=screen, action=action, csrf=csrf, error=error, query=html.escape(query))
+        for screen in ("visible-lg", "visible-md visible-sm visible-xs")
+    ]
+    return CLASSIC_LOGIN_PAGE.format(forms="\n".join(forms))
+
+
+def unsigned_jwt(claims: dict[str, Any]) -> str:
+    """Token-shaped: Kong's stand-in reads the claims; verify.py never sees it."""
+    parts = [{"alg": "none"}, claims]
+    return ".".join(base64.urlsafe_b64encode(json.dumps(part).encode()).decode().rstrip("=") for part in parts) + "."
+
+
+def jwt_claims(token: str) -> dict[str, Any]:
+    payload = token.split(".")[1]
+    claims: dict[str, Any] = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    return claims
+
+
+@dataclass
+class CognitoStandIn:
+    """<domain>.auth.<region>.amazoncognito.com with the pool's users in moto."""
+
+    server: TlsServer
+    admin: Any  # boto3 cognito-idp client on moto
+    pool_id: str
+    password_client_id: str  # a moto app client that allows ADMIN_USER_PASSWORD_AUTH
+    client_id: str
+    client_secret: str
+    callbacks: set[str] = field(default_factory=set)
+    logout_urls: set[str] = field(default_factory=set)
+    codes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Tests swap this for a page the code must not recognise.
+    login_page: Any = classic_login_page
+
+    def install(self) -> None:
+        self.server.routes.update(
+            {
+                "/oauth2/authorize": self.authorize,
+                "/login": self.login,
+                "/oauth2/token": self.token,
+                "/logout": self.logout,
+                "/error": html_reply(200, "An error was encountered with the requested page."),
+            }
+        )
+
+    def error(self, code: str) -> Reply:
+        return redirect(self.server.url("/error", {"error": code, "client_id": self.client_id}))
+
+    def _known_client(self, request: Request) -> bool:
+        return request.one("client_id") == self.client_id and request.one("redirect_uri") in self.callbacks
+
+    def authorize(self, request: Request) -> Reply:
+        if not self._known_client(request):
+            return self.error("redirect_mismatch")
+        return redirect(self.server.url("/login", {k: v[0] for k, v in request.query.items()}))
+
+    def login(self, request: Request) -> Reply:
+        if not self._known_client(request):
+            return self.error("redirect_mismatch")
+        query = urlencode({k: v[0] for k, v in request.query.items()})
+        if request.method == "GET":
+            return self._page(query)
+        csrf = request.form.get("_csrf", [""])[0]
+        if not csrf or csrf != request.cookies.get("XSRF-TOKEN"):
+            return self.error("invalid_request")
+        username, password = request.form.get("username", [""])[0], request.form.get("password", [""])[0]
+        try:
+            answer = self.admin.admin_initiate_auth(
+                UserPoolId=self.pool_id,
+                ClientId=self.password_client_id,
+                AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+                AuthParameters={"USERNAME": username, "PASSWORD": password},
+            )
+        except (self.admin.exceptions.NotAuthorizedException, self.admin.exceptions.UserNotFoundException):
+            return self._page(query, INCORRECT)
+        if answer.get("ChallengeName") == "NEW_PASSWORD_REQUIRED":
+            return redirect(self.server.url("/forceChangePassword") + "?" + query)
+        user = self.admin.admin_get_user(UserPoolId=self.pool_id, Username=username)
+        attributes = {attribute["Name"]: attribute["Value"] for attribute in user["UserAttributes"]}
+        if attributes.get("email_verified") != "true":
+            # The hosted UI asks for the code it mailed before it lets an unverified user in.
+            return redirect(self.server.url("/confirmUser") + "?" + query)
+        groups = self.admin.admin_list_groups_for_user(UserPoolId=self.pool_id, Username=username)["Groups"]
+        code = secrets.token_urlsafe(16)
+        self.codes[code] = {
+            "redirect_uri": request.one("redirect_uri"),
+            "claims": {"email": username, "cognito:groups": [group["GroupName"] for group in groups]},
+        }
+        state = request.one("state") or ""
+        location = f"{request.one('redirect_uri')}?{urlencode({'code': code, 'state': state})}"
+        return Reply(302, {"Location": location}, cookies=("cognito=signed-in; Path=/; Secure; HttpOnly",))
+
+    def _page(self, query: str, error: str = "") -> Reply:
+        csrf = secrets.token_urlsafe(24)
+        body = self.login_page(query, csrf, error)
+        cookie = f"XSRF-TOKEN={csrf}; Path=/; Secure; HttpOnly; SameSite=Lax"
+        return Reply(200, {"Content-Type": "text/html;charset=UTF-8"}, body.encode(), cookies=(cookie,))
+
+    def token(self, request: Request) -> Reply:
+        expected = "Basic " + base64.b64encode(f"{self.client_id}:{self.client_secret}".encode()).decode()
+        if request.method != "POST" or request.headers.get("authorization") != expected:
+            return Reply(400, {"Content-Type": "application/json"}, b'{"error":"invalid_client"}')
+        grant = self.codes.pop(request.form.get("code", [""])[0], None)
+        if grant is None or request.form.get("redirect_uri") != [grant["redirect_uri"]]:
+            return Reply(400, {"Content-Type": "application/json"}, b'{"error":"invalid_grant"}')
+        token = unsigned_jwt(grant["claims"])
+        return json_reply({"id_token": token, "access_token": token, "token_type": "Bearer", "expires_in": 3600})
+
+    def logout(self, request: Request) -> Reply:
+        logout_uri = request.one("logout_uri")
+        if request.one("client_id") != self.client_id or logout_uri not in self.logout_urls:
+            return self.error("redirect_mismatch")
+        return Reply(302, {"Location": logout_uri}, cookies=("cognito=; Path=/; Max-Age=0",))
+
+
+@dataclass
+class KongStandIn:
+    """Kong's proxy with the openid-connect plugin on each route (a path on one host)."""
+
+    server: TlsServer
+    cognito: CognitoStandIn
+    cognito_ca_file: Path
+    # What the plugin got from its Secret; "" as when the CRD pruned configPatches.
+    client_secret: str
+    allowed_groups: list[str] = field(default_factory=list)
+    group_gate: bool = True
+    sign_out_ends_session: bool = True
+    # False: the callback serves the upstream itself, and the session is not kept (as with Kong
+    # nodes that do not share session_secret); with set_session_cookie False, no cookie at all.
+    keeps_sessions: bool = True
+    set_session_cookie: bool = True
+    # On a failed code exchange: 401, or (True) start sign-in again.
+    retry_sign_in_on_failure: bool = False
+    sessions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    upstream_calls: list[str] = field(default_factory=list)
+
+    def protect(self, route_path: str, signed_out_url: str) -> None:
+        self.server.routes[route_path] = lambda request: self.route(request, route_path)
+        self.server.routes[route_path.rstrip("/") + "/logout"] = lambda request: self.sign_out(request, signed_out_url)
+
+    def route(self, request: Request, route_path: str) -> Reply:
+        url = self.server.url(route_path)
+        code = request.one("code")
+        if code is not None:
+            return self.callback(request, url, code)
+        claims = self.sessions.get(request.cookies.get("session", ""))
+        if claims is not None:
+            self.upstream_calls.append(claims["email"])
+            return html_reply(200, f"Hello {html.escape(claims['email'])}")
+        state = secrets.token_urlsafe(12)
+        query = {
+            "response_type": "code",
+            "client_id": self.cognito.client_id,
+            "redirect_uri": url,
+            "scope": "openid email profile",
+            "state": state,
+            "nonce": secrets.token_urlsafe(12),
+        }
+        location = self.cognito.server.url("/oauth2/authorize", query)
+        return Reply(302, {"Location": location}, cookies=(f"authorization={state}; Path=/; Secure; HttpOnly",))
+
+    def callback(self, request: Request, url: str, code: str) -> Reply:
+        if request.one("state") != request.cookies.get("authorization"):
+            return html_reply(401, "Unauthorized")
+        answer = requests.post(
+            self.cognito.server.url("/oauth2/token"),
+            data={"grant_type": "authorization_code", "code": code, "redirect_uri": url},
+            auth=(self.cognito.client_id, self.client_secret),
+            verify=str(self.cognito_ca_file),
+            timeout=5,
+        )
+        if answer.status_code != 200:
+            if self.retry_sign_in_on_failure:
+                return self.route(Request("GET", request.path, {}, request.headers, {}, {}), request.path)
+            return html_reply(401, "Unauthorized")
+        claims = jwt_claims(answer.json()["id_token"])
+        clear = "authorization=; Path=/; Max-Age=0"
+        if self.allowed_groups and self.group_gate and not set(claims["cognito:groups"]) & set(self.allowed_groups):
+            return Reply(403, {"Content-Type": "text/plain"}, b"Forbidden", cookies=(clear,))
+        session = secrets.token_urlsafe(16)
+        cookies = (clear, f"session={session}; Path=/; Secure; HttpOnly; SameSite=Lax")
+        if not self.set_session_cookie:
+            cookies = (clear,)
+        if not self.keeps_sessions:
+            self.upstream_calls.append(claims["email"])
+            return Reply(200, {"Content-Type": "text/plain"}, b"upstream", cookies=cookies)
+        self.sessions[session] = claims
+        return Reply(302, {"Location": url}, cookies=cookies)
+
+    def sign_out(self, request: Request, signed_out_url: str) -> Reply:
+        cookies: tuple[str, ...] = ()
+        if self.sign_out_ends_session:
+            self.sessions.pop(request.cookies.get("session", ""), None)
+            cookies = ("session=; Path=/; Max-Age=0",)
+        query = {
+            "client_id": self.cognito.client_id,
+            "logout_uri": signed_out_url,
+            "id_token_hint": "eyJ.id-token-hint.sig",
+            "post_logout_redirect_uri": signed_out_url,
+        }
+        return Reply(302, {"Location": self.cognito.server.url("/logout", query)}, cookies=cookies)

@@ -1,0 +1,180 @@
+"""`verify.py --sign-in` when the sign-in itself goes wrong: Cognito refuses, the page changed, Kong fails."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sign_in_standins import classic_login_page
+from verify_sign_in_stack import (  # noqa: F401 -- the *_fixture names are fixtures
+    SignInStack,
+    admin_fixture,
+    moto_endpoint_fixture,
+    pool_fixture,
+    sign_in_lines,
+    sign_in_stack_fixture,
+)
+from verify_stack import (  # noqa: F401 -- the *_fixture names are fixtures
+    certificates_fixture,
+    failures,
+    hosted_ui_fixture,
+    idp_fixture,
+    kong_fixture,
+    no_ambient_network_settings_fixture,
+    stack_fixture,
+)
+
+import verification.sign_in
+
+
+def test_kong_failing_the_code_exchange_fails_and_the_user_is_deleted(
+    sign_in_stack: SignInStack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # As with a KongPlugin CRD that pruned configPatches: no client_secret in the plugin.
+    sign_in_stack.kong.client_secret = ""
+    code, lines, _ = sign_in_stack.stack.run(capsys, "--sign-in")
+    assert code == 1
+    added = sign_in_lines(lines)
+    email = added[0].split()[4]
+    skipped = "skipped: needs the signed-in browser of the sign-in check"
+    assert added[1:4] == [
+        f"FAIL sign-in demo (default): after Cognito's redirect with a code, Kong answered 401 Unauthorized at "
+        f"{sign_in_stack.stack.kong.url('/bar')} (is the code exchange with the client secret failing? "
+        "e.g. the plugin lacks client_secret)",
+        f"FAIL session cookie demo (default): {skipped}",
+        f"FAIL signed out demo (default): {skipped}",
+    ]
+    assert added[-1] == f"PASS cleanup: deleted the test user {email}"
+    assert sign_in_stack.users() == []
+    assert sign_in_stack.kong.upstream_calls == []
+    # The plain checks cannot see it: they all pass.
+    assert not [line for line in lines[: len(lines) - len(added)] if line.startswith("FAIL")]
+
+
+def test_kong_starting_sign_in_again_after_a_failed_exchange_fails(
+    sign_in_stack: SignInStack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sign_in_stack.kong.client_secret = ""
+    sign_in_stack.kong.retry_sign_in_on_failure = True
+    code, lines, _ = sign_in_stack.stack.run(capsys, "--sign-in")
+    assert code == 1
+    assert failures(lines)[0] == (
+        f"FAIL sign-in demo (default): after Cognito's redirect with a code, Kong sent the browser to "
+        f"{sign_in_stack.stack.hosted_ui.url('/oauth2/authorize')} instead of serving the route "
+        "(did the code exchange fail?)"
+    )
+    assert sign_in_stack.users() == []
+
+
+def test_no_password_goes_to_a_sign_in_page_off_the_hosted_ui_domain(
+    sign_in_stack: SignInStack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Kong's plugin points at another host than the stack's hosted UI domain.
+    other = sign_in_stack.stack.idp.origin.removeprefix("https://")
+    sign_in_stack.stack.outputs["hostedUiDomain"] = other
+    code, lines, _ = sign_in_stack.stack.run(capsys, "--sign-in")
+    assert code == 1
+    assert [line for line in failures(lines) if line.startswith("FAIL sign-in demo")] == [
+        f"FAIL sign-in demo (default): Kong sends the browser to sign in at "
+        f"{sign_in_stack.stack.hosted_ui.url('/oauth2/authorize')}, not on hostedUiDomain {other}: "
+        "no password is sent there"
+    ]
+    # Only the hosted-UI checks' GETs of the sign-in page: no form was posted.
+    assert sign_in_stack.stack.hosted_ui.requests.count("/login") == 2
+
+
+class WrongPassword:
+    """verify.py's admin client, except that the pool keeps a different password than the one verify.py knows."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.client, name)
+
+    def admin_set_user_password(self, **parameters: Any) -> Any:
+        return self.client.admin_set_user_password(**(parameters | {"Password": "Other-passw0rd!"}))
+
+
+def test_a_refused_password_fails_with_cognitos_reason(
+    sign_in_stack: SignInStack, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_client = verification.cognito_users.cognito_client
+    monkeypatch.setattr(verification.sign_in, "cognito_client", lambda region: WrongPassword(make_client(region)))
+    code, lines, _ = sign_in_stack.stack.run(capsys, "--sign-in")
+    assert code == 1
+    email = sign_in_lines(lines)[0].split()[4]
+    assert failures(lines)[0] == (
+        f"FAIL sign-in demo (default): Cognito did not accept the sign-in of {email}: 'Incorrect username or password.'"
+    )
+    assert sign_in_stack.users() == []
+
+
+def test_a_temporary_password_is_reported_as_another_step(
+    sign_in_stack: SignInStack, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Temporary(WrongPassword):
+        def admin_set_user_password(self, **parameters: Any) -> Any:
+            return self.client.admin_set_user_password(**(parameters | {"Permanent": False}))
+
+    make_client = verification.cognito_users.cognito_client
+    monkeypatch.setattr(verification.sign_in, "cognito_client", lambda region: Temporary(make_client(region)))
+    code, lines, _ = sign_in_stack.stack.run(capsys, "--sign-in")
+    assert code == 1
+    assert failures(lines)[0] == (
+        f"FAIL sign-in demo (default): Cognito asked for another step at "
+        f"{sign_in_stack.stack.hosted_ui.url('/forceChangePassword')} (a new password? MFA?) "
+        "instead of redirecting to redirectUri"
+    )
+
+
+def test_a_page_without_the_classic_form_is_not_recognised(
+    sign_in_stack: SignInStack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Managed login (the newer hosted UI) renders its form with scripts.
+    sign_in_stack.cognito.login_page = lambda query, csrf, error: '<div id="root"></div><script src="/app.js"></script>'
+    code, lines, _ = sign_in_stack.stack.run(capsys, "--sign-in")
+    assert code == 1
+    assert failures(lines)[0] == (
+        f"FAIL sign-in demo (default): sign-in form not recognised: found 0 form(s), none named cognitoSignInForm, "
+        f"without the inputs _csrf, username and password at {sign_in_stack.stack.hosted_ui.url('/login')}"
+    )
+    assert sign_in_stack.users() == []
+
+
+def test_a_csrf_field_that_differs_from_its_cookie_is_not_recognised(
+    sign_in_stack: SignInStack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sign_in_stack.cognito.login_page = lambda query, csrf, error: classic_login_page(query, "not-" + csrf, error)
+    code, lines, _ = sign_in_stack.stack.run(capsys, "--sign-in")
+    assert code == 1
+    assert failures(lines)[0] == (
+        f"FAIL sign-in demo (default): sign-in form not recognised at {sign_in_stack.stack.hosted_ui.url('/login')}: "
+        "its _csrf differs from the XSRF-TOKEN cookie"
+    )
+
+
+def test_a_session_cookie_that_kong_does_not_accept_later_fails(
+    sign_in_stack: SignInStack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The callback serves the upstream, but the next request with the cookie is sent to sign-in.
+    sign_in_stack.kong.keeps_sessions = False
+    code, lines, _ = sign_in_stack.stack.run(capsys, "--sign-in")
+    assert code == 1
+    assert failures(lines)[0] == (
+        "FAIL session cookie demo (default): Kong sends its session cookie alone to sign-in "
+        f"({sign_in_stack.stack.hosted_ui.url('/oauth2/authorize')})"
+    )
+
+
+def test_kong_serving_without_a_session_cookie_fails(
+    sign_in_stack: SignInStack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sign_in_stack.kong.keeps_sessions = False
+    sign_in_stack.kong.set_session_cookie = False
+    code, lines, _ = sign_in_stack.stack.run(capsys, "--sign-in")
+    assert code == 1
+    assert failures(lines)[0] == (
+        f"FAIL sign-in demo (default): Kong served 200 OK at {sign_in_stack.stack.kong.url('/bar')} "
+        "but set no session cookie"
+    )

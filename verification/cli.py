@@ -1,0 +1,147 @@
+"""verify.py's command line: read the outputs, run the checks, print one line per check.
+
+Exit status: 0 when every check passes, 1 when any fails, 2 when the outputs are unusable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import warnings
+from collections.abc import Iterator, Sequence
+
+from urllib3.exceptions import InsecureRequestWarning
+
+from verification.discovery import check_discovery
+from verification.http_client import DEFAULT_TIMEOUT, Client
+from verification.outputs import Outputs, OutputsError, read_outputs
+from verification.protected_route import check_hosted_ui, check_protected_route
+from verification.results import Result
+from verification.sign_out import check_sign_out
+from verification.urls import host
+
+EXIT_OK = 0
+EXIT_CHECK_FAILED = 1
+EXIT_BAD_OUTPUTS = 2
+EXIT_INTERRUPTED = 130
+
+
+def kong_urls(outputs: Outputs) -> list[str]:
+    """The URLs on Kong's proxy: the only ones --insecure applies to."""
+    urls = []
+    for route in outputs.routes:
+        urls.append(route.url)
+        if route.sign_out_url:
+            urls.append(route.sign_out_url)
+    return urls
+
+
+def run_checks(client: Client, outputs: Outputs) -> Iterator[Result]:
+    """Discovery once, then each route's checks, each yielded as soon as it is done."""
+    discovery, authorization_endpoint = check_discovery(client, outputs)
+    yield discovery
+    for route in outputs.routes:
+        protected, authorize_url = check_protected_route(client, route, outputs.client_id, authorization_endpoint)
+        yield protected
+        yield check_hosted_ui(client, route, authorize_url)
+        if route.sign_out_url and outputs.hosted_ui_origin:
+            yield check_sign_out(client.get, route, outputs.client_id, outputs.hosted_ui_origin)
+
+
+def positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text!r}")
+    return value
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="verify.py",
+        description="Check that Cognito sign-in guards the protected routes (see `make verify`).",
+    )
+    parser.add_argument(
+        "--outputs",
+        required=True,
+        metavar="FILE",
+        help="JSON from `pulumi stack output --json`; - reads standard input",
+    )
+    parser.add_argument(
+        "--insecure",
+        action="store_true",
+        help="skip the TLS certificate check of the routes' hosts (a load balancer with a self-signed "
+        "certificate); Cognito's certificates are still checked",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=positive_seconds,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"how long to wait for each answer (default {DEFAULT_TIMEOUT:g})",
+    )
+    parser.add_argument(
+        "--sign-in",
+        action="store_true",
+        help="also sign a throwaway user in through the hosted UI on every route, check the session, sign-out "
+        "and the group gate, then delete the user (needs AWS credentials for Cognito's admin API)",
+    )
+    return parser.parse_args(argv)
+
+
+def check_sign_in_outputs(outputs: Outputs) -> None:
+    """What --sign-in needs beyond the other checks."""
+    if outputs.user_pool_id is None:
+        raise OutputsError("--sign-in needs userPoolId in the outputs")
+    if outputs.region() is None:
+        raise OutputsError(
+            f"--sign-in needs awsRegion in the outputs, or a userPoolId that starts with its region "
+            f"(like us-west-2_AbC123), got {outputs.user_pool_id!r}"
+        )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    try:
+        outputs = read_outputs(args.outputs)
+        if args.sign_in:
+            check_sign_in_outputs(outputs)
+    except OutputsError as error:
+        print(f"verify.py: {error}", file=sys.stderr)
+        return EXIT_BAD_OUTPUTS
+    insecure_urls = kong_urls(outputs) if args.insecure else []
+    client = Client(insecure_urls=insecure_urls, timeout=args.timeout)
+    all_passed = True
+
+    def report(result: Result) -> None:
+        nonlocal all_passed
+        print(result.line(), flush=True)
+        all_passed = all_passed and result.passed
+
+    try:
+        with warnings.catch_warnings():
+            if args.insecure:
+                hosts = sorted({host(url) for url in insecure_urls})
+                if len(hosts) == 1:
+                    print(f"verify.py: --insecure: the TLS certificate of {hosts[0]} is not checked", file=sys.stderr)
+                else:
+                    joined = ", ".join(hosts)
+                    print(f"verify.py: --insecure: the TLS certificates of {joined} are not checked", file=sys.stderr)
+                warnings.simplefilter("ignore", InsecureRequestWarning)
+            for result in run_checks(client, outputs):
+                report(result)
+            if args.sign_in:
+                # Only --sign-in needs boto3 and Beautiful Soup: plain checks start faster without them.
+                from verification.sign_in import run_sign_in
+
+                run_sign_in(client, outputs, report)
+    except KeyboardInterrupt:
+        # The test users are deleted by then (run_sign_in's cleanup line says so).
+        print("verify.py: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    finally:
+        client.close()
+    return EXIT_OK if all_passed else EXIT_CHECK_FAILED

@@ -1,0 +1,172 @@
+"""The stack outputs verify.py reads (`pulumi stack output --json`), validated before any request.
+
+Outputs from before `routes` (no `routes`, `signOutUrl`, `awsRegion` or `allowedGroups`) are
+one route made of `protectedUrl` and `redirectUri`; its lines keep their old, unnamed form.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+from verification.urls import is_https_url
+
+WELL_KNOWN_OPENID_CONFIGURATION = "/.well-known/openid-configuration"
+URL_KEYS = ("protectedUrl", "redirectUri", "discoveryUrl")
+REQUIRED_KEYS = (*URL_KEYS, "clientId")
+ROUTE_URL_KEYS = ("url", "signOutUrl", "signedOutUrl")
+# A user pool id is "<region>_<id>", e.g. us-west-2_AbC123.
+POOL_REGION = re.compile(r"^([a-z]{2}(?:-[a-z]+)+-\d+)_[0-9A-Za-z]+$")
+
+
+class OutputsError(Exception):
+    """The stack outputs cannot be used (exit 2)."""
+
+
+@dataclass(frozen=True)
+class Route:
+    """One protected route. `name` is "ingress (namespace)", None for outputs from before `routes`."""
+
+    url: str
+    redirect_uri: str
+    name: str | None = None
+    sign_out_url: str | None = None
+    signed_out_url: str | None = None
+
+    def check(self, check: str) -> str:
+        """The name a check of this route prints: `protected route demo (default)`."""
+        return f"{check} {self.name}" if self.name else check
+
+
+@dataclass(frozen=True)
+class Outputs:
+    discovery_url: str
+    client_id: str
+    routes: tuple[Route, ...]
+    hosted_ui_domain: str | None = None
+    user_pool_id: str | None = None
+    aws_region: str | None = None
+    allowed_groups: tuple[str, ...] = ()
+
+    @property
+    def hosted_ui_origin(self) -> str | None:
+        return f"https://{self.hosted_ui_domain}" if self.hosted_ui_domain else None
+
+    def region(self) -> str | None:
+        """`awsRegion`, else the region prefix of `userPoolId`."""
+        if self.aws_region:
+            return self.aws_region
+        match = POOL_REGION.match(self.user_pool_id or "")
+        return match.group(1) if match else None
+
+
+def json_kind(value: Any) -> str:
+    kinds = {list: "array", str: "string", int: "number", float: "number", bool: "boolean", type(None): "null"}
+    return kinds.get(type(value), "object")
+
+
+def _https(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not is_https_url(value):
+        raise OutputsError(f"{where} in the outputs must be an https:// URL, got {json.dumps(value)}")
+    return value
+
+
+def _optional_string(data: dict[str, Any], key: str, where: str) -> str | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value:
+        raise OutputsError(f"{where} in the outputs must be a non-empty string, got {json.dumps(value)}")
+    return value
+
+
+def _routes(data: dict[str, Any]) -> tuple[Route, ...]:
+    if "routes" not in data:
+        sign_out_url = data.get("signOutUrl")
+        return (
+            Route(
+                url=data["protectedUrl"],
+                redirect_uri=data["redirectUri"],
+                sign_out_url=None if sign_out_url is None else _https(sign_out_url, "signOutUrl"),
+            ),
+        )
+    value = data["routes"]
+    if not isinstance(value, list) or not value:
+        raise OutputsError(f"routes in the outputs must be a non-empty list of routes, got {json.dumps(value)}")
+    routes = []
+    for index, entry in enumerate(value):
+        where = f"routes[{index}]"
+        if not isinstance(entry, dict):
+            raise OutputsError(f"{where} in the outputs must be an object, got {json.dumps(entry)}")
+        if "url" not in entry:
+            raise OutputsError(f"{where} in the outputs lacks url")
+        urls = {key: None if entry.get(key) is None else _https(entry[key], f"{where}.{key}") for key in ROUTE_URL_KEYS}
+        ingress = _optional_string(entry, "ingress", f"{where}.ingress")
+        namespace = _optional_string(entry, "namespace", f"{where}.namespace")
+        name = f"{ingress} ({namespace})" if ingress and namespace else ingress or str(urls["url"])
+        url = str(urls["url"])
+        routes.append(Route(url, url, name, urls["signOutUrl"], urls["signedOutUrl"]))
+    return tuple(routes)
+
+
+def _allowed_groups(data: dict[str, Any]) -> tuple[str, ...]:
+    value = data.get("allowedGroups", [])
+    if not isinstance(value, list) or not all(isinstance(group, str) and group for group in value):
+        raise OutputsError(f"allowedGroups in the outputs must be a list of group names, got {json.dumps(value)}")
+    return tuple(value)
+
+
+def parse_outputs(text: str, source: str) -> Outputs:
+    """The values the checks need from `pulumi stack output --json`."""
+    if not text.strip():
+        raise OutputsError(f"the outputs from {source} are empty (expected `pulumi stack output --json`)")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise OutputsError(f"the outputs from {source} are not JSON: {error}") from error
+    if not isinstance(data, dict):
+        raise OutputsError(f"the outputs from {source} are a JSON {json_kind(data)}, not an object of stack outputs")
+    missing = [key for key in REQUIRED_KEYS if key not in data]
+    if missing:
+        raise OutputsError(f"the outputs from {source} lack {', '.join(missing)}")
+    for key in REQUIRED_KEYS:
+        value = data[key]
+        if not isinstance(value, str) or not value:
+            raise OutputsError(f"{key} in the outputs must be a non-empty string, got {json.dumps(value)}")
+    for key in URL_KEYS:
+        _https(data[key], key)
+    if not data["discoveryUrl"].endswith(WELL_KNOWN_OPENID_CONFIGURATION):
+        raise OutputsError(f"discoveryUrl in the outputs must end with {WELL_KNOWN_OPENID_CONFIGURATION}")
+    routes = _routes(data)
+    hosted_ui_domain = _optional_string(data, "hostedUiDomain", "hostedUiDomain")
+    if hosted_ui_domain is not None and ("/" in hosted_ui_domain or not is_https_url(f"https://{hosted_ui_domain}")):
+        raise OutputsError(f"hostedUiDomain in the outputs must be a host name, got {json.dumps(hosted_ui_domain)}")
+    if hosted_ui_domain is None and any(route.sign_out_url for route in routes):
+        raise OutputsError("the outputs name a signOutUrl but lack hostedUiDomain, which the sign-out check needs")
+    return Outputs(
+        discovery_url=data["discoveryUrl"],
+        client_id=data["clientId"],
+        routes=routes,
+        hosted_ui_domain=hosted_ui_domain,
+        user_pool_id=_optional_string(data, "userPoolId", "userPoolId"),
+        aws_region=_optional_string(data, "awsRegion", "awsRegion"),
+        allowed_groups=_allowed_groups(data),
+    )
+
+
+def read_outputs(path: str) -> Outputs:
+    source = "standard input" if path == "-" else path
+    try:
+        if path == "-":
+            text = sys.stdin.read()
+        else:
+            with open(path, encoding="utf-8") as file:
+                text = file.read()
+    except OSError as error:
+        raise OutputsError(f"cannot read the outputs file {path}: {error.strerror or error}") from error
+    except UnicodeDecodeError as error:
+        raise OutputsError(f"the outputs from {source} are not UTF-8 text") from error
+    return parse_outputs(text, source)

@@ -1,0 +1,115 @@
+"""The sign-out check of a route with a `signOutUrl`: Kong → Cognito's /logout → the signed-out page.
+
+Cognito's /logout is not OpenID RP-initiated logout: it needs `client_id` and `logout_uri`
+(one of the client's sign-out URLs) and answers with a redirect to exactly that `logout_uri`,
+or with its /error page when the URL is not registered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import urljoin
+
+import requests
+
+from verification.http_client import FetchError, status_text
+from verification.outputs import Route
+from verification.protected_route import error_page_detail
+from verification.results import CheckFailedError, Result
+from verification.urls import REDIRECT_STATUSES, origin, path, query_values, without_query
+
+# Kong may take a hop or two on its own host before it sends the browser to Cognito.
+MAX_SIGN_OUT_HOPS = 5
+SIGN_IN_PATHS = frozenset({"/login", "/oauth2/authorize"})
+
+Fetch = Callable[[str], requests.Response]
+
+
+def _redirect_target(response: requests.Response, url: str) -> str | None:
+    if response.status_code not in REDIRECT_STATUSES:
+        return None
+    location = response.headers.get("Location")
+    if not location:
+        raise CheckFailedError(f"{status_text(response)} without a Location header at {without_query(url)}")
+    return urljoin(url, location)
+
+
+def _logout_request_problems(target: str, client_id: str, signed_out_url: str | None) -> tuple[list[str], str]:
+    problems = []
+    client_ids = query_values(target, "client_id")
+    if client_ids != [client_id]:
+        got = repr(client_ids[0]) if len(client_ids) == 1 else f"{len(client_ids)} values"
+        problems.append(f"client_id={got}, expected clientId {client_id!r}" if client_ids else "no client_id")
+    logout_uris = query_values(target, "logout_uri")
+    logout_uri = logout_uris[0] if len(logout_uris) == 1 else ""
+    if not logout_uris:
+        hint = query_values(target, "post_logout_redirect_uri")
+        problems.append("no logout_uri" + (" (Cognito ignores post_logout_redirect_uri)" if hint else ""))
+    elif len(logout_uris) > 1:
+        problems.append(f"logout_uri given {len(logout_uris)} times")
+    elif signed_out_url is not None and logout_uri != signed_out_url:
+        problems.append(f"logout_uri={logout_uri!r}, expected signedOutUrl {signed_out_url!r}")
+    return problems, logout_uri
+
+
+def follow_sign_out(fetch: Fetch, route: Route, client_id: str, hosted_ui_origin: str) -> str:
+    """Follow the sign-out chain; the PASS detail, or CheckFailedError.
+
+    Redirects are followed on Kong's host and the hosted UI's host only, so a misconfigured
+    chain cannot send the check (or a browser's cookies) anywhere else.
+    """
+    assert route.sign_out_url is not None
+    start = route.sign_out_url
+    kong, hosted = origin(start), origin(hosted_ui_origin)
+    url = start
+    for _ in range(MAX_SIGN_OUT_HOPS):
+        response = fetch(url)
+        target = _redirect_target(response, url)
+        if target is None:
+            if url == start:
+                raise CheckFailedError(
+                    f"expected a redirect to Cognito's /logout, got {status_text(response)} from {start} "
+                    "(is sign-out configured on Kong's plugin?)"
+                )
+            raise CheckFailedError(f"{status_text(response)} at {without_query(url)}, before Cognito's /logout")
+        try:
+            target_origin = origin(target)
+        except ValueError:
+            raise CheckFailedError(f"redirect to a malformed URL {without_query(target)!r}") from None
+        if target_origin == hosted and path(target) in SIGN_IN_PATHS:
+            raise CheckFailedError(
+                f"{start} redirects to sign-in ({without_query(target)}), not to Cognito's /logout: "
+                "Kong does not treat it as its sign-out URL"
+            )
+        if target_origin == hosted and path(target) == "/logout":
+            return _check_cognito_logout(fetch, target, route, client_id)
+        if target_origin not in (kong, hosted):
+            raise CheckFailedError(f"redirect leaves Kong's and Cognito's hosts for {without_query(target)}")
+        url = target
+    raise CheckFailedError(f"more than {MAX_SIGN_OUT_HOPS} redirects from {start} without reaching Cognito's /logout")
+
+
+def _check_cognito_logout(fetch: Fetch, target: str, route: Route, client_id: str) -> str:
+    # Only the path is ever printed: Kong may add id_token_hint, a token.
+    logout = without_query(target)
+    problems, logout_uri = _logout_request_problems(target, client_id, route.signed_out_url)
+    if problems:
+        raise CheckFailedError(f"redirect to {logout} with {'; '.join(problems)}")
+    response = fetch(target)
+    answer = _redirect_target(response, target)
+    if answer is None:
+        raise CheckFailedError(f"Cognito's {logout} answered {status_text(response)}, not a redirect to {logout_uri}")
+    if answer == logout_uri:
+        return f"redirect to {logout} with clientId and logout_uri {logout_uri!r}; Cognito sends the browser on to it"
+    if origin(answer) == origin(target) and path(answer) == "/error":
+        raise CheckFailedError(f"Cognito refused logout_uri {logout_uri!r}: {error_page_detail(answer)}")
+    raise CheckFailedError(f"Cognito's {logout} redirected to {without_query(answer)}, not to logout_uri {logout_uri}")
+
+
+def check_sign_out(fetch: Fetch, route: Route, client_id: str, hosted_ui_origin: str) -> Result:
+    """GET the sign-out URL without a session and follow it through Cognito's /logout."""
+    name = route.check("sign-out")
+    try:
+        return Result(name, True, follow_sign_out(fetch, route, client_id, hosted_ui_origin))
+    except (CheckFailedError, FetchError) as error:
+        return Result(name, False, str(error))
