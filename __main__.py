@@ -23,7 +23,7 @@ cognito = CognitoSignIn(
         domain_prefix=settings.domain_prefix,
         stack_name=pulumi.get_stack(),
         callback_urls=[route.url for route in routes],
-        logout_urls=list(dict.fromkeys(settings.signed_out_url_of(route) for route in routes)),
+        logout_urls=list(dict.fromkeys(route.signed_out_url for route in routes)),
         scopes=settings.scopes,
         deletion_protection=settings.deletion_protection,
         self_sign_up=settings.self_sign_up,
@@ -44,7 +44,6 @@ kong = KongOidcPlugin(
         hosted_ui_domain=cognito.hosted_ui_domain,
         scopes=settings.scopes,
         cache_ttl=settings.cache_ttl,
-        signed_out_url=settings.signed_out_url,
         allowed_groups=settings.allowed_groups,
         upstream_headers=settings.upstream_headers,
     ),
@@ -57,7 +56,7 @@ for route in routes:
         IngressPluginAttachmentArgs(
             namespace=route.namespace,
             ingress_name=route.ingress,
-            plugin_name=kong.plugin_names[route],
+            plugin_name=route.plugin,
             plugin=kong.plugins[route],
             config_patch_paths=CONFIG_PATCH_PATHS,
         ),
@@ -73,7 +72,7 @@ pulumi.export(
             "url": route.url,
             "plugin": route.plugin,
             "signOutUrl": route.sign_out_url,
-            "signedOutUrl": settings.signed_out_url_of(route),
+            "signedOutUrl": route.signed_out_url,
         }
         for route in routes
     ],

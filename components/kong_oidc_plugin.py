@@ -48,8 +48,6 @@ class KongOidcPluginArgs:
     hosted_ui_domain: pulumi.Input[str]
     scopes: Sequence[str]
     cache_ttl: int
-    signed_out_url: str | None
-    """Where Cognito sends a browser after sign-out; None: each route's own URL."""
     allowed_groups: Sequence[str]
     upstream_headers: Sequence[tuple[str, str]]
     """(claim, header) pairs."""
@@ -67,7 +65,6 @@ class KongOidcPlugin(pulumi.ComponentResource):
     """A KongPlugin per route, and a Secret per namespace that they read their secrets from."""
 
     plugins: dict[Route, KongPlugin]
-    plugin_names: dict[Route, pulumi.Output[str]]
 
     def __init__(self, name: str, args: KongOidcPluginArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         # The type keeps its singular name: it is part of every URN below.
@@ -103,7 +100,6 @@ class KongOidcPlugin(pulumi.ComponentResource):
             secret_names[namespace] = secret.metadata.apply(lambda metadata: metadata.name or "")
 
         self.plugins = {}
-        self.plugin_names = {}
         for route in args.routes:
             plugin = KongPlugin(
                 route.resource_name(f"{name}-plugin"),
@@ -121,14 +117,13 @@ class KongOidcPlugin(pulumi.ComponentResource):
                 opts=child,
             )
             self.plugins[route] = plugin
-            self.plugin_names[route] = plugin.metadata.apply(lambda metadata: metadata["name"])
-        self.register_outputs({"pluginNames": list(self.plugin_names.values())})
+        self.register_outputs({"pluginNames": [route.plugin for route in args.routes]})
 
 
 def plugin_config(args: KongOidcPluginArgs, route: Route) -> dict[str, Any]:
     """The openid-connect config of one route's plugin (no secrets: those come from the Secret)."""
     cognito_logout = pulumi.Output.all(args.hosted_ui_domain, args.client_id).apply(
-        lambda values: urls.cognito_logout_url(values[0], values[1], args.signed_out_url or route.url)
+        lambda values: urls.cognito_logout_url(values[0], values[1], route.signed_out_url)
     )
     config: dict[str, Any] = {
         "issuer": args.issuer,

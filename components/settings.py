@@ -41,6 +41,12 @@ _GROUP_NAME_CATEGORIES = frozenset("LMSNP")
 # Headers the upstream must be able to trust as Kong's or the browser's own, never a claim.
 REFUSED_UPSTREAM_HEADERS = frozenset({"host", "cookie", "authorization"})
 REFUSED_UPSTREAM_HEADER_PREFIX = "x-forwarded-"
+# Headers that frame the request or belong to one connection: set from a claim, they would corrupt it.
+FRAMING_HEADERS = frozenset(
+    {"content-length", "transfer-encoding", "connection", "keep-alive", "te", "trailer", "upgrade", "proxy-connection"}
+)
+# Cognito's ID token carries these claims only when the sign-in asks for their scope.
+CLAIM_SCOPES = {"email": "email", "email_verified": "email", "phone_number": "phone", "phone_number_verified": "phone"}
 # RFC 9110 field names are tokens: these characters, at least one.
 _HTTP_TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 
@@ -71,6 +77,8 @@ class Route:
     original: bool
     """The Ingress the stack protected before `routes` existed (ingressNamespace/ingressName):
     its resources keep the names they had then, so upgrading replaces nothing."""
+    signed_out_url: str
+    """Where Cognito sends the browser after sign-out: signedOutUrl, else the route's own URL."""
 
     @property
     def url(self) -> str:
@@ -113,9 +121,6 @@ class Settings:
     """(claim, header) pairs, in the order given."""
     routes: tuple[Route, ...]
     """Never empty; without the `routes` setting, the one route of the keys above."""
-
-    def signed_out_url_of(self, route: Route) -> str:
-        return self.signed_out_url or route.url
 
 
 class SettingsError(pulumi.RunError):
@@ -161,11 +166,23 @@ def parse_settings(values: Mapping[str, str | None]) -> Settings:
             parsed[field] = parse(raw)
         except ValueError as error:
             problems.append(f"{_qualified(key)} = {_show(raw)}: {error}")
-    if all(_PARSERS[key][0] in parsed for key in _ROUTE_DEFAULTS):
-        parsed["routes"] = _parse_routes(values.get("routes"), parsed, problems)
+    parsed["routes"] = _parse_routes(values.get("routes"), parsed, problems)
+    problems += _claims_without_their_scope(parsed)
     if problems:
         raise SettingsError(problems)
     return Settings(**parsed)
+
+
+def _claims_without_their_scope(parsed: Mapping[str, Any]) -> list[str]:
+    """Identity headers that would never be set: their claim needs a scope the sign-in does not ask for."""
+    if "upstream_headers" not in parsed or "scopes" not in parsed:
+        return []
+    return [
+        f"{PROJECT}:upstreamHeaders: the claim {claim!r} is in Cognito's tokens only with the scope "
+        f"{CLAIM_SCOPES[claim]!r}, which scopes lacks: add it to scopes, or drop the header"
+        for claim, _ in parsed["upstream_headers"]
+        if claim in CLAIM_SCOPES and CLAIM_SCOPES[claim] not in parsed["scopes"]
+    ]
 
 
 def _qualified(key: str) -> str:
@@ -190,7 +207,7 @@ def _required(raw: str | None) -> str:
 
 def parse_aws_region(raw: str | None) -> str:
     region = _required(raw)
-    if not _AWS_REGION.match(region):
+    if not _AWS_REGION.fullmatch(region):
         raise ValueError("expected an AWS region code such as 'us-west-2'")
     return region
 
@@ -236,7 +253,7 @@ def _is_ip_address(hostname: str) -> bool:
 
 def _is_dns_name(hostname: str) -> bool:
     labels = hostname.split(".")
-    return len(hostname) <= 253 and all(_HOST_LABEL.match(label) for label in labels)
+    return len(hostname) <= 253 and all(_HOST_LABEL.fullmatch(label) for label in labels)
 
 
 def parse_callback_path(raw: str | None) -> str:
@@ -245,7 +262,7 @@ def parse_callback_path(raw: str | None) -> str:
         raise ValueError("expected a URL path starting with '/', such as '/bar'")
     if "#" in path or "?" in path:
         raise ValueError("expected a URL path without query ('?') or fragment ('#')")
-    if not _URL_PATH.match(path):
+    if not _URL_PATH.fullmatch(path):
         raise ValueError("expected a URL path of RFC 3986 characters (no spaces)")
     return path
 
@@ -255,7 +272,7 @@ def _kubernetes_name(
 ) -> Callable[[str | None], str]:
     def parse(raw: str | None) -> str:
         name = default if raw is None else raw
-        if len(name) > max_length or not pattern.match(name):
+        if len(name) > max_length or not pattern.fullmatch(name):
             raise ValueError(f"{expected}, starting and ending with a letter or digit")
         return name
 
@@ -392,15 +409,17 @@ def parse_upstream_headers(raw: str | None) -> tuple[tuple[str, str], ...]:
     problems = []
     seen: dict[str, str] = {}
     for claim, header in headers.items():
-        if not claim:
+        if not claim.strip():
             problems.append("an empty claim name")
-        if not _HTTP_TOKEN.match(header):
+        if not _HTTP_TOKEN.fullmatch(header):
             problems.append(f"{json.dumps(header)} is not a valid HTTP header name")
         elif header.lower() in REFUSED_UPSTREAM_HEADERS or header.lower().startswith(REFUSED_UPSTREAM_HEADER_PREFIX):
             problems.append(
                 f"{json.dumps(header)} is refused: Host, Cookie, Authorization and X-Forwarded-* are the "
                 "browser's or Kong's own, and the upstream must not read a claim there"
             )
+        elif header.lower() in FRAMING_HEADERS:
+            problems.append(f"{json.dumps(header)} is refused: it frames the request or belongs to the connection")
         elif header.lower() in seen:
             problems.append(f"{json.dumps(header)} is named twice (for {seen[header.lower()]!r} and {claim!r})")
         seen.setdefault(header.lower(), claim)
@@ -418,7 +437,7 @@ def parse_domain_prefix(raw: str | None) -> str | None:
 
 def check_domain_prefix(prefix: str) -> None:
     """Raise ValueError unless Cognito accepts `prefix` as a hosted-UI domain prefix."""
-    if not _DOMAIN_PREFIX.match(prefix):
+    if not _DOMAIN_PREFIX.fullmatch(prefix):
         raise ValueError(
             "expected a Cognito domain prefix: 1 to 63 lower-case letters, digits and '-', "
             "not starting or ending with '-'"
@@ -448,8 +467,6 @@ _PARSERS: dict[str, tuple[str, Callable[[str | None], object]]] = {
 # Every key the program reads (`routes` is parsed last: its defaults are the keys above).
 CONFIG_KEYS: tuple[str, ...] = (*_PARSERS, "routes")
 
-# Which settings the routes take their defaults from.
-_ROUTE_DEFAULTS = ("dataPlaneHost", "callbackPath", "ingressName", "ingressNamespace", "pluginName")
 _ROUTES_SCHEMA = {
     "type": "array",
     "minItems": 1,
@@ -466,50 +483,62 @@ _ROUTES_SCHEMA = {
         "properties": {field: {"type": "string", "description": "expected a string"} for field in ROUTE_FIELDS},
     },
 }
+# The settings a route takes its defaults (and its being the original route) from.
+_ROUTE_DEFAULTS = {
+    "data_plane_host",
+    "callback_path",
+    "ingress_name",
+    "ingress_namespace",
+    "plugin_name",
+    "signed_out_url",
+}
 _ROUTE_FIELD_PARSERS: dict[str, Callable[[str], object]] = {
-    "ingress": lambda raw: parse_ingress_name(raw),
-    "namespace": lambda raw: parse_ingress_namespace(raw),
+    "ingress": parse_ingress_name,
+    "namespace": parse_ingress_namespace,
     "host": check_host,
-    "path": lambda raw: parse_callback_path(raw),
-    "plugin": lambda raw: parse_plugin_name(raw),
+    "path": parse_callback_path,
+    "plugin": parse_plugin_name,
 }
 
 
 def _parse_routes(raw: str | None, defaults: Mapping[str, Any], problems: list[str]) -> tuple[Route, ...]:
-    """The routes, with defaults from the other settings (parsed); appends to `problems` what is wrong."""
+    """The routes, with defaults from the other settings; appends to `problems` what is wrong.
+
+    `defaults` holds the settings that parsed: a route that needs a broken one is skipped
+    (that key's problem is reported already), while its own fields are still checked.
+    """
     key = f"{PROJECT}:routes"
     if raw is None:
         # The stack of before `routes`: one route from the single-Ingress keys.
-        host = defaults["data_plane_host"]
-        if host is None:
+        if "data_plane_host" in defaults and defaults["data_plane_host"] is None:
             problems.append(f"{PROJECT}:dataPlaneHost = (not set): this setting is required")
             return ()
-        entries: list[dict[str, str]] = [{"ingress": defaults["ingress_name"], "host": host}]
+        entries: list[Any] = [{"ingress": defaults["ingress_name"]}] if "ingress_name" in defaults else []
+        malformed: set[int] = set()
     else:
         try:
-            value = _json(raw, str(_ROUTES_SCHEMA["description"]))
+            entries = _json(raw, str(_ROUTES_SCHEMA["description"]))
         except ValueError as error:
             problems.append(f"{key} = {_show(raw)}: {error}")
             return ()
-        structure = _schema_problems(value, _ROUTES_SCHEMA)
-        for where, what in structure:
-            problems.append(f"{key}{where}: {what}" if where else f"{key} = {_show(raw)}: {what}")
-        if structure:
+        structure = _schema_problems(entries, _ROUTES_SCHEMA)
+        if any(not where for where, _ in structure):  # not a list, or the wrong length
+            problems.extend(f"{key} = {_show(raw)}: {what}" for where, what in structure if not where)
             return ()
-        entries = value
+        problems.extend(f"{key}{where}: {what}" for where, what in structure)
+        # Entries that are not objects of known string fields with an `ingress` are not read further.
+        malformed = {int(where[1:].split("]")[0]) for where, _ in structure}
 
-    routes: list[Route] = []
+    routes: list[tuple[int, Route]] = []
     for index, entry in enumerate(entries):
-        route = _route(entry, defaults, f"{key}[{index}]", problems)
+        route = None if index in malformed else _route(entry, defaults, f"{key}[{index}]", problems)
         if route is not None:
-            routes.append(route)
+            routes.append((index, route))
     _check_routes_are_distinct(routes, problems)
-    return tuple(routes)
+    return tuple(route for _, route in routes)
 
 
-def _route(
-    entry: Mapping[str, str], defaults: Mapping[str, Any], where: str | None, problems: list[str]
-) -> Route | None:
+def _route(entry: Mapping[str, str], defaults: Mapping[str, Any], where: str, problems: list[str]) -> Route | None:
     fields: dict[str, Any] = {}
     for field, parse in _ROUTE_FIELD_PARSERS.items():
         if field not in entry:
@@ -518,8 +547,8 @@ def _route(
             fields[field] = parse(entry[field])
         except ValueError as error:
             problems.append(f"{where}.{field} = {_show(entry[field])}: {error}")
-    if len(fields) < len(entry):
-        return None
+    if len(fields) < len(entry) or not defaults.keys() >= _ROUTE_DEFAULTS:
+        return None  # what is wrong is reported already
     namespace = fields.get("namespace", defaults["ingress_namespace"])
     host = fields.get("host", defaults["data_plane_host"])
     if host is None:
@@ -535,24 +564,27 @@ def _route(
                 f"{_MAX_OBJECT_NAME} characters; set plugin"
             )
             return None
+    path = fields.get("path", defaults["callback_path"])
     return Route(
         ingress=fields["ingress"],
         namespace=namespace,
         host=host,
-        path=fields.get("path", defaults["callback_path"]),
+        path=path,
         plugin=plugin,
         original=original,
+        signed_out_url=defaults["signed_out_url"] or urls.callback_url(host, path),
     )
 
 
-def _check_routes_are_distinct(routes: list[Route], problems: list[str]) -> None:
-    """No Ingress, URL or KongPlugin twice: each would be claimed by two plugins or attachments."""
+def _check_routes_are_distinct(routes: list[tuple[int, Route]], problems: list[str]) -> None:
+    """No Ingress, URL, sign-out URL or KongPlugin twice: each would be claimed by two plugins or attachments."""
     key = f"{PROJECT}:routes"
-    seen: dict[tuple[str, ...], int] = {}
-    for index, route in enumerate(routes):
+    seen: dict[tuple[str | int, ...], int] = {}
+    for index, route in routes:
         identities = {
             ("ingress", route.namespace, route.ingress): f"the Ingress {route.namespace}/{route.ingress}",
-            ("url", route.url): f"the URL {route.url}",
+            ("url", *urls.comparable(route.url)): f"the URL {route.url}",
+            ("sign-out", *urls.comparable(route.sign_out_url)): f"the sign-out URL {route.sign_out_url}",
             ("plugin", route.namespace, route.plugin): f"the KongPlugin {route.namespace}/{route.plugin}",
         }
         for identity, what in identities.items():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from urllib.parse import urlencode, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 WELL_KNOWN_OPENID_CONFIGURATION = "/.well-known/openid-configuration"
 # Kong signs a browser out when the request path ends with this (openid-connect `logout_uri_suffix`).
@@ -55,3 +55,9 @@ def sign_out_url(protected_url: str) -> str:
 def cognito_logout_url(domain: str, client_id: str, logout_uri: str) -> str:
     """Cognito's sign-out endpoint, with the parameters Cognito (not OpenID Connect) defines."""
     return urlunsplit(("https", domain, "/logout", urlencode({"client_id": client_id, "logout_uri": logout_uri}), ""))
+
+
+def comparable(url: str) -> tuple[str, str, int, str]:
+    """What makes two URLs the same place: host names are case-insensitive and 443 is https's port."""
+    parts = urlsplit(url)
+    return parts.scheme, (parts.hostname or "").lower(), parts.port or 443, parts.path or "/"

@@ -30,10 +30,11 @@ def configs(run: ProgramRun) -> list[dict[str, object]]:
     return [plugin.inputs["config"] for plugin in run.of_type(KONG_PLUGIN)]
 
 
+@pytest.mark.parametrize("routes", [False, True], ids=["one route", "two routes"])
 def test_invite_only_team_app_declares_an_admin_only_pool_the_group_and_plugins_that_require_it(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, routes: bool
 ) -> None:
-    run = run_with(monkeypatch, selfSignUp="false", allowedGroups='["staff"]')
+    run = run_with(monkeypatch, routes=routes, selfSignUp="false", allowedGroups='["staff"]')
     assert run.one(USER_POOL).inputs["adminCreateUserConfig"] == {"allowAdminCreateUserOnly": True}
     group = run.one(GROUP)
     assert (group.inputs["name"], group.inputs["userPoolId"], group.inputs["region"]) == (
@@ -42,9 +43,10 @@ def test_invite_only_team_app_declares_an_admin_only_pool_the_group_and_plugins_
         "us-west-2",
     )
     assert "kong-cognito-oidc:index:CognitoSignIn$" in group.urn
-    (config,) = configs(run)
-    assert config["groups_claim"] == ["cognito:groups"]
-    assert config["groups_required"] == ["staff"]
+    assert len(configs(run)) == (2 if routes else 1)
+    for config in configs(run):
+        assert config["groups_claim"] == ["cognito:groups"]
+        assert config["groups_required"] == ["staff"]
     assert run.exports["allowedGroups"].value == ["staff"]
 
 
@@ -91,15 +93,22 @@ def test_every_plugin_signs_out_through_cognitos_logout_with_this_client_and_a_r
     ]
 
 
-def test_one_signed_out_url_serves_every_route_and_is_registered_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    run = run_with(monkeypatch, routes=True, signedOutUrl="https://apps.example.com/goodbye")
+@pytest.mark.parametrize("routes", [False, True], ids=["one route", "two routes"])
+def test_one_signed_out_url_serves_every_route_and_is_registered_once(
+    monkeypatch: pytest.MonkeyPatch, routes: bool
+) -> None:
+    run = run_with(monkeypatch, routes=routes, signedOutUrl="https://apps.example.com/goodbye")
     assert run.one(CLIENT).inputs["logoutUrls"] == ["https://apps.example.com/goodbye"]
     assert {logout_query(config)[1]["logout_uri"][0] for config in configs(run)} == {"https://apps.example.com/goodbye"}
     assert {route["signedOutUrl"] for route in run.exports["routes"].value} == {"https://apps.example.com/goodbye"}
 
 
-def test_identity_headers_map_claims_to_upstream_headers_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
-    run = run_with(monkeypatch, routes=True, upstreamHeaders='{"sub": "X-User-Id", "email": "X-User-Email"}')
+@pytest.mark.parametrize("routes", [False, True], ids=["one route", "two routes"])
+def test_identity_headers_map_claims_to_upstream_headers_in_order(
+    monkeypatch: pytest.MonkeyPatch, routes: bool
+) -> None:
+    run = run_with(monkeypatch, routes=routes, upstreamHeaders='{"sub": "X-User-Id", "email": "X-User-Email"}')
+    assert len(configs(run)) == (2 if routes else 1)
     for config in configs(run):
         # Paired by index; Kong looks in the access token, then the ID token (where Cognito puts email).
         assert config["upstream_headers_claims"] == ["sub", "email"]

@@ -15,7 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 from program_harness import ROOT
+
+from components.settings import config_string, parse_settings
 
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 
@@ -226,3 +229,26 @@ def test_make_commands_in_code_are_found_and_a_fake_target_is_reported() -> None
     assert {"test", "lint", "up", "verify"} <= targets
     assert "no-such-target" not in targets
     assert not {"VENV", "PYTHON", "STACK", "ifneq", "$(INSTALLED)"} & targets
+
+
+def stack_file_examples() -> list[tuple[str, str]]:
+    """(page, block) for each YAML block of the docs that is a piece of a stack file's `config:`."""
+    found = []
+    for page in DOCS:
+        for block in re.findall(r"```yaml\n(.*?)```", page.read_text(), re.DOTALL):
+            if re.match(r"^  (kong-cognito-oidc|aws):", block):
+                found.append((page.relative_to(ROOT).as_posix(), block))
+    return found
+
+
+@pytest.mark.parametrize(("page", "block"), stack_file_examples(), ids=lambda value: str(value).split("\n")[0][:40])
+def test_every_stack_file_example_is_valid_settings(page: str, block: str) -> None:
+    # As a newcomer pastes it under `config:` in Pulumi.dev.yaml, and as the CLI then hands it to the program.
+    example = yaml.safe_load("config:\n" + block)["config"]
+    values = {key.removeprefix("kong-cognito-oidc:"): config_string(value) for key, value in example.items()}
+    settings = parse_settings({"aws:region": "us-west-2", "dataPlaneHost": "lb.example.com", **values})
+    assert settings.routes
+
+
+def test_the_docs_show_the_routes_and_access_examples() -> None:
+    assert len(stack_file_examples()) >= 4

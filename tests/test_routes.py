@@ -162,3 +162,14 @@ def test_bad_routes_stop_the_program_before_any_resource_is_declared(
     with pytest.raises(SettingsError, match=r"kong-cognito-oidc:routes"):
         run_program(monkeypatch, {**dev_stack_config(), f"{PROJECT}:routes": routes}, monitor=monitor)
     assert monitor.declared == []
+
+
+def test_fifty_routes_in_five_namespaces_make_no_provider_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    # CloudMocks fails the run on any provider function call: none per route, none at all.
+    routes = [
+        {"ingress": f"app-{n}", "namespace": f"team-{n % 5}", "host": "apps.example.com", "path": f"/app-{n}"}
+        for n in range(50)
+    ]
+    run = run_program(monkeypatch, routes_config(routes))
+    assert (len(run.of_type(KONG_PLUGIN)), len(run.of_type(SECRET)), len(run.of_type(ANNOTATION))) == (50, 5, 50)
+    assert len(run.one(CLIENT).inputs["callbackUrls"]) == 50

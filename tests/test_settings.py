@@ -47,6 +47,7 @@ def test_defaults_are_the_workshops() -> None:
                 path="/bar",
                 plugin="oidc",
                 original=True,
+                signed_out_url="https://lb-123.us-west-2.elb.amazonaws.com/bar",
             ),
         ),
     )

@@ -123,8 +123,48 @@ def test_the_same_ingress_url_or_plugin_twice_is_refused() -> None:
         "kong-cognito-oidc:routes[1]: the Ingress default/demo is already routes[0]'s",
         "kong-cognito-oidc:routes[1]: the KongPlugin default/oidc is already routes[0]'s",
         "kong-cognito-oidc:routes[2]: the URL https://a.example.com/bar is already routes[0]'s",
+        "kong-cognito-oidc:routes[2]: the sign-out URL https://a.example.com/bar/logout is already routes[0]'s",
         "kong-cognito-oidc:routes[3]: the KongPlugin default/oidc is already routes[0]'s",
     ]
+
+
+@pytest.mark.parametrize(
+    ("second", "what"),
+    [
+        ({"host": "A.Example.com"}, "the URL https://A.Example.com/bar"),  # host names ignore case
+        ({"host": "a.example.com:443"}, "the URL https://a.example.com:443/bar"),  # https's own port
+        ({"path": "/bar/"}, "the sign-out URL https://a.example.com/bar/logout"),  # /bar and /bar/ sign out alike
+    ],
+)
+def test_urls_that_name_the_same_place_are_the_same(second: dict[str, str], what: str) -> None:
+    problems = problems_for(
+        routes({"ingress": "a", "host": "a.example.com"}, {"ingress": "b", "host": "a.example.com", **second})
+    )
+    assert f"kong-cognito-oidc:routes[1]: {what} is already routes[0]'s" in problems
+
+
+def test_every_problem_is_listed_even_when_an_entry_or_a_default_is_broken() -> None:
+    problems = problems_for(
+        {
+            **routes({"namespace": "x"}, {"ingress": "b", "host": "https://x"}, {"ingress": "c", "path": "c"}),
+            "callbackPath": "bar",
+        }
+    )
+    assert [problem.split(" = ")[0].split(":", 1)[1] for problem in problems] == [
+        "callbackPath",
+        "routes[0].ingress: this field is required",
+        "routes[1].host",
+        "routes[2].path",
+    ]
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [{"ingress": "demo\n"}, {"ingress": "demo", "path": "/bar\n"}, {"ingress": "demo", "plugin": "oidc\n"}],
+)
+def test_a_trailing_newline_is_not_part_of_a_name_or_path(entry: dict[str, str]) -> None:
+    (problem,) = problems_for(routes(entry))
+    assert problem.startswith("kong-cognito-oidc:routes[0].")
 
 
 def test_the_same_ingress_name_in_two_namespaces_is_two_routes() -> None:
@@ -156,7 +196,7 @@ def test_access_settings_are_read() -> None:
 
 def test_empty_signed_out_url_means_each_routes_own_url() -> None:
     settings = parse_settings({**MINIMAL, "signedOutUrl": ""})
-    assert settings.signed_out_url_of(settings.routes[0]) == "https://lb.example.com/bar"
+    assert settings.routes[0].signed_out_url == "https://lb.example.com/bar"
 
 
 @pytest.mark.parametrize(
@@ -183,6 +223,10 @@ def test_empty_signed_out_url_means_each_routes_own_url() -> None:
         ("upstreamHeaders", '{"sub": "X-Forwarded-For"}', '"X-Forwarded-For" is refused'),
         ("upstreamHeaders", '{"sub": "x-forwarded-prefix"}', '"x-forwarded-prefix" is refused'),
         ("upstreamHeaders", '{"sub": "X-User", "email": "x-user"}', '"x-user" is named twice'),
+        ("upstreamHeaders", '{" ": "X-User-Id"}', "an empty claim name"),
+        ("upstreamHeaders", '{"sub": "X-User-Id\\n"}', "is not a valid HTTP header name"),
+        ("upstreamHeaders", '{"sub": "Content-Length"}', "frames the request"),
+        ("upstreamHeaders", '{"sub": "Transfer-Encoding"}', "frames the request"),
     ],
 )
 def test_bad_access_settings_are_refused_naming_the_key(key: str, value: str, expected: str) -> None:
@@ -194,3 +238,13 @@ def test_bad_access_settings_are_refused_naming_the_key(key: str, value: str, ex
 def test_group_names_may_use_cognitos_whole_alphabet() -> None:
     groups = ["staff", "Ops_Team-1", "équipe", "a+b@c.d", "g" * 128]
     assert parse_settings({**MINIMAL, "allowedGroups": json.dumps(groups)}).allowed_groups == tuple(groups)
+
+
+def test_an_email_header_needs_the_email_scope() -> None:
+    values = {**MINIMAL, "upstreamHeaders": '{"sub": "X-User-Id", "email": "X-User-Email"}', "scopes": '["openid"]'}
+    (problem,) = problems_for(values)
+    assert problem == (
+        "kong-cognito-oidc:upstreamHeaders: the claim 'email' is in Cognito's tokens only with the scope 'email', "
+        "which scopes lacks: add it to scopes, or drop the header"
+    )
+    assert parse_settings({**values, "scopes": '["openid", "email"]'}).upstream_headers[1] == ("email", "X-User-Email")

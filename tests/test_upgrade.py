@@ -18,6 +18,8 @@ CLIENT = "aws:cognito/userPoolClient:UserPoolClient"
 KONG_PLUGIN = "kubernetes:configuration.konghq.com/v1:KongPlugin"
 # Inputs added since the fixture was recorded, each updated in place by the AWS provider.
 ADDED_IN_PLACE = {CLIENT: {"logoutUrls"}}  # sign-out (issue 10)
+# Kong config fields and metadata added since: the KongPlugin is updated in place.
+ADDED_TO_THE_PLUGIN = {"logout_uri_suffix", "logout_methods", "end_session_endpoint"}  # sign-out (issue 10)
 
 ROUTE_A = {"ingress": "demo", "namespace": "default", "host": "apps.example.com", "path": "/bar"}
 ROUTE_B = {"ingress": "admin", "namespace": "default", "host": "apps.example.com", "path": "/admin"}
@@ -58,6 +60,18 @@ def test_the_dev_stack_keeps_the_names_of_its_kubernetes_objects(monkeypatch: py
         assert kubernetes_identity(resources[urn]) == before, urn
 
 
+def test_the_dev_stacks_kong_plugin_only_gains_sign_out_and_its_owner(monkeypatch: pytest.MonkeyPatch) -> None:
+    resources = by_urn(run_program(monkeypatch, dev_stack_config()))
+    for urn, before in BEFORE_ROUTES["kong_plugin_inputs"].items():
+        now = resources[urn].inputs
+        assert (now["plugin"], now["configPatches"]) == (before["plugin"], before["configPatches"])
+        assert {key: value for key, value in now["metadata"].items() if key != "annotations"} == before["metadata"]
+        assert now["metadata"]["annotations"] == {"kong-cognito-oidc/stack": "kong-cognito-oidc/dev"}
+        assert {key: value for key, value in now["config"].items() if key not in ADDED_TO_THE_PLUGIN} == before[
+            "config"
+        ]
+
+
 def test_moving_the_single_route_into_routes_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     # The route on ingressNamespace/ingressName is the one the stack protected before `routes`.
     host = "kong-proxy-0123456789.us-west-2.elb.amazonaws.com"
@@ -69,7 +83,8 @@ def test_moving_the_single_route_into_routes_changes_nothing(monkeypatch: pytest
 def _unchanged_except_the_client(before: dict[str, Declared], after: dict[str, Declared], urns: set[str]) -> None:
     for urn in urns:
         if before[urn].type == CLIENT:
-            changed = {k for k in before[urn].inputs if before[urn].inputs[k] != after[urn].inputs.get(k)}
+            keys = before[urn].inputs.keys() | after[urn].inputs.keys()
+            changed = {key for key in keys if before[urn].inputs.get(key) != after[urn].inputs.get(key)}
             assert changed <= {"callbackUrls", "logoutUrls"}, "the client only gets its URL lists updated"
         else:
             assert after[urn].inputs == before[urn].inputs, urn

@@ -96,4 +96,5 @@ def test_the_settings_limits_are_cognitos() -> None:
     assert (group_name["min"], group_name["max"]) == (1, MAX_GROUP_NAME_LENGTH)
     # Letters, marks, symbols, numbers and punctuation: what parse_allowed_groups checks, category by category.
     assert group_name["pattern"] == "[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+"
-    assert parse_settings({"aws:region": "us-west-2", "dataPlaneHost": "a.example.com", "allowedGroups": '["a€_1"]'})
+    symbols = {"aws:region": "us-west-2", "dataPlaneHost": "a.example.com", "allowedGroups": '["a€_1", "é-ü"]'}
+    assert parse_settings(symbols).allowed_groups == ("a€_1", "é-ü")
