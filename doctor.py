@@ -29,19 +29,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from components.ingress_plugin_attachment import KIC_CRD_UPGRADE, KONG_PLUGINS, status_message
 from components.settings import Route, config_string
 
 ROOT = Path(__file__).resolve().parent
 PROJECT = "kong-cognito-oidc"
 KONG_CONTROLLER = "ingress-controllers.konghq.com/kong"
-KONG_CRD = "kongplugins.configuration.konghq.com"
 DEFAULT_CLASS_ANNOTATION = "ingressclass.kubernetes.io/is-default-class"
 LEGACY_CLASS_ANNOTATION = "kubernetes.io/ingress.class"
 TIMEOUT = 10
-CRD_UPGRADE = (
-    "kubectl kustomize 'https://github.com/kong/kubernetes-ingress-controller/config/crd?ref=v3.5' "
-    "| kubectl apply -f -, then helm upgrade the controller (helm upgrade does not upgrade CRDs)"
-)
 PROXY_HOST = "kubectl get service -n kong kong-gateway-proxy -o jsonpath='{.status.loadBalancer.ingress[0].hostname}'"
 
 
@@ -301,8 +297,6 @@ def check_aws_credentials(region: str | None, profile: str | None) -> Check:
 class Cluster:
     api: Any
     context: str
-    server: str
-    source: str
 
 
 def check_cluster(
@@ -334,14 +328,8 @@ def check_cluster(
     except Exception as error:  # urllib3's connection errors, timeouts, TLS errors
         reason = str(getattr(error, "reason", "") or error)
         return failed("cluster", f"cannot reach {where}: {reason}", f"{pick} Check the network or VPN."), None
-    cluster = Cluster(api, target.context, target.server, target.source)
+    cluster = Cluster(api, target.context)
     return passed("cluster", f"{where}, Kubernetes {version}"), cluster
-
-
-def _status_message(error: Any) -> str:
-    from components.ingress_plugin_attachment import status_message
-
-    return status_message(error)
 
 
 def _get(call: Callable[..., Any], *args: Any) -> dict[str, Any]:
@@ -363,33 +351,33 @@ def check_kong_crd(cluster: Cluster, stack: str) -> Check:
     from kubernetes.client.exceptions import ApiException
 
     try:
-        crd = _get(client.ApiextensionsV1Api(cluster.api).read_custom_resource_definition, KONG_CRD)
+        crd = _get(client.ApiextensionsV1Api(cluster.api).read_custom_resource_definition, KONG_PLUGINS)
     except ApiException as error:
         if error.status == 403:
             return skipped(
                 "kong-crd",
-                f"these credentials may not read CustomResourceDefinitions ({_status_message(error)}), so the "
+                f"these credentials may not read CustomResourceDefinitions ({status_message(error)}), so the "
                 "controller's version is not checked here; `make up` still refuses to attach a KongPlugin whose "
                 "configPatches were pruned.",
             )
         if error.status == 404:
             return failed(
                 "kong-crd",
-                f"Kong's CRDs are not installed on context {cluster.context} (no {KONG_CRD}).",
+                f"Kong's CRDs are not installed on context {cluster.context} (no {KONG_PLUGINS}).",
                 "install the Kong Ingress Controller >= 3.1 on this cluster, or, if Kong runs on another one, "
                 f"`pulumi config set kubernetes:context <name> --stack {stack}`.",
             )
-        return failed("kong-crd", f"reading {KONG_CRD} failed: {_status_message(error)}", "see the answer.")
+        return failed("kong-crd", f"reading {KONG_PLUGINS} failed: {status_message(error)}", "see the answer.")
     versions = crd.get("spec", {}).get("versions", [])
     v1 = next((version for version in versions if version.get("name") == "v1"), None)
     properties = ((v1 or {}).get("schema") or {}).get("openAPIV3Schema", {}).get("properties", {})
     if "configPatches" in properties:
-        return passed("kong-crd", f"{KONG_CRD} v1 has configPatches (Kong Ingress Controller >= 3.1)")
+        return passed("kong-crd", f"{KONG_PLUGINS} v1 has configPatches (Kong Ingress Controller >= 3.1)")
     return failed(
         "kong-crd",
-        f"{KONG_CRD} v1 has no configPatches: the Kong Ingress Controller's CRDs predate 3.1, and Kubernetes "
+        f"{KONG_PLUGINS} v1 has no configPatches: the Kong Ingress Controller's CRDs predate 3.1, and Kubernetes "
         "would prune the plugin's client_secret/session_secret (every sign-in would fail).",
-        f"upgrade the controller and its CRDs to >= 3.1: {CRD_UPGRADE}.",
+        f"upgrade the controller and its CRDs to >= 3.1: {KIC_CRD_UPGRADE}.",
     )
 
 
@@ -408,7 +396,7 @@ def read_ingress_classes(cluster: Cluster) -> IngressClasses | str:
     try:
         listed = _get(client.NetworkingV1Api(cluster.api).list_ingress_class)
     except ApiException as error:
-        return f"listing IngressClasses failed: {_status_message(error)}"
+        return f"listing IngressClasses failed: {status_message(error)}"
     controllers: dict[str, str] = {}
     default = None
     for item in listed.get("items", []):
@@ -448,7 +436,7 @@ def check_route(
     except ApiException as error:
         ingress = None
         if error.status == 403:
-            yield failed("ingress " + where, f"forbidden: {_status_message(error)}", rbac)
+            yield failed("ingress " + where, f"forbidden: {status_message(error)}", rbac)
         elif error.status == 404:
             yield failed(
                 "ingress " + where,
@@ -459,7 +447,7 @@ def check_route(
                 "the Ingress first.",
             )
         else:
-            yield failed("ingress " + where, f"reading it failed: {_status_message(error)}", "see the answer.")
+            yield failed("ingress " + where, f"reading it failed: {status_message(error)}", "see the answer.")
     if ingress is not None:
         annotations = ingress.get("metadata", {}).get("annotations") or {}
         listed = plugin_names(annotations.get(PLUGINS_ANNOTATION))
@@ -531,8 +519,8 @@ def _check_plugin_name(cluster: Cluster, route: Route, index: int | None, owner:
         if error.status == 404:
             return skipped(name, "this cluster does not serve KongPlugins (see kong-crd)")
         if error.status == 403:
-            return failed(name, f"forbidden: {_status_message(error)}", rbac)
-        return failed(name, f"reading it failed: {_status_message(error)}", "see the answer.")
+            return failed(name, f"forbidden: {status_message(error)}", rbac)
+        return failed(name, f"reading it failed: {status_message(error)}", "see the answer.")
     found = (plugin.get("metadata", {}).get("annotations") or {}).get(OWNER_ANNOTATION)
     if found == owner:
         return passed(name, f"exists and is this stack's ({OWNER_ANNOTATION}: {owner})")

@@ -42,6 +42,11 @@ _INPUTS = ("namespace", "ingress_name", "plugin_name")
 INGRESSES = "ingresses.networking.k8s.io"
 KONG_PLUGINS = "kongplugins.configuration.konghq.com"
 KONG_GROUP, KONG_VERSION, KONG_PLURAL = "configuration.konghq.com", "v1", "kongplugins"
+# How to bring a cluster's Kong CRDs to KIC >= 3.1 (`helm upgrade` leaves CRDs alone).
+KIC_CRD_UPGRADE = (
+    "kubectl kustomize 'https://github.com/kong/kubernetes-ingress-controller/config/crd?ref=v3.5' "
+    "| kubectl apply -f -, then helm upgrade the controller (helm upgrade does not upgrade CRDs)"
+)
 
 
 class IngressNotFoundError(Exception):
@@ -102,9 +107,8 @@ def check_plugin_works(api: IngressApi, namespace: str, plugin: str, config_patc
             f"KongPlugin {namespace}/{plugin} was stored without the configPatches {', '.join(missing)}, so the "
             "Ingress was not changed. The cluster's KongPlugin CRD predates Kong Ingress Controller 3.1 and prunes "
             "`configPatches`: the plugin would have no client_secret/session_secret and every sign-in would fail "
-            "at the token exchange. Upgrade the Kong Ingress Controller and its CRDs to 3.1 or later (`helm upgrade` "
-            "leaves CRDs alone: kubectl kustomize 'https://github.com/kong/kubernetes-ingress-controller/config/crd"
-            "?ref=v3.5' | kubectl apply -f -), then run `pulumi up` again."
+            "at the token exchange. Upgrade the Kong Ingress Controller and its CRDs to 3.1 or later: "
+            f"{KIC_CRD_UPGRADE}; then run `pulumi up` again."
         )
 
 

@@ -55,6 +55,8 @@ def load(kubeconfig: str | None, context: str | None, *, retries: int | None = N
         if kubeconfig and not _is_path(kubeconfig):
             config_dict: Any = yaml.safe_load(kubeconfig)
             if not isinstance(config_dict, dict):
+                if "\n" not in kubeconfig:  # a one-line value is meant as a path
+                    raise KubeconfigError(f"kubernetes:kubeconfig names no file: {kubeconfig}")
                 raise KubeconfigError("kubernetes:kubeconfig is neither a file nor a kubeconfig document")
         else:
             config_dict = KubeConfigMerger(source).config

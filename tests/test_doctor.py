@@ -146,6 +146,7 @@ def assert_fails(check: doctor.Check, detail: str, fix: str) -> None:
 
 
 def test_a_ready_cluster_and_account_pass_every_check(tmp_path: Path, aws: None, cluster: FakeApiServer) -> None:
+    kubeconfig_before = (cluster.kubeconfig.read_bytes(), cluster.kubeconfig.stat().st_mtime_ns)
     checks = run(tmp_path, good_config(cluster))
     assert {check.status for check in checks.values()} == {"PASS"}, [c.line() for c in checks.values()]
     assert list(checks) == [
@@ -166,8 +167,9 @@ def test_a_ready_cluster_and_account_pass_every_check(tmp_path: Path, aws: None,
     assert "context kong at " + cluster.url in checks["cluster"].detail
     assert checks["ingress default/demo"].detail == f"found; {PLUGINS_ANNOTATION}: cors"
     assert f"https://{HOST}/bar" in checks["settings"].detail
-    # Read-only: the cluster saw nothing but GETs.
+    # Read-only: the cluster saw nothing but GETs, and the kubeconfig was not written back.
     assert {method for method, *_ in cluster.requests} == {"GET"}
+    assert (cluster.kubeconfig.read_bytes(), cluster.kubeconfig.stat().st_mtime_ns) == kubeconfig_before
 
 
 def test_exit_status_is_1_when_a_check_fails_and_0_when_all_pass(

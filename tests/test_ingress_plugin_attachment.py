@@ -31,6 +31,7 @@ from components.ingress_plugin_attachment import (
     attach_plugin,
     detach_plugin,
 )
+from components.kubeconfig import KubeconfigError
 from components.plugin_annotation import PLUGINS_ANNOTATION
 
 PATCHES = ["/client_secret", "/session_secret"]
@@ -257,6 +258,25 @@ def test_real_kubernetes_client_removes_the_key_it_created_and_reports_missing_o
         assert server.store.annotations("default", "demo") == {}
         assert api.read_annotations("default", "missing") is None
         assert api.read_kong_plugin("default", "missing") is None
+
+
+def test_real_kubernetes_client_refuses_a_pruned_plugin_before_any_write(tmp_path: Path) -> None:
+    # What a KongPlugin CRD older than KIC 3.1 stores: the object, without configPatches.
+    with fake_api_server(tmp_path) as server:
+        server.store.install_kong_crds()
+        server.store.add("default", "demo", {PLUGINS_ANNOTATION: "cors"})
+        server.store.add_plugin("default", "oidc", config_patch_paths=())
+        api = KubernetesIngressApi(kubeconfig=str(server.kubeconfig))
+        with pytest.raises(PluginCannotWorkError, match=r"predates Kong Ingress Controller 3\.1"):
+            attach_plugin(api, "default", "demo", "oidc", config_patch_paths=PATCHES)
+        assert [method for method, *_ in server.requests] == ["GET"]  # the plugin read, and nothing written
+        assert server.store.annotations("default", "demo") == {PLUGINS_ANNOTATION: "cors"}
+
+
+def test_a_kubeconfig_path_that_names_no_file_says_so(tmp_path: Path) -> None:
+    api = KubernetesIngressApi(kubeconfig=str(tmp_path / "missing-kubeconfig"))
+    with pytest.raises(KubeconfigError, match=r"names no file: .*missing-kubeconfig"):
+        api.read_annotations("default", "demo")
 
 
 def test_real_kubernetes_client_turns_409_into_a_retry(tmp_path: Path) -> None:
