@@ -119,11 +119,23 @@ def cold_installs(runs: int) -> list[Row]:
     return rows
 
 
+def cpu_model() -> str:
+    """The processor, as Linux names it: timings belong to the machine that measured them."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+            for line in cpuinfo:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "an unnamed processor"
+
+
 def table(rows: list[Row], notes: list[str]) -> str:
     lines = [
         f"# `make bench` on {date.today()}",
         "",
-        f"{os.cpu_count()} cores, Python {platform.python_version()}, {platform.machine()}.",
+        f"{cpu_model()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.machine()}.",
         "Median of the runs (min-max).",
         "",
         "| what | wall | peak memory | runs |",
