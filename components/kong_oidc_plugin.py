@@ -136,7 +136,7 @@ def plugin_config(args: KongOidcPluginArgs, route: Route) -> dict[str, Any]:
         # session) to the end-session endpoint, appending id_token_hint when it has an ID token.
         # Cognito's discovery names its bare /logout there, which wants Cognito's own parameters
         # (client_id, logout_uri), not OpenID Connect's: so the endpoint is given with them.
-        # No logout_redirect_uri: Kong would send it as post_logout_redirect_uri, which Cognito refuses.
+        # No logout_redirect_uri: Kong would send it as post_logout_redirect_uri, which Cognito's /logout does not take.
         "logout_uri_suffix": urls.LOGOUT_SUFFIX,
         "logout_methods": ["GET", "POST"],
         "end_session_endpoint": cognito_logout,
