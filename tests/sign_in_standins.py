@@ -81,6 +81,8 @@ class CognitoStandIn:
     client_secret: str
     callbacks: set[str] = field(default_factory=set)
     logout_urls: set[str] = field(default_factory=set)
+    # The query of each request to /logout, as Kong sent it.
+    logout_queries: list[dict[str, list[str]]] = field(default_factory=list)
     codes: dict[str, dict[str, Any]] = field(default_factory=dict)
     # Tests swap this for a page the code must not recognise.
     login_page: Any = classic_login_page
@@ -160,6 +162,7 @@ class CognitoStandIn:
         return json_reply({"id_token": token, "access_token": token, "token_type": "Bearer", "expires_in": 3600})
 
     def logout(self, request: Request) -> Reply:
+        self.logout_queries.append(request.query)
         logout_uri = request.one("logout_uri")
         if request.one("client_id") != self.client_id or logout_uri not in self.logout_urls:
             return self.error("redirect_mismatch")
@@ -185,6 +188,8 @@ class KongStandIn:
     # On a failed code exchange: 401, or (True) start sign-in again.
     retry_sign_in_on_failure: bool = False
     sessions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # The ID token of each session, which Kong sends to Cognito's /logout as id_token_hint.
+    id_tokens: dict[str, str] = field(default_factory=dict)
     upstream_calls: list[str] = field(default_factory=list)
 
     def protect(self, route_path: str, signed_out_url: str) -> None:
@@ -226,7 +231,8 @@ class KongStandIn:
             if self.retry_sign_in_on_failure:
                 return self.route(Request("GET", request.path, {}, request.headers, {}, {}), request.path)
             return html_reply(401, "Unauthorized")
-        claims = jwt_claims(answer.json()["id_token"])
+        id_token = answer.json()["id_token"]
+        claims = jwt_claims(id_token)
         clear = "authorization=; Path=/; Max-Age=0"
         if self.allowed_groups and self.group_gate and not set(claims["cognito:groups"]) & set(self.allowed_groups):
             return Reply(403, {"Content-Type": "text/plain"}, b"Forbidden", cookies=(clear,))
@@ -238,17 +244,23 @@ class KongStandIn:
             self.upstream_calls.append(claims["email"])
             return Reply(200, {"Content-Type": "text/plain"}, b"upstream", cookies=cookies)
         self.sessions[session] = claims
+        self.id_tokens[session] = id_token
         return Reply(302, {"Location": url}, cookies=cookies)
 
     def sign_out(self, request: Request, signed_out_url: str) -> Reply:
+        """Kong as the stack configures it: end_session_endpoint is Cognito's /logout with client_id and logout_uri.
+
+        No logout_redirect_uri is set, so Kong adds no post_logout_redirect_uri; it adds
+        id_token_hint only when the session holds an ID token.
+        """
+        session = request.cookies.get("session", "")
+        id_token = self.id_tokens.get(session)
         cookies: tuple[str, ...] = ()
         if self.sign_out_ends_session:
-            self.sessions.pop(request.cookies.get("session", ""), None)
+            self.sessions.pop(session, None)
+            self.id_tokens.pop(session, None)
             cookies = ("session=; Path=/; Max-Age=0",)
-        query = {
-            "client_id": self.cognito.client_id,
-            "logout_uri": signed_out_url,
-            "id_token_hint": "eyJ.id-token-hint.sig",
-            "post_logout_redirect_uri": signed_out_url,
-        }
+        query = {"client_id": self.cognito.client_id, "logout_uri": signed_out_url}
+        if id_token is not None:
+            query["id_token_hint"] = id_token
         return Reply(302, {"Location": self.cognito.server.url("/logout", query)}, cookies=cookies)

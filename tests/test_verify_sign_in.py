@@ -6,18 +6,27 @@ the admin API's refusals.
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
+from collections.abc import Iterator
+from types import FrameType
 from typing import Any
 
 import pytest
 from verify_sign_in_stack import (  # noqa: F401 -- the *_fixture names are fixtures
     GROUP,
     SignInStack,
+    Wrapped,
     admin_fixture,
+    assert_no_password,
     check_names,
     moto_endpoint_fixture,
+    passwords_fixture,
     pool_fixture,
     sign_in_lines,
     sign_in_stack_fixture,
+    wrap_admin_client,
 )
 from verify_stack import (  # noqa: F401 -- the *_fixture names are fixtures
     CLIENT_SECRET,
@@ -30,22 +39,8 @@ from verify_stack import (  # noqa: F401 -- the *_fixture names are fixtures
     stack_fixture,
 )
 
-import verification.cognito_users
 import verification.sign_in
-
-
-@pytest.fixture(name="passwords")
-def passwords_fixture(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every password verify.py generates, to show none is printed."""
-    generated: list[str] = []
-    original = verification.cognito_users.strong_password
-
-    def spy() -> str:
-        generated.append(original())
-        return generated[-1]
-
-    monkeypatch.setattr(verification.cognito_users, "strong_password", spy)
-    return generated
+from verification.results import Result
 
 
 def test_a_user_signs_in_is_served_and_signs_out_on_every_route(
@@ -83,10 +78,29 @@ def test_a_user_signs_in_is_served_and_signs_out_on_every_route(
     assert sign_in_stack.users() == []
     # Served twice per route (after sign-in, then to the cookie alone), never after sign-out.
     assert sign_in_stack.kong.upstream_calls == [email] * 4
+    assert_no_password(passwords, lines, err)
     output = "\n".join(lines) + err
-    assert passwords and not [password for password in passwords if password in output]
     assert CLIENT_SECRET not in output
     assert "code=" not in output and "session=" not in output
+    id_tokens = [value for query in sign_in_stack.cognito.logout_queries for value in query.get("id_token_hint", [])]
+    assert id_tokens and not [token for token in id_tokens if token in output]
+
+
+def test_kong_sends_cognitos_logout_parameters_and_an_id_token_hint_only_with_a_session(
+    sign_in_stack: SignInStack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # As the stack configures the plugin: no logout_redirect_uri, hence no post_logout_redirect_uri.
+    code, lines, _ = sign_in_stack.stack.run(capsys, "--sign-in")
+    assert code == 0, lines
+    without_session = ["client_id", "logout_uri"]
+    with_session = ["client_id", "logout_uri", "id_token_hint"]
+    # The sign-out checks without a session (one per route), then each route's sign-out after sign-in.
+    assert [sorted(query) for query in sign_in_stack.cognito.logout_queries] == [
+        sorted(without_session),
+        sorted(without_session),
+        sorted(with_session),
+        sorted(with_session),
+    ]
 
 
 def test_with_allowed_groups_a_member_passes_and_an_outsider_is_refused(
@@ -173,6 +187,89 @@ def test_ctrl_c_still_deletes_the_users_and_says_so(
     assert sign_in_stack.users() == []
 
 
+@pytest.fixture(name="received")
+def received_fixture() -> Iterator[dict[int, list[int]]]:
+    """Fresh SIGINT and SIGTERM handlers that record what reaches them; verify.py must restore them.
+
+    SIGINT's raises KeyboardInterrupt as Python's own does; SIGTERM's only records, so that a
+    SIGTERM verify.py does not handle fails the test instead of ending pytest.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        pytest.skip("only the main thread can set signal handlers")
+    received: dict[int, list[int]] = {signal.SIGINT: [], signal.SIGTERM: []}
+
+    def ctrl_c(signum: int, frame: FrameType | None) -> None:
+        received[signum].append(signum)
+        raise KeyboardInterrupt
+
+    def record(signum: int, frame: FrameType | None) -> None:
+        received[signum].append(signum)
+
+    installed = {signal.SIGINT: ctrl_c, signal.SIGTERM: record}
+    previous = {signum: signal.signal(signum, handler) for signum, handler in installed.items()}
+    try:
+        yield received
+        for signum, handler in installed.items():
+            assert signal.getsignal(signum) is handler, f"verify.py did not restore the handler of {signum!r}"
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def test_sigterm_deletes_the_users_like_ctrl_c(
+    sign_in_stack: SignInStack,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    received: dict[int, list[int]],
+) -> None:
+    # A CI job cancelled, or `timeout`, during a check.
+    sign_in_stack.use_groups(GROUP)
+
+    def terminated(*args: object) -> Result:
+        os.kill(os.getpid(), signal.SIGTERM)
+        return Result("session cookie", True, "never printed: SIGTERM ends the run first")
+
+    monkeypatch.setattr(verification.sign_in, "check_session_cookie", terminated)
+    code, lines, err = sign_in_stack.stack.run(capsys, "--sign-in")
+    assert received == {signal.SIGINT: [], signal.SIGTERM: []}
+    assert code == 130
+    added = sign_in_lines(lines)
+    member, outsider = (line.split()[4] for line in added[:2])
+    assert check_names(added) == ["PASS test user", "PASS test user", "PASS sign-in demo (default)", "PASS cleanup"]
+    assert added[-1] == f"PASS cleanup: deleted the test users {member}, {outsider} after the interruption"
+    assert err == "verify.py: interrupted\n"
+    assert sign_in_stack.users() == []
+
+
+@pytest.mark.parametrize("second", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_a_second_interruption_does_not_stop_the_cleanup(
+    sign_in_stack: SignInStack,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    received: dict[int, list[int]],
+    second: signal.Signals,
+) -> None:
+    sign_in_stack.use_groups(GROUP)
+
+    def interrupt(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    class InterruptedDelete(Wrapped):
+        def admin_delete_user(self, **parameters: Any) -> Any:
+            os.kill(os.getpid(), second)  # while the first of the two users is being deleted
+            return self.client.admin_delete_user(**parameters)
+
+    monkeypatch.setattr(verification.sign_in, "check_session_cookie", interrupt)
+    wrap_admin_client(monkeypatch, InterruptedDelete)
+    code, lines, err = sign_in_stack.stack.run(capsys, "--sign-in")
+    assert code == 130
+    member, outsider = (line.split()[4] for line in sign_in_lines(lines)[:2])
+    assert lines[-1] == f"PASS cleanup: deleted the test users {member}, {outsider} after the interruption"
+    assert sign_in_stack.users() == []
+    assert err == "verify.py: interrupted\n"
+    assert received == {signal.SIGINT: [], signal.SIGTERM: []}
+
+
 def test_the_region_comes_from_the_pool_id_without_aws_region(
     sign_in_stack: SignInStack, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -202,6 +299,22 @@ def test_sign_in_needs_the_pool_and_its_region(
             sign_in_stack.stack.outputs[key] = value
     code, lines, err = sign_in_stack.stack.run(capsys, "--sign-in")
     assert (code, lines, err) == (2, [], message)
+
+
+def test_sign_in_needs_the_hosted_ui_domain(sign_in_stack: SignInStack, capsys: pytest.CaptureFixture[str]) -> None:
+    # Without it, the password would go to whatever host Kong redirects to.
+    outputs = sign_in_stack.stack.outputs
+    del outputs["hostedUiDomain"], outputs["signOutUrl"]  # outputs naming a signOutUrl need it anyway
+    for route in outputs["routes"]:
+        del route["signOutUrl"]
+    code, lines, err = sign_in_stack.stack.run(capsys, "--sign-in")
+    assert (code, lines) == (2, [])
+    assert err == "verify.py: --sign-in needs hostedUiDomain in the outputs: the password goes to that host only\n"
+    assert sign_in_stack.stack.kong.requests == []
+    assert sign_in_stack.users() == []
+    # The checks without --sign-in still run without it.
+    code, lines, _ = sign_in_stack.stack.run(capsys)
+    assert code == 0, lines
 
 
 class Recording:

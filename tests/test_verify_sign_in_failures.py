@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from oidc_servers import Reply, Request, redirect
 from sign_in_standins import classic_login_page
 from verify_sign_in_stack import (  # noqa: F401 -- the *_fixture names are fixtures
     SignInStack,
     admin_fixture,
+    assert_no_password,
     moto_endpoint_fixture,
+    passwords_fixture,
     pool_fixture,
     sign_in_lines,
     sign_in_stack_fixture,
@@ -86,6 +89,8 @@ def test_no_password_goes_to_a_sign_in_page_off_the_hosted_ui_domain(
 class WrongPassword:
     """verify.py's admin client, except that the pool keeps a different password than the one verify.py knows."""
 
+    POOL_PASSWORD = "Other-passw0rd!"
+
     def __init__(self, client: Any) -> None:
         self.client = client
 
@@ -93,21 +98,26 @@ class WrongPassword:
         return getattr(self.client, name)
 
     def admin_set_user_password(self, **parameters: Any) -> Any:
-        return self.client.admin_set_user_password(**(parameters | {"Password": "Other-passw0rd!"}))
+        return self.client.admin_set_user_password(**(parameters | {"Password": self.POOL_PASSWORD}))
 
 
 def test_a_refused_password_fails_with_cognitos_reason(
-    sign_in_stack: SignInStack, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    sign_in_stack: SignInStack,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    passwords: list[str],
 ) -> None:
     make_client = verification.cognito_users.cognito_client
     monkeypatch.setattr(verification.sign_in, "cognito_client", lambda region: WrongPassword(make_client(region)))
-    code, lines, _ = sign_in_stack.stack.run(capsys, "--sign-in")
+    code, lines, err = sign_in_stack.stack.run(capsys, "--sign-in")
     assert code == 1
     email = sign_in_lines(lines)[0].split()[4]
     assert failures(lines)[0] == (
         f"FAIL sign-in demo (default): Cognito did not accept the sign-in of {email}: 'Incorrect username or password.'"
     )
     assert sign_in_stack.users() == []
+    assert_no_password(passwords, lines, err)
+    assert WrongPassword.POOL_PASSWORD not in "\n".join(lines) + err
 
 
 def test_a_temporary_password_is_reported_as_another_step(
@@ -129,29 +139,31 @@ def test_a_temporary_password_is_reported_as_another_step(
 
 
 def test_a_page_without_the_classic_form_is_not_recognised(
-    sign_in_stack: SignInStack, capsys: pytest.CaptureFixture[str]
+    sign_in_stack: SignInStack, capsys: pytest.CaptureFixture[str], passwords: list[str]
 ) -> None:
     # Managed login (the newer hosted UI) renders its form with scripts.
     sign_in_stack.cognito.login_page = lambda query, csrf, error: '<div id="root"></div><script src="/app.js"></script>'
-    code, lines, _ = sign_in_stack.stack.run(capsys, "--sign-in")
+    code, lines, err = sign_in_stack.stack.run(capsys, "--sign-in")
     assert code == 1
     assert failures(lines)[0] == (
         f"FAIL sign-in demo (default): sign-in form not recognised: found 0 form(s), none named cognitoSignInForm, "
         f"without the inputs _csrf, username and password at {sign_in_stack.stack.hosted_ui.url('/login')}"
     )
     assert sign_in_stack.users() == []
+    assert_no_password(passwords, lines, err)
 
 
 def test_a_csrf_field_that_differs_from_its_cookie_is_not_recognised(
-    sign_in_stack: SignInStack, capsys: pytest.CaptureFixture[str]
+    sign_in_stack: SignInStack, capsys: pytest.CaptureFixture[str], passwords: list[str]
 ) -> None:
     sign_in_stack.cognito.login_page = lambda query, csrf, error: classic_login_page(query, "not-" + csrf, error)
-    code, lines, _ = sign_in_stack.stack.run(capsys, "--sign-in")
+    code, lines, err = sign_in_stack.stack.run(capsys, "--sign-in")
     assert code == 1
     assert failures(lines)[0] == (
         f"FAIL sign-in demo (default): sign-in form not recognised at {sign_in_stack.stack.hosted_ui.url('/login')}: "
         "its _csrf differs from the XSRF-TOKEN cookie"
     )
+    assert_no_password(passwords, lines, err)
 
 
 def test_a_session_cookie_that_kong_does_not_accept_later_fails(
@@ -178,3 +190,30 @@ def test_kong_serving_without_a_session_cookie_fails(
         f"FAIL sign-in demo (default): Kong served 200 OK at {sign_in_stack.stack.kong.url('/bar')} "
         "but set no session cookie"
     )
+
+
+def test_a_malformed_redirect_from_kong_fails_the_check(
+    sign_in_stack: SignInStack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Kong's callback redirects to a URL with a bad port (the code is in its query, never printed).
+    kong = sign_in_stack.stack.kong
+    serve = kong.routes["/bar"]
+    malformed = kong.origin.rsplit(":", 1)[0] + ":99999/bar"
+
+    def callback_to_a_bad_port(request: Request) -> Reply:
+        if request.one("code") is not None:
+            return redirect(f"{malformed}?code=c0de")
+        assert callable(serve)
+        return serve(request)
+
+    kong.routes["/bar"] = callback_to_a_bad_port
+    code, lines, err = sign_in_stack.stack.run(capsys, "--sign-in")
+    assert code == 1
+    assert failures(lines) == [
+        f"FAIL sign-in demo (default): redirect to a malformed URL {malformed!r} from {kong.url('/bar')}",
+        "FAIL session cookie demo (default): skipped: needs the signed-in browser of the sign-in check",
+        "FAIL signed out demo (default): skipped: needs the signed-in browser of the sign-in check",
+    ]
+    assert "c0de" not in "\n".join(lines) + err
+    assert lines[-1].startswith("PASS cleanup: deleted the test user ")
+    assert sign_in_stack.users() == []

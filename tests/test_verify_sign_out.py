@@ -200,3 +200,17 @@ def test_cognito_answering_logout_with_a_page_fails(sign_out_stack: Stack, capsy
         f"not a redirect to {sign_out_stack.kong.url('/signed-out')}"
     )
     assert failures(lines) == [sign_out_line(lines)]
+
+
+def test_a_malformed_redirect_fails_without_printing_its_query(
+    sign_out_stack: Stack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad_port = sign_out_stack.hosted_ui.origin.rsplit(":", 1)[0] + ":99999/logout"
+    sign_out_stack.kong.routes["/bar/logout"] = redirect(f"{bad_port}?id_token_hint={ID_TOKEN}")
+    code, lines, err = sign_out_stack.run(capsys)
+    assert code == 1
+    assert sign_out_line(lines) == (
+        f"FAIL sign-out demo (default): redirect to a malformed URL {bad_port!r} from "
+        f"{sign_out_stack.kong.url('/bar/logout')}"
+    )
+    assert ID_TOKEN not in "\n".join(lines) + err

@@ -6,7 +6,7 @@ Test files import the fixtures they use, e.g. `sign_in_stack_fixture` (pytest: `
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,9 @@ import pytest
 from moto.server import ThreadedMotoServer
 from sign_in_standins import CognitoStandIn, KongStandIn
 from verify_stack import CLIENT_ID, CLIENT_SECRET, Certificates, Stack
+
+import verification.cognito_users
+import verification.sign_in
 
 REGION = "eu-west-1"
 GROUP = "staff"
@@ -150,3 +153,40 @@ def sign_in_lines(lines: list[str]) -> list[str]:
 
 def check_names(lines: list[str]) -> list[str]:
     return [line.split(":")[0] for line in lines]
+
+
+@pytest.fixture(name="passwords")
+def passwords_fixture(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every password verify.py generates, to show none is printed."""
+    generated: list[str] = []
+    original = verification.cognito_users.strong_password
+
+    def spy() -> str:
+        generated.append(original())
+        return generated[-1]
+
+    monkeypatch.setattr(verification.cognito_users, "strong_password", spy)
+    return generated
+
+
+def assert_no_password(passwords: list[str], lines: list[str], err: str) -> None:
+    """A password was generated (and sent), and none reached the output."""
+    output = "\n".join(lines) + err
+    assert passwords
+    assert [password for password in passwords if password in output] == []
+
+
+class Wrapped:
+    """verify.py's admin client on moto; a test overrides the calls it changes."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.client, name)
+
+
+def wrap_admin_client(monkeypatch: pytest.MonkeyPatch, wrapper: Callable[[Any], Any]) -> None:
+    """verify.py gets `wrapper(client)` instead of its admin client."""
+    make_client = verification.sign_in.cognito_client
+    monkeypatch.setattr(verification.sign_in, "cognito_client", lambda region: wrapper(make_client(region)))

@@ -1,15 +1,20 @@
 """verify.py's command line: read the outputs, run the checks, print one line per check.
 
-Exit status: 0 when every check passes, 1 when any fails, 2 when the outputs are unusable.
+Exit status: 0 when every check passes, 1 when any fails, 2 when the outputs are unusable,
+130 after Ctrl-C (or, with --sign-in, SIGTERM) once the test users are deleted.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
+import signal
 import sys
+import threading
 import warnings
 from collections.abc import Iterator, Sequence
+from types import FrameType
 
 from urllib3.exceptions import InsecureRequestWarning
 
@@ -96,11 +101,37 @@ def check_sign_in_outputs(outputs: Outputs) -> None:
     """What --sign-in needs beyond the other checks."""
     if outputs.user_pool_id is None:
         raise OutputsError("--sign-in needs userPoolId in the outputs")
+    if outputs.hosted_ui_domain is None:
+        # The password is posted only to this host, never to wherever Kong's redirect points.
+        raise OutputsError("--sign-in needs hostedUiDomain in the outputs: the password goes to that host only")
     if outputs.region() is None:
         raise OutputsError(
             f"--sign-in needs awsRegion in the outputs, or a userPoolId that starts with its region "
             f"(like us-west-2_AbC123), got {outputs.user_pool_id!r}"
         )
+
+
+def _raise_keyboard_interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def sigterm_as_ctrl_c(*, enabled: bool) -> Iterator[None]:
+    """While enabled, SIGTERM raises KeyboardInterrupt, as Ctrl-C does; the previous handler after.
+
+    Only the main thread may set signal handlers; elsewhere, and for a handler not set from
+    Python (getsignal: None, which could not be restored), nothing changes.
+    """
+    on_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.getsignal(signal.SIGTERM) if enabled and on_main_thread else None
+    if previous is None:
+        yield
+        return
+    signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -122,7 +153,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         all_passed = all_passed and result.passed
 
     try:
-        with warnings.catch_warnings():
+        # Only --sign-in has users to delete: then a CI cancel or `timeout` (SIGTERM) cleans up like Ctrl-C.
+        with sigterm_as_ctrl_c(enabled=args.sign_in), warnings.catch_warnings():
             if args.insecure:
                 hosts = sorted({host(url) for url in insecure_urls})
                 if len(hosts) == 1:

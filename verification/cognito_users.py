@@ -7,12 +7,23 @@ AdminAddUserToGroup (with allowedGroups) and AdminDeleteUser on the stack's pool
 from __future__ import annotations
 
 import secrets
+import signal
 import string
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import boto3.session
-from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, PartialCredentialsError
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    HTTPClientError,
+    NoCredentialsError,
+    PartialCredentialsError,
+)
+from botocore.exceptions import ConnectionError as BotoConnectionError
 
 from verification.results import Result
 
@@ -53,9 +64,9 @@ def strong_password() -> str:
 
 @dataclass(frozen=True)
 class ThrowawayUser:
+    # Also its Username in every admin call: the pool signs in with email, and Cognito's admin
+    # calls then accept the email for the user.
     email: str
-    # The pool's name for the user (a UUID in pools that sign in with email); for admin calls.
-    username: str
     password: str
     group: str | None
 
@@ -81,13 +92,62 @@ def describe(error: Exception, action: str) -> str:
     return f"{iam_action} failed: {type(error).__name__}"
 
 
+def _code(error: BaseException | None) -> str:
+    """The error code of a ClientError; "" for anything else."""
+    if not isinstance(error, ClientError):
+        return ""
+    return str(error.response.get("Error", {}).get("Code", ""))
+
+
+def _may_have_created(error: AdminError) -> bool:
+    """Whether the user may exist although AdminCreateUser failed.
+
+    A request without an answer (timeout, connection lost) may have created it. botocore
+    retries those, throttling and server errors: after a retry, an earlier attempt may have
+    created it (the retry then gets UsernameExistsException). A refusal of the first attempt,
+    or a failure before any request (no credentials), created nothing, and the name may belong
+    to someone else's user then: it must not be deleted.
+    """
+    cause = error.__cause__
+    if isinstance(cause, ClientError):
+        return int(cause.response.get("ResponseMetadata", {}).get("RetryAttempts", 0)) > 0
+    return isinstance(cause, HTTPClientError | BotoConnectionError)
+
+
+@contextmanager
+def _interruptions_ignored() -> Iterator[None]:
+    """Ignore SIGINT and SIGTERM: a second Ctrl-C or a CI cancel must not stop the cleanup halfway.
+
+    Only the main thread may set signal handlers (and only it gets KeyboardInterrupt); elsewhere
+    nothing changes. A handler not set from Python (getsignal: None) cannot be restored: left alone.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {}
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        handler = signal.getsignal(signum)
+        if handler is not None:
+            previous[signum] = handler
+            signal.signal(signum, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
 class ThrowawayUsers:
-    """Creates users and remembers each one at once, so that delete_all() finds every one."""
+    """Creates users, each remembered before it exists, so that delete_all() finds every one."""
 
     def __init__(self, client: Any, pool_id: str) -> None:
         self.client = client
         self.pool_id = pool_id
-        self.created: list[ThrowawayUser] = []
+        # Every email AdminCreateUser was called with, recorded before the call: a Ctrl-C, or an
+        # answer lost after AWS created the user, must not leave a user delete_all() does not know.
+        self.recorded: list[str] = []
+        # Those AdminCreateUser answered for: created for sure.
+        self.confirmed: set[str] = set()
 
     def _call(self, action: str, **parameters: Any) -> Any:
         method = getattr(self.client, ACTIONS[action])
@@ -98,35 +158,48 @@ class ThrowawayUsers:
 
     def create(self, group: str | None) -> ThrowawayUser:
         email = f"verify-{secrets.token_hex(6)}@{EMAIL_DOMAIN}"
-        answer = self._call(
-            "AdminCreateUser",
-            Username=email,
-            UserAttributes=[{"Name": "email", "Value": email}, {"Name": "email_verified", "Value": "true"}],
-            MessageAction="SUPPRESS",
-        )
-        user = ThrowawayUser(email, answer["User"]["Username"], strong_password(), group)
-        self.created.append(user)
-        self._call("AdminSetUserPassword", Username=user.username, Password=user.password, Permanent=True)
+        self.recorded.append(email)
+        try:
+            self._call(
+                "AdminCreateUser",
+                Username=email,
+                UserAttributes=[{"Name": "email", "Value": email}, {"Name": "email_verified", "Value": "true"}],
+                MessageAction="SUPPRESS",
+            )
+        except AdminError as error:
+            if not _may_have_created(error):
+                self.recorded.remove(email)
+            raise
+        self.confirmed.add(email)
+        user = ThrowawayUser(email, strong_password(), group)
+        self._call("AdminSetUserPassword", Username=email, Password=user.password, Permanent=True)
         if group is not None:
-            self._call("AdminAddUserToGroup", Username=user.username, GroupName=group)
+            self._call("AdminAddUserToGroup", Username=email, GroupName=group)
         return user
 
     def delete_all(self, *, interrupted: bool = False) -> Result:
-        """Delete every user created, whatever happened before; one line that says so."""
+        """Delete every user recorded, whatever happened before; one line that says so.
+
+        Ctrl-C and SIGTERM are ignored meanwhile. A user AdminCreateUser never answered for may
+        not exist: not found, it is not mentioned; a confirmed one not found is already gone.
+        """
         deleted, problems = [], []
-        for user in self.created:
-            try:
-                self._call("AdminDeleteUser", Username=user.username)
-            except AdminError as error:
-                if isinstance(error.__cause__, ClientError) and _code(error.__cause__) == "UserNotFoundException":
-                    deleted.append(user.email)
-                    continue
-                problems.append(
-                    f"{user.email} is still in the pool ({error}); delete it with `aws cognito-idp admin-delete-user "
-                    f"--user-pool-id {self.pool_id} --username {user.username}`"
-                )
-            else:
-                deleted.append(user.email)
+        with _interruptions_ignored():
+            for email in self.recorded:
+                try:
+                    self._call("AdminDeleteUser", Username=email)
+                except AdminError as error:
+                    if _code(error.__cause__) == "UserNotFoundException":
+                        if email in self.confirmed:
+                            deleted.append(email)
+                        continue
+                    still = "is still" if email in self.confirmed else "may still be"
+                    problems.append(
+                        f"{email} {still} in the pool ({error}); delete it with `aws cognito-idp admin-delete-user "
+                        f"--user-pool-id {self.pool_id} --username {email}`"
+                    )
+                else:
+                    deleted.append(email)
         when = " after the interruption" if interrupted else ""
         if problems:
             return Result("cleanup", False, "; ".join(problems))
@@ -135,7 +208,3 @@ class ThrowawayUsers:
         return Result(
             "cleanup", True, f"deleted the test user{'s' if len(deleted) > 1 else ''} {', '.join(deleted)}{when}"
         )
-
-
-def _code(error: ClientError) -> str:
-    return str(error.response.get("Error", {}).get("Code", ""))

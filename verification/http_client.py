@@ -5,10 +5,12 @@ from __future__ import annotations
 import ssl
 from collections.abc import Iterable, Mapping
 from typing import Any
+from urllib.parse import urljoin
 
 import requests
 
-from verification.urls import Origin, host, origin
+from verification.results import CheckFailedError
+from verification.urls import REDIRECT_STATUSES, Origin, host, origin, without_query
 
 DEFAULT_TIMEOUT = 10.0
 # Some gateways answer scripts with 401 and only browsers with a redirect.
@@ -121,9 +123,6 @@ class Browser:
         value = self._session(url).cookies.get(name)
         return value if isinstance(value, str) else None
 
-    def cookie_names(self, url: str) -> list[str]:
-        return sorted({cookie.name for cookie in self._session(url).cookies})
-
     def with_cookies_of(self, url: str) -> Browser:
         """A new browser holding only the cookies this one has for `url`'s origin."""
         other = Browser(self.client)
@@ -137,6 +136,28 @@ class Browser:
 
 def status_text(response: requests.Response) -> str:
     return f"{response.status_code} {response.reason}".strip()
+
+
+def redirect_target(response: requests.Response, url: str) -> str | None:
+    """The absolute URL a redirect from `url` points to; None for any other answer.
+
+    CheckFailedError for a redirect without a Location, or to a URL that cannot be parsed
+    (e.g. a bad port), so that callers can compare origins safely.
+    """
+    if response.status_code not in REDIRECT_STATUSES:
+        return None
+    location = response.headers.get("Location")
+    if not location:
+        raise CheckFailedError(f"{status_text(response)} without a Location header at {without_query(url)}")
+    target = location
+    try:
+        target = urljoin(url, location)
+        origin(target)
+    except ValueError:
+        # Cut at the query by hand (it may carry a code): without_query would parse the URL again.
+        printable = target.split("?", 1)[0].split("#", 1)[0]
+        raise CheckFailedError(f"redirect to a malformed URL {printable!r} from {without_query(url)}") from None
+    return target
 
 
 def load_json(client: Client, url: str, what: str) -> Any:

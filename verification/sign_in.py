@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
 
 import requests
 
@@ -25,13 +24,12 @@ from verification.hosted_ui_form import (
     page_error,
     read_sign_in_form,
 )
-from verification.http_client import Browser, Client, FetchError, status_text
+from verification.http_client import Browser, Client, FetchError, redirect_target, status_text
 from verification.outputs import Outputs, Route
 from verification.protected_route import MAX_HOSTED_UI_HOPS, SIGN_IN_PATHS, error_page_detail, hosted_ui_step
 from verification.results import CheckFailedError, Result
 from verification.sign_out import follow_sign_out
 from verification.urls import (
-    REDIRECT_STATUSES,
     Origin,
     endpoint_differences,
     first_query_value,
@@ -65,22 +63,13 @@ class KongAnswer:
         return f"{status_text(self.response)} at {without_query(self.url)}"
 
 
-def _redirect_target(response: requests.Response, url: str) -> str | None:
-    if response.status_code not in REDIRECT_STATUSES:
-        return None
-    location = response.headers.get("Location")
-    if not location:
-        raise CheckFailedError(f"{status_text(response)} without a Location header at {without_query(url)}")
-    return urljoin(url, location)
-
-
 def follow_on_kong(browser: Browser, url: str, kong: Origin) -> KongAnswer:
     """GET `url` and Kong's redirects on its own host; stop at an answer or a redirect elsewhere (sign-in)."""
     cookies_set: list[str] = []
     for _ in range(MAX_KONG_HOPS):
         response = browser.get(url)
         cookies_set.extend(cookie.name for cookie in response.cookies)
-        target = _redirect_target(response, url)
+        target = redirect_target(response, url)
         if target is None:
             return KongAnswer(response, url, None, cookies_set)
         if origin(target) != kong:
@@ -89,14 +78,14 @@ def follow_on_kong(browser: Browser, url: str, kong: Origin) -> KongAnswer:
     raise CheckFailedError(f"more than {MAX_KONG_HOPS} redirects on {host(url)}")
 
 
-def _sign_in_page(browser: Browser, route: Route, hosted_ui_origin: str | None) -> tuple[requests.Response, str, str]:
+def _sign_in_page(browser: Browser, route: Route, hosted_ui_origin: str) -> tuple[requests.Response, str, str]:
     """Kong's redirect, then the hosted UI up to its sign-in page: (page, its URL, the authorize URL)."""
     start = follow_on_kong(browser, route.url, origin(route.url))
     if start.to_sign_in is None:
         raise CheckFailedError(f"expected a redirect to sign-in, got {start.where()} (no session)")
     authorize_url = url = start.to_sign_in
     # The password goes to this stack's hosted UI only, wherever Kong points.
-    if hosted_ui_origin is not None and origin(authorize_url) != origin(hosted_ui_origin):
+    if origin(authorize_url) != origin(hosted_ui_origin):
         raise CheckFailedError(
             f"Kong sends the browser to sign in at {without_query(authorize_url)}, not on hostedUiDomain "
             f"{host(hosted_ui_origin)}: no password is sent there"
@@ -127,7 +116,7 @@ def _submit(browser: Browser, route: Route, user: ThrowawayUser, page: requests.
     if cookie != form.csrf:
         raise CheckFailedError(f"{NOT_RECOGNISED} at {where}: its {CSRF_FIELD} differs from the {CSRF_COOKIE} cookie")
     response = browser.post(form.action, form.submission(user.email, user.password), referer=page_url)
-    target = _redirect_target(response, form.action)
+    target = redirect_target(response, form.action)
     refused = f"Cognito did not accept the sign-in of {user.email}"
     if target is None:
         reason = page_error(response.text)
@@ -151,7 +140,7 @@ def _submit(browser: Browser, route: Route, user: ThrowawayUser, page: requests.
     return target
 
 
-def sign_in(browser: Browser, route: Route, user: ThrowawayUser, hosted_ui_origin: str | None) -> KongAnswer:
+def sign_in(browser: Browser, route: Route, user: ThrowawayUser, hosted_ui_origin: str) -> KongAnswer:
     """The whole sign-in as a browser does it; Kong's answer after Cognito's redirect with a code."""
     page, page_url, _ = _sign_in_page(browser, route, hosted_ui_origin)
     callback = _submit(browser, route, user, page, page_url)
@@ -164,9 +153,7 @@ def sign_in(browser: Browser, route: Route, user: ThrowawayUser, hosted_ui_origi
     return answer
 
 
-def check_sign_in(
-    browser: Browser, route: Route, user: ThrowawayUser, hosted_ui_origin: str | None
-) -> tuple[Result, bool]:
+def check_sign_in(browser: Browser, route: Route, user: ThrowawayUser, hosted_ui_origin: str) -> tuple[Result, bool]:
     name = route.check("sign-in")
     try:
         answer = sign_in(browser, route, user, hosted_ui_origin)
@@ -224,13 +211,15 @@ def check_signed_out(browser: Browser, route: Route, client_id: str, hosted_ui_o
     return Result(name, True, f"after {route.sign_out_url} and Cognito's /logout, the route redirects to sign-in again")
 
 
-def check_group_gate(client: Client, route: Route, outsider: ThrowawayUser, outputs: Outputs) -> Result:
+def check_group_gate(
+    client: Client, route: Route, outsider: ThrowawayUser, outputs: Outputs, hosted_ui_origin: str
+) -> Result:
     """A user outside every allowed group signs in at Cognito and is refused by Kong with 403."""
     name = route.check("group gate")
     groups = outputs.allowed_groups
     browser = Browser(client)
     try:
-        answer = sign_in(browser, route, outsider, outputs.hosted_ui_origin)
+        answer = sign_in(browser, route, outsider, hosted_ui_origin)
     except (CheckFailedError, FetchError) as error:
         return Result(name, False, str(error))
     finally:
@@ -245,8 +234,9 @@ def check_group_gate(client: Client, route: Route, outsider: ThrowawayUser, outp
 
 def run_sign_in(client: Client, outputs: Outputs, emit: Emit) -> None:
     """Create the users, check every route, and always delete the users (also on Ctrl-C)."""
-    pool_id, region = outputs.user_pool_id, outputs.region()
-    assert pool_id is not None and region is not None  # the command line checked both
+    pool_id, region, hosted_ui_origin = outputs.user_pool_id, outputs.region(), outputs.hosted_ui_origin
+    # The command line checked all three: without hostedUiDomain, no password is ever posted.
+    assert pool_id is not None and region is not None and hosted_ui_origin is not None
     groups = outputs.allowed_groups
     users = ThrowawayUsers(cognito_client(region), pool_id)
     interrupted = False
@@ -263,10 +253,10 @@ def run_sign_in(client: Client, outputs: Outputs, emit: Emit) -> None:
             emit(Result("test user", False, str(error)))
             return
         for route in outputs.routes:
-            for result in _member_checks(client, outputs, route, member):
+            for result in _member_checks(client, outputs, route, member, hosted_ui_origin):
                 emit(result)
             if outsider is not None:
-                emit(check_group_gate(client, route, outsider, outputs))
+                emit(check_group_gate(client, route, outsider, outputs, hosted_ui_origin))
     except KeyboardInterrupt:
         interrupted = True
         raise
@@ -274,19 +264,21 @@ def run_sign_in(client: Client, outputs: Outputs, emit: Emit) -> None:
         emit(users.delete_all(interrupted=interrupted))
 
 
-def _member_checks(client: Client, outputs: Outputs, route: Route, member: ThrowawayUser) -> Iterator[Result]:
+def _member_checks(
+    client: Client, outputs: Outputs, route: Route, member: ThrowawayUser, hosted_ui_origin: str
+) -> Iterator[Result]:
     """Sign-in, the session cookie and sign-out of one route, in one fresh browser."""
     browser = Browser(client)
     try:
-        result, signed_in = check_sign_in(browser, route, member, outputs.hosted_ui_origin)
+        result, signed_in = check_sign_in(browser, route, member, hosted_ui_origin)
         yield result
         skipped = "skipped: needs the signed-in browser of the sign-in check"
         yield (
             check_session_cookie(browser, route) if signed_in else Result(route.check("session cookie"), False, skipped)
         )
-        if route.sign_out_url and outputs.hosted_ui_origin:
+        if route.sign_out_url:
             if signed_in:
-                yield check_signed_out(browser, route, outputs.client_id, outputs.hosted_ui_origin)
+                yield check_signed_out(browser, route, outputs.client_id, hosted_ui_origin)
             else:
                 yield Result(route.check("signed out"), False, skipped)
     finally:

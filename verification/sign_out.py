@@ -8,30 +8,19 @@ or with its /error page when the URL is not registered.
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import urljoin
 
 import requests
 
-from verification.http_client import FetchError, status_text
+from verification.http_client import FetchError, redirect_target, status_text
 from verification.outputs import Route
-from verification.protected_route import error_page_detail
+from verification.protected_route import SIGN_IN_PATHS, error_page_detail
 from verification.results import CheckFailedError, Result
-from verification.urls import REDIRECT_STATUSES, origin, path, query_values, without_query
+from verification.urls import origin, path, query_values, without_query
 
 # Kong may take a hop or two on its own host before it sends the browser to Cognito.
 MAX_SIGN_OUT_HOPS = 5
-SIGN_IN_PATHS = frozenset({"/login", "/oauth2/authorize"})
 
 Fetch = Callable[[str], requests.Response]
-
-
-def _redirect_target(response: requests.Response, url: str) -> str | None:
-    if response.status_code not in REDIRECT_STATUSES:
-        return None
-    location = response.headers.get("Location")
-    if not location:
-        raise CheckFailedError(f"{status_text(response)} without a Location header at {without_query(url)}")
-    return urljoin(url, location)
 
 
 def _logout_request_problems(target: str, client_id: str, signed_out_url: str | None) -> tuple[list[str], str]:
@@ -64,7 +53,7 @@ def follow_sign_out(fetch: Fetch, route: Route, client_id: str, hosted_ui_origin
     url = start
     for _ in range(MAX_SIGN_OUT_HOPS):
         response = fetch(url)
-        target = _redirect_target(response, url)
+        target = redirect_target(response, url)
         if target is None:
             if url == start:
                 raise CheckFailedError(
@@ -72,10 +61,7 @@ def follow_sign_out(fetch: Fetch, route: Route, client_id: str, hosted_ui_origin
                     "(is sign-out configured on Kong's plugin?)"
                 )
             raise CheckFailedError(f"{status_text(response)} at {without_query(url)}, before Cognito's /logout")
-        try:
-            target_origin = origin(target)
-        except ValueError:
-            raise CheckFailedError(f"redirect to a malformed URL {without_query(target)!r}") from None
+        target_origin = origin(target)  # redirect_target checked that it parses
         if target_origin == hosted and path(target) in SIGN_IN_PATHS:
             raise CheckFailedError(
                 f"{start} redirects to sign-in ({without_query(target)}), not to Cognito's /logout: "
@@ -96,7 +82,7 @@ def _check_cognito_logout(fetch: Fetch, target: str, route: Route, client_id: st
     if problems:
         raise CheckFailedError(f"redirect to {logout} with {'; '.join(problems)}")
     response = fetch(target)
-    answer = _redirect_target(response, target)
+    answer = redirect_target(response, target)
     if answer is None:
         raise CheckFailedError(f"Cognito's {logout} answered {status_text(response)}, not a redirect to {logout_uri}")
     if answer == logout_uri:
