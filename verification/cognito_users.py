@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import boto3.session
+from botocore.config import Config
 from botocore.exceptions import (
     BotoCoreError,
     ClientError,
@@ -48,9 +49,11 @@ class AdminError(Exception):
 def cognito_client(region: str) -> Any:
     """The admin API client; AWS_ENDPOINT_URL (boto3's standard setting) points it elsewhere in tests.
 
-    A new session each run: boto3's default one keeps the credentials it found first.
+    A new session each run: boto3's default one keeps the credentials it found first. Bounded
+    waits: the cleanup cannot be interrupted, so a hung call must not hold it for minutes.
     """
-    return boto3.session.Session().client("cognito-idp", region_name=region)
+    timeouts = Config(connect_timeout=10, read_timeout=30)
+    return boto3.session.Session().client("cognito-idp", region_name=region, config=timeouts)
 
 
 def strong_password() -> str:
