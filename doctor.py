@@ -198,28 +198,24 @@ def minimum_python(project_dir: Path) -> tuple[int, int]:
     return (int(match.group(1)), int(match.group(2))) if match else (3, 11)
 
 
+# Tool on PATH -> (why it is needed, how to install it).
+TOOLS = {
+    "pulumi": (
+        "the Pulumi CLI is not on PATH (`make up` needs it; this check read Pulumi.<stack>.yaml instead).",
+        "install it (https://www.pulumi.com/docs/iac/download-install/, e.g. curl -fsSL https://get.pulumi.com "
+        "| sh) and open a new shell.",
+    ),
+    "uv": (
+        "uv is not on PATH; Pulumi.yaml runs the program with uv.",
+        "install it (https://docs.astral.sh/uv/getting-started/installation/, or pip install uv).",
+    ),
+}
+
+
 def check_tools(project_dir: Path, world: World) -> Iterator[Check]:
-    pulumi = world.which("pulumi")
-    yield (
-        passed("pulumi", f"Pulumi CLI at {pulumi}")
-        if pulumi
-        else failed(
-            "pulumi",
-            "the Pulumi CLI is not on PATH (`make up` needs it; this check read Pulumi.<stack>.yaml instead).",
-            "install it (https://www.pulumi.com/docs/iac/download-install/, e.g. curl -fsSL https://get.pulumi.com "
-            "| sh) and open a new shell.",
-        )
-    )
-    uv = world.which("uv")
-    yield (
-        passed("uv", f"uv at {uv}")
-        if uv
-        else failed(
-            "uv",
-            "uv is not on PATH; Pulumi.yaml runs the program with uv.",
-            "install it (https://docs.astral.sh/uv/getting-started/installation/, or pip install uv).",
-        )
-    )
+    for tool, (missing, fix) in TOOLS.items():
+        found = world.which(tool)
+        yield passed(tool, f"{tool} at {found}") if found else failed(tool, missing, fix)
     wanted = minimum_python(project_dir)
     version = ".".join(map(str, world.python_version))
     yield (

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from oidc_servers import Reply, closed_origin, html_reply, json_reply, redirect, silent_server
-from verify_stack import (  # noqa: F401 -- the *_fixture names are fixtures
+from verify_stack import (
     CALLBACK_PATH,
     CLIENT_ID,
     CLIENT_SECRET,
@@ -25,13 +25,7 @@ from verify_stack import (  # noqa: F401 -- the *_fixture names are fixtures
     RSA_KEY,
     Certificates,
     Stack,
-    certificates_fixture,
     failures,
-    hosted_ui_fixture,
-    idp_fixture,
-    kong_fixture,
-    no_ambient_network_settings_fixture,
-    stack_fixture,
 )
 
 import verify

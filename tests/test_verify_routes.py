@@ -7,18 +7,12 @@ from typing import Any
 
 import pytest
 from oidc_servers import TlsServer, html_reply, redirect, tls_server
-from verify_stack import (  # noqa: F401 -- the *_fixture names are fixtures
+from verify_stack import (
     DISCOVERY_PATH,
     JWKS_PATH,
     Certificates,
     Stack,
-    certificates_fixture,
     failures,
-    hosted_ui_fixture,
-    idp_fixture,
-    kong_fixture,
-    no_ambient_network_settings_fixture,
-    stack_fixture,
 )
 
 

@@ -14,29 +14,18 @@ from types import FrameType
 from typing import Any
 
 import pytest
-from verify_sign_in_stack import (  # noqa: F401 -- the *_fixture names are fixtures
+from verify_sign_in_stack import (
     GROUP,
     SignInStack,
     Wrapped,
-    admin_fixture,
     assert_no_password,
     check_names,
-    moto_endpoint_fixture,
-    passwords_fixture,
-    pool_fixture,
     sign_in_lines,
-    sign_in_stack_fixture,
     wrap_admin_client,
 )
-from verify_stack import (  # noqa: F401 -- the *_fixture names are fixtures
+from verify_stack import (
     CLIENT_SECRET,
-    certificates_fixture,
     failures,
-    hosted_ui_fixture,
-    idp_fixture,
-    kong_fixture,
-    no_ambient_network_settings_fixture,
-    stack_fixture,
 )
 
 import verification.sign_in

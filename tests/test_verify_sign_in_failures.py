@@ -7,24 +7,13 @@ from typing import Any
 import pytest
 from oidc_servers import Reply, Request, redirect
 from sign_in_standins import classic_login_page
-from verify_sign_in_stack import (  # noqa: F401 -- the *_fixture names are fixtures
+from verify_sign_in_stack import (
     SignInStack,
-    admin_fixture,
     assert_no_password,
-    moto_endpoint_fixture,
-    passwords_fixture,
-    pool_fixture,
     sign_in_lines,
-    sign_in_stack_fixture,
 )
-from verify_stack import (  # noqa: F401 -- the *_fixture names are fixtures
-    certificates_fixture,
+from verify_stack import (
     failures,
-    hosted_ui_fixture,
-    idp_fixture,
-    kong_fixture,
-    no_ambient_network_settings_fixture,
-    stack_fixture,
 )
 
 import verification.sign_in

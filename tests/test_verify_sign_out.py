@@ -6,16 +6,10 @@ from urllib.parse import urlencode
 
 import pytest
 from oidc_servers import html_reply, redirect
-from verify_stack import (  # noqa: F401 -- the *_fixture names are fixtures
+from verify_stack import (
     CLIENT_ID,
     Stack,
-    certificates_fixture,
     failures,
-    hosted_ui_fixture,
-    idp_fixture,
-    kong_fixture,
-    no_ambient_network_settings_fixture,
-    stack_fixture,
 )
 
 ID_TOKEN = "eyJhbGciOiJSUzI1NiJ9.id-token-never-printed.c2ln"

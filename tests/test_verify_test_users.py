@@ -10,28 +10,15 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError, ReadTimeoutError
 from botocore.stub import Stubber
-from verify_sign_in_stack import (  # noqa: F401 -- the *_fixture names are fixtures
+from verify_sign_in_stack import (
     GROUP,
     REGION,
     SignInStack,
     Wrapped,
-    admin_fixture,
     assert_no_password,
     aws_environment,
-    moto_endpoint_fixture,
-    passwords_fixture,
-    pool_fixture,
     sign_in_lines,
-    sign_in_stack_fixture,
     wrap_admin_client,
-)
-from verify_stack import (  # noqa: F401 -- the *_fixture names are fixtures
-    certificates_fixture,
-    hosted_ui_fixture,
-    idp_fixture,
-    kong_fixture,
-    no_ambient_network_settings_fixture,
-    stack_fixture,
 )
 
 import verification.sign_in
