@@ -8,11 +8,12 @@ half-created stack behind.
 
 from __future__ import annotations
 
+import difflib
 import ipaddress
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -147,18 +148,39 @@ def config_string(value: Any) -> str:
 
 
 def load_settings(config: pulumi.Config, aws_config: pulumi.Config) -> Settings:
-    """Read this project's config and `aws:region` and validate them."""
-    values = {key: config.get(key) for key in CONFIG_KEYS if key != "aws:region"}
+    """Read this project's config and `aws:region` and validate them.
+
+    Every key set in this project's namespace is read, not only the known ones, so a misspelt
+    key (`allowedGroup`) stops the program instead of silently leaving its setting at the default.
+    """
+    # Unknown keys are not read (config.get warns on a secret): their value is never used.
+    values: dict[str, str | None] = dict.fromkeys(stack_config_keys(config.name))
+    values.update({key: config.get(key) for key in CONFIG_KEYS if key != "aws:region"})
     values["aws:region"] = aws_config.get("region")
     return parse_settings(values)
+
+
+def stack_config_keys(namespace: str) -> list[str]:
+    """The keys set for this stack in `namespace` (without the prefix), whether the program reads them or not.
+
+    `pulumi.Config` only looks keys up. In `pulumi up` the language host hands the program all of
+    the stack's config as one JSON object in the PULUMI_CONFIG environment variable; an Automation
+    API inline program gets it through `set_all_config` instead. Both are read.
+    """
+    from pulumi.runtime import config as runtime_config
+
+    prefix = f"{namespace}:"
+    keys = {*runtime_config.get_config_env(), *runtime_config.CONFIG.get()}
+    return sorted(key.removeprefix(prefix) for key in keys if key.startswith(prefix))
 
 
 def parse_settings(values: Mapping[str, str | None]) -> Settings:
     """Validate raw config strings (None for unset keys) into `Settings`.
 
-    Raises SettingsError listing every problem found.
+    `values` holds this project's keys unqualified (`allowedGroups`) and `aws:region`; any other
+    key in it is refused as unknown. Raises SettingsError listing every problem found.
     """
-    problems: list[str] = []
+    problems = unknown_key_problems(values)
     parsed: dict[str, Any] = {}
     for key, (field, parse) in _PARSERS.items():
         raw = values.get(key)
@@ -171,6 +193,26 @@ def parse_settings(values: Mapping[str, str | None]) -> Settings:
     if problems:
         raise SettingsError(problems)
     return Settings(**parsed)
+
+
+def unknown_key_problems(keys: Iterable[str]) -> list[str]:
+    """A problem for each key this program does not read, naming the closest one it does.
+
+    Never the value: an unknown key may hold a secret.
+    """
+    by_folded = {key.casefold(): key for key in CONFIG_KEYS}
+    problems = []
+    for key in keys:
+        if key in CONFIG_KEYS:
+            continue
+        closest = difflib.get_close_matches(key.casefold(), by_folded, n=1, cutoff=0.6)
+        hint = (
+            f"did you mean {by_folded[closest[0]]}?"
+            if closest
+            else f"the settings are {', '.join(CONFIG_KEYS)} (docs/settings.md)"
+        )
+        problems.append(f"{_qualified(key)}: not a setting of this project; {hint}")
+    return problems
 
 
 def _claims_without_their_scope(parsed: Mapping[str, Any]) -> list[str]:

@@ -6,6 +6,8 @@ the engine and answer each resource with made-up cloud-side values.
 
 from __future__ import annotations
 
+import json
+import os
 import runpy
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -135,7 +137,13 @@ def run_program(
     """
     monitor = monitor or RecordingMonitor(CloudMocks())
     set_mocks(monitor.mocks, project=PROJECT, stack=stack, preview=False, monitor=monitor)
-    set_all_config(config)
+    # As `pulumi up` hands config over: the language host puts every key set for the stack, as
+    # JSON, in PULUMI_CONFIG (nothing set explicitly, which would shadow it).
+    set_all_config({})
+    if monkeypatch is None:
+        os.environ["PULUMI_CONFIG"] = json.dumps(config)
+    else:
+        monkeypatch.setenv("PULUMI_CONFIG", json.dumps(config))
     exports: dict[str, pulumi.Output[Any]] = {}
 
     def capture(name: str, value: Any) -> None:

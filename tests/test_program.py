@@ -340,6 +340,18 @@ def test_bad_settings_stop_the_program_before_any_resource_is_declared(monkeypat
     assert 'kong-cognito-oidc:dataPlaneHost = "https://lb.example.com"' in message
 
 
+def test_a_misspelt_key_stops_the_program_before_any_resource_is_declared(monkeypatch: pytest.MonkeyPatch) -> None:
+    # `allowedGroup: [staff]` would otherwise declare plugins that let every user of the pool in.
+    message, declared = _declared_when_refused(monkeypatch, allowedGroup='["staff"]')
+    assert declared == []
+    assert "kong-cognito-oidc:allowedGroup: not a setting of this project; did you mean allowedGroups?" in message
+
+
+def test_other_namespaces_keys_are_left_to_their_providers(monkeypatch: pytest.MonkeyPatch) -> None:
+    config = {**dev_stack_config(), "aws:profile": "deploy", "kubernetes:context": "kong", "pulumi:tags": "{}"}
+    assert run_program(monkeypatch, config).exports["awsRegion"].value == "us-west-2"
+
+
 def test_missing_region_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     config = {key: value for key, value in dev_stack_config().items() if key != "aws:region"}
     with pytest.raises(SettingsError, match=r"aws:region = \(not set\): this setting is required"):

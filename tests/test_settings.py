@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
+from pulumi.runtime import set_all_config
 
 from components.settings import (
     Route,
@@ -12,6 +14,7 @@ from components.settings import (
     SettingsError,
     derived_domain_prefix,
     parse_settings,
+    stack_config_keys,
 )
 
 MINIMAL = {"aws:region": "us-west-2", "dataPlaneHost": "lb-123.us-west-2.elb.amazonaws.com"}
@@ -203,6 +206,49 @@ def test_bad_region(region: str | None, expected: str) -> None:
 def test_bad_deletion_protection() -> None:
     (problem,) = problems_for(deletionProtection="yes")
     assert problem == 'kong-cognito-oidc:deletionProtection = "yes": expected true or false'
+
+
+@pytest.mark.parametrize(
+    ("key", "closest"),
+    [
+        ("allowedGroup", "allowedGroups"),
+        ("selfsignup", "selfSignUp"),
+        ("dataplanehost", "dataPlaneHost"),
+        ("CACHETTL", "cacheTtl"),
+        ("route", "routes"),
+        ("region", "aws:region"),
+    ],
+)
+def test_an_unknown_key_is_refused_naming_the_closest_known_one(key: str, closest: str) -> None:
+    # A misspelt allowedGroups would otherwise leave the plugins without a group gate.
+    assert problems_for(**{key: '["staff"]'}) == [
+        f"kong-cognito-oidc:{key}: not a setting of this project; did you mean {closest}?"
+    ]
+
+
+def test_an_unknown_key_like_none_lists_the_settings_and_never_shows_its_value() -> None:
+    (problem,) = problems_for(webhookToken="s3cret-token-value")
+    assert problem.startswith("kong-cognito-oidc:webhookToken: not a setting of this project; the settings are ")
+    assert "allowedGroups" in problem and "routes" in problem
+    assert "s3cret" not in problem, "an unknown key may hold a secret"
+
+
+def test_unknown_keys_are_listed_with_every_other_problem() -> None:
+    problems = problems_for(allowedGroup='["staff"]', cacheTtl="0")
+    assert len(problems) == 2
+    assert "did you mean allowedGroups?" in problems[0] and "kong-cognito-oidc:cacheTtl" in problems[1]
+
+
+def test_the_program_sees_every_key_set_for_the_stack(monkeypatch: pytest.MonkeyPatch) -> None:
+    # `pulumi up`: the language host passes the whole config as JSON in PULUMI_CONFIG;
+    # an Automation API inline program: set_all_config. Other namespaces are their providers'.
+    config = {"kong-cognito-oidc:allowedGroup": "[]", "aws:profile": "x", "kubernetes:context": "k"}
+    monkeypatch.setenv("PULUMI_CONFIG", json.dumps(config))
+    set_all_config({"kong-cognito-oidc:selfSignup": "false"})
+    try:
+        assert stack_config_keys("kong-cognito-oidc") == ["allowedGroup", "selfSignup"]
+    finally:
+        set_all_config({})
 
 
 def test_all_problems_are_reported_at_once_in_one_readable_message() -> None:
