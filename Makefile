@@ -11,6 +11,10 @@ VERIFY_ARGS ?=
 PYTEST_ARGS ?= -n 2 --dist loadfile
 # The guardrail policy pack and its settings, as the GitHub workflows apply them.
 POLICY_FLAGS := --policy-pack policy --policy-pack-config policy/config.json
+# How to install uv where `pip install uv` is refused (an externally managed Python); doctor.py says the same.
+UV_INSTALL := pipx install uv, or uv's standalone installer: curl -LsSf https://astral.sh/uv/install.sh | sh
+# What the pip fallback takes on a 2-core machine with nothing cached (bench/results.md).
+PIP_MINUTES := 2
 
 # Some images set this; without cached bytecode every run recompiles the SDKs it imports
 # (program start-up goes from about 1 s to 3 s, see bench/).
@@ -26,7 +30,7 @@ endif
 endif
 ifneq ($(filter up preview destroy,$(MAKECMDGOALS)),)
 ifeq ($(shell command -v uv 2>/dev/null),)
-$(error Pulumi.yaml runs the program with uv, which is not installed: install it (https://docs.astral.sh/uv/getting-started/installation/, or pip install uv) and run make again)
+$(error Pulumi.yaml runs the program with uv, which is not installed: install it with $(UV_INSTALL) (https://docs.astral.sh/uv/getting-started/installation/) and run make again)
 endif
 endif
 
@@ -77,8 +81,9 @@ $(INSTALLED): pyproject.toml uv.lock requirements-dev.txt
 	@if command -v uv >/dev/null 2>&1; then \
 		UV_PROJECT_ENVIRONMENT=$(VENV) uv sync --quiet --locked; \
 	else \
+		echo "uv is not installed: installing the pinned packages into $(VENV) with pip, which takes about $(PIP_MINUTES) minutes (uv: seconds; install it with $(UV_INSTALL))"; \
 		python3 -m venv $(VENV) && \
-		$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt; \
+		$(PYTHON) -m pip install --disable-pip-version-check --progress-bar off -r requirements-dev.txt; \
 	fi
 	@touch $@
 
@@ -89,8 +94,9 @@ $(POLICY_INSTALLED): policy/requirements.txt
 		uv venv --quiet --seed --allow-existing --python python3 policy/.venv && \
 		uv pip install --quiet --python policy/.venv/bin/python -r policy/requirements.txt; \
 	else \
+		echo "uv is not installed: installing the policy pack's packages into policy/.venv with pip (about a minute)"; \
 		python3 -m venv policy/.venv && \
-		policy/.venv/bin/python -m pip install --quiet --disable-pip-version-check -r policy/requirements.txt; \
+		policy/.venv/bin/python -m pip install --disable-pip-version-check --progress-bar off -r policy/requirements.txt; \
 	fi
 	@touch $@
 

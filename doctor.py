@@ -30,7 +30,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from components.ingress_plugin_attachment import KIC_CRD_UPGRADE, KONG_PLUGINS, status_message
-from components.settings import Route, config_string
+from components.settings import Route, Settings, config_string
 
 ROOT = Path(__file__).resolve().parent
 PROJECT = "kong-cognito-oidc"
@@ -119,11 +119,40 @@ def _qualified(key: str, project: str) -> str:
     return key if ":" in key else f"{project}:{key}"
 
 
-def project_defaults(project_dir: Path) -> tuple[str, dict[str, str]]:
-    """The project's name and the config defaults `Pulumi.yaml` declares."""
+class StackFileError(ValueError):
+    """A project or stack file that is not the YAML mapping Pulumi reads."""
+
+    def __init__(self, path: Path, problem: str) -> None:
+        self.path = path
+        super().__init__(f"{path.name} {problem}")
+
+
+def read_yaml_mapping(path: Path, key: str | None = None) -> dict[str, Any]:
+    """The mapping in a Pulumi YAML file (or under its `key`), {} when empty; StackFileError when it is not one."""
     import yaml
 
-    project = yaml.safe_load((project_dir / "Pulumi.yaml").read_text()) or {}
+    try:
+        document = yaml.safe_load(path.read_text()) or {}
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else "somewhere"
+        raise StackFileError(path, f"is not valid YAML: {where}: {error.problem}") from None
+    except yaml.YAMLError as error:
+        raise StackFileError(path, f"is not valid YAML: {error}") from None
+    if not isinstance(document, dict):
+        raise StackFileError(path, f"is not a YAML mapping of keys to values (it holds a {type(document).__name__})")
+    if key is None:
+        return document
+    section = document.get(key) or {}
+    if not isinstance(section, dict):
+        kind = type(section).__name__
+        raise StackFileError(path, f"is not valid: its `{key}` must map keys to values (it holds a {kind})")
+    return section
+
+
+def project_defaults(project_dir: Path) -> tuple[str, dict[str, str]]:
+    """The project's name and the config defaults `Pulumi.yaml` declares."""
+    project = read_yaml_mapping(project_dir / "Pulumi.yaml")
     name = str(project.get("name", PROJECT))
     defaults: dict[str, str] = {}
     for key, schema in (project.get("config") or {}).items():
@@ -163,12 +192,10 @@ def read_stack_config(project_dir: Path, stack: str, world: World) -> StackConfi
         if listed is not None:
             lines = (listed.stderr or listed.stdout).strip().splitlines()
             why_not_cli = f"`pulumi config` failed: {lines[-1] if lines else f'exit status {listed.returncode}'}"
-    import yaml
-
     stack_file = project_dir / f"Pulumi.{_stack_name(stack)}.yaml"
     if not stack_file.is_file():
         return StackConfig(values, frozenset(), f"Pulumi.yaml's defaults only ({why_not_cli}; no {stack_file.name})")
-    for key, value in ((yaml.safe_load(stack_file.read_text()) or {}).get("config") or {}).items():
+    for key, value in read_yaml_mapping(stack_file, "config").items():
         qualified = _qualified(key, project)
         if _is_secure(value):
             unreadable.add(qualified)
@@ -198,6 +225,9 @@ def minimum_python(project_dir: Path) -> tuple[int, int]:
     return (int(match.group(1)), int(match.group(2))) if match else (3, 11)
 
 
+# What works on a distribution's externally managed Python, where `pip install uv` is refused;
+# the README and the Makefile's error say the same.
+UV_INSTALL = "pipx install uv, or uv's standalone installer: curl -LsSf https://astral.sh/uv/install.sh | sh"
 # Tool on PATH -> (why it is needed, how to install it).
 TOOLS = {
     "pulumi": (
@@ -207,7 +237,7 @@ TOOLS = {
     ),
     "uv": (
         "uv is not on PATH; Pulumi.yaml runs the program with uv.",
-        "install it (https://docs.astral.sh/uv/getting-started/installation/, or pip install uv).",
+        f"install it with {UV_INSTALL} (https://docs.astral.sh/uv/getting-started/installation/).",
     ),
 }
 
@@ -228,6 +258,18 @@ def check_tools(project_dir: Path, world: World) -> Iterator[Check]:
             "make clean install.",
         )
     )
+
+
+def access(settings: Settings) -> str:
+    """Who can pass the plugins, in a few words: what `selfSignUp` and `allowedGroups` add up to."""
+    groups = ", ".join(settings.allowed_groups)
+    if settings.allowed_groups and settings.self_sign_up:
+        return f"members of {groups} (self sign-up is on, but only an administrator adds accounts to groups)"
+    if settings.allowed_groups:
+        return f"members of {groups} (self sign-up is off: accounts an administrator creates and adds)"
+    if settings.self_sign_up:
+        return "anyone who can sign up (self sign-up is on, no allowedGroups)"
+    return "every account an administrator creates (self sign-up is off, no allowedGroups)"
 
 
 # --- AWS ---
@@ -568,10 +610,17 @@ def run_checks(
     world = world or World()
     yield from check_tools(project_dir, world)
 
-    config = read_stack_config(project_dir, stack, world)
-    project = project_defaults(project_dir)[0]
+    try:
+        config = read_stack_config(project_dir, stack, world)
+        project = project_defaults(project_dir)[0]
+    except StackFileError as error:
+        yield failed("settings", str(error), f"correct the YAML in {error.path.name}, then run make doctor again.")
+        return
     values = config.values
-    raw = {key: values.get(_qualified(key, project)) for key in project_settings.CONFIG_KEYS}
+    # Every key of this project's namespace, readable or not: the program refuses unknown ones.
+    namespace = f"{project}:"
+    set_keys = [key.removeprefix(namespace) for key in (*values, *config.unreadable) if key.startswith(namespace)]
+    raw = {key: values.get(_qualified(key, project)) for key in (*set_keys, *project_settings.CONFIG_KEYS)}
     settings: project_settings.Settings | None = None
     try:
         settings = project_settings.parse_settings(raw)
@@ -579,11 +628,15 @@ def run_checks(
         yield failed(
             "settings",
             f"read from {config.source}: " + "; ".join(error.problems) + ".",
-            f"`pulumi config set <key> <value> --stack {stack}` for each, or edit Pulumi.{_stack_name(stack)}.yaml.",
+            f"`pulumi config set <key> <value> --stack {stack}` for each (`pulumi config rm <key> --stack {stack}` "
+            f"for an unknown one), or edit Pulumi.{_stack_name(stack)}.yaml.",
         )
     else:
         urls = ", ".join(route.url for route in settings.routes)
-        yield passed("settings", f"read from {config.source}; {len(settings.routes)} route(s): {urls}")
+        yield passed(
+            "settings",
+            f"read from {config.source}; {len(settings.routes)} route(s): {urls}; who can get in: {access(settings)}",
+        )
 
     yield from check_aws(values, stack)
 

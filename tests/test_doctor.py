@@ -394,6 +394,65 @@ def test_ingress_classes_it_may_not_list_are_skipped_with_the_reason(
     assert 'cannot list resource "ingressclasses"' in check.detail
 
 
+def test_a_misspelt_key_fails_settings_as_the_program_does(tmp_path: Path, aws: None, cluster: FakeApiServer) -> None:
+    config = {**good_config(cluster), "kong-cognito-oidc:allowedGroup": ["staff"], "kubernetes:namespace": "x"}
+    check = run(tmp_path, config)["settings"]
+    assert_fails(
+        check,
+        "kong-cognito-oidc:allowedGroup: not a setting of this project; did you mean allowedGroups?",
+        "pulumi config rm <key> --stack dev",
+    )
+    assert "kubernetes:namespace" not in check.detail, "other namespaces are their providers' business"
+
+
+def test_a_misspelt_key_in_the_stack_file_fails_even_when_it_is_a_secret(
+    tmp_path: Path, aws: None, cluster: FakeApiServer
+) -> None:
+    config = {**good_config(cluster), "kong-cognito-oidc:allowedGroup": {"secure": "v1:abc"}}
+    checks = {check.name: check for check in doctor.run_checks("dev", project(tmp_path, config), world(None))}
+    assert_fails(checks["settings"], "allowedGroup: not a setting of this project", "Pulumi.dev.yaml")
+    assert "v1:abc" not in checks["settings"].line()
+
+
+@pytest.mark.parametrize(
+    ("access", "who"),
+    [
+        ({}, "who can get in: anyone who can sign up (self sign-up is on, no allowedGroups)"),
+        ({"selfSignUp": "false"}, "who can get in: every account an administrator creates (self sign-up is off"),
+        ({"allowedGroups": ["staff", "ops"]}, "who can get in: members of staff, ops (self sign-up is on, but"),
+        ({"selfSignUp": False, "allowedGroups": ["staff"]}, "who can get in: members of staff (self sign-up is off"),
+    ],
+)
+def test_settings_say_who_can_get_in(
+    tmp_path: Path, aws: None, cluster: FakeApiServer, access: dict[str, Any], who: str
+) -> None:
+    config = {**good_config(cluster), **{f"kong-cognito-oidc:{key}": value for key, value in access.items()}}
+    check = run(tmp_path, config)["settings"]
+    assert check.status == "PASS" and who in check.detail, check.line()
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("config:\n  aws:region: us-west-2\n  kong-cognito-oidc:scopes: [openid\n", "line 4, column 1"),
+        ("config:\n  aws:region: us-west-2\n\tkong-cognito-oidc:cacheTtl: 10\n", "line 3, column 1"),
+        ("config:\n- aws:region\n", "its `config` must map keys to values (it holds a list)"),
+        ("just a string\n", "it holds a str"),
+    ],
+)
+def test_a_stack_file_that_is_not_yaml_fails_naming_the_file_line_and_column(
+    tmp_path: Path, text: str, where: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = project(tmp_path)
+    (folder / "Pulumi.dev.yaml").write_text(text)
+    assert doctor.main(["--stack", "dev"], project_dir=folder, world=world(None)) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert all(LINE.match(line) for line in lines), lines
+    (settings,) = [line for line in lines if line.startswith(("PASS settings", "FAIL settings"))]
+    assert settings.startswith("FAIL settings: Pulumi.dev.yaml is not ")
+    assert where in settings and "Fix: correct the YAML in Pulumi.dev.yaml" in settings
+
+
 def test_a_host_that_does_not_resolve(tmp_path: Path, aws: None, cluster: FakeApiServer) -> None:
     check = run(tmp_path, good_config(cluster), hosts={})[f"dns {HOST}"]
     assert_fails(check, "does not resolve", "set dataPlaneHost to your Kong proxy's public name")
@@ -403,7 +462,8 @@ def test_uv_missing_is_failed_with_how_to_install_it(tmp_path: Path, aws: None, 
     no_uv = world(FakePulumi(good_config(cluster)))
     no_uv.which = {"pulumi": "/usr/local/bin/pulumi"}.get
     checks = {check.name: check for check in doctor.run_checks("dev", project(tmp_path), no_uv)}
-    assert_fails(checks["uv"], "uv is not on PATH", "pip install uv")
+    assert_fails(checks["uv"], "uv is not on PATH", f"install it with {doctor.UV_INSTALL}")
+    assert "pipx install uv" in doctor.UV_INSTALL, "pip install uv is refused by an externally managed Python"
     assert checks["pulumi"].status == "PASS"
 
 

@@ -184,6 +184,55 @@ def test_make_up_without_uv_says_how_to_install_it_in_one_line(tmp_path: Path) -
     assert "runs the program with uv, which is not installed" in line
 
 
+def test_every_place_that_advises_installing_uv_says_what_works_on_a_distributions_python() -> None:
+    # `pip install uv` is refused by current Debian and Ubuntu (externally managed environment).
+    from doctor import UV_INSTALL
+
+    assert UV_INSTALL.startswith("pipx install uv, or uv's standalone installer: ")
+    makefile = (ROOT / "Makefile").read_text()
+    assert f"UV_INSTALL := {UV_INSTALL}\n" in makefile
+    readme = (ROOT / "README.md").read_text().replace("`", "")
+    assert UV_INSTALL in readme
+    for text in (makefile, readme, (ROOT / "docs/troubleshooting.md").read_text().replace("`", "")):
+        assert "or pip install uv" not in text and "(pip install uv)" not in text, "the old advice"
+
+
+def test_without_uv_the_pip_fallback_says_what_it_does_and_how_long_it_takes(tmp_path: Path) -> None:
+    # A stand-in python3 that records its calls: `-m venv DIR` makes DIR/bin/python a copy of it.
+    bin_dir, log = tmp_path / "bin", tmp_path / "python.log"
+    bin_dir.mkdir()
+    for tool in ("bash", "sh", "touch", "mkdir", "cp"):
+        found = shutil.which(tool)
+        assert found is not None
+        (bin_dir / tool).symlink_to(found)
+    fake = bin_dir / "python3"
+    fake.write_text(
+        "#!/bin/sh\n"
+        f'echo "$*" >> {log}\n'
+        'if [ "$1 $2" = "-m venv" ]; then mkdir -p "$3/bin" && cp "$0" "$3/bin/python"; fi\n'
+    )
+    fake.chmod(0o755)
+    venv = tmp_path / "venv"
+    make = shutil.which("make")
+    assert make is not None
+    result = subprocess.run(
+        [make, "--no-print-directory", "-C", str(ROOT), "test", f"VENV={venv}", "PYTEST_ARGS="],
+        env={**os.environ, "PATH": str(bin_dir)},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 0, result.stderr
+    first = result.stdout.splitlines()[0]
+    assert first.startswith(f"uv is not installed: installing the pinned packages into {venv} with pip")
+    assert "takes about 2 minutes" in first and "pipx install uv" in first
+    venv_call, pip_call, pytest_call = log.read_text().splitlines()
+    assert venv_call == f"-m venv {venv}"
+    assert pip_call.startswith("-m pip install") and "-r requirements-dev.txt" in pip_call
+    assert "--quiet" not in pip_call, "pip prints each package as it goes: never minutes of silence"
+    assert pytest_call == "-m pytest"
+
+
 def _fake_pulumi(tmp_path: Path, login: str | None, prints: str = "") -> tuple[dict[str, str], Path]:
     """A `pulumi` on PATH that records each call with the backend it would use, and prints `prints`.
 
@@ -253,9 +302,13 @@ def test_stack_wrapper_creates_stacks_only_to_deploy_them(tmp_path: Path) -> Non
 def test_make_verify_feeds_the_stacks_outputs_to_verify(tmp_path: Path) -> None:
     # Stack names on Pulumi Cloud contain a slash (org/stack); the outputs travel through a pipe.
     env, log = _fake_pulumi(tmp_path, login="https://api.pulumi.com", prints='{"clientId": "abc"}')
+    # A virtualenv of its own whose packages are this one's. A bare link to sys.executable would
+    # run the base interpreter's packages: on a distribution's Python, no urllib3.
     venv = tmp_path / "venv"
     (venv / "bin").mkdir(parents=True)
     (venv / "bin" / "python").symlink_to(sys.executable)
+    shutil.copy(Path(sys.prefix) / "pyvenv.cfg", venv)
+    (venv / "lib").symlink_to(Path(sys.prefix) / "lib")
     (venv / ".installed").touch()  # newer than the lock: nothing to install
     make = shutil.which("make")
     assert make is not None
