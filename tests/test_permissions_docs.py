@@ -174,11 +174,7 @@ def test_the_attachments_kubernetes_verbs_are_those_its_code_calls() -> None:
         for resource in row.codes("Kubernetes resource")
         for verb in row.codes("make up")
     }
-    assert called == {
-        ("get", "ingresses.networking.k8s.io"),
-        ("patch", "ingresses.networking.k8s.io"),
-        ("get", "kongplugins.configuration.konghq.com"),
-    }
+    assert len(called) >= 3, "the attachment's API calls were not found: has the code changed shape?"
     assert called == documented
 
 
