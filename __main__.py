@@ -6,6 +6,7 @@ then the Ingress annotation, for every route; `pulumi destroy` undoes them in re
 
 import pulumi
 
+from components import naming
 from components.cognito_sign_in import CognitoSignIn, CognitoSignInArgs
 from components.ingress_plugin_attachment import IngressPluginAttachment, IngressPluginAttachmentArgs
 from components.kong_oidc_plugin import CONFIG_PATCH_PATHS, KongOidcPlugin, KongOidcPluginArgs
@@ -17,7 +18,7 @@ routes = settings.routes
 
 # 2. Cognito: one user pool, hosted-UI domain and app client for every route.
 cognito = CognitoSignIn(
-    "cognito",
+    naming.COGNITO,
     CognitoSignInArgs(
         region=settings.aws_region,
         domain_prefix=settings.domain_prefix,
@@ -33,11 +34,11 @@ cognito = CognitoSignIn(
 
 # 3. Kong's openid-connect plugin for each route, their secrets in a Kubernetes Secret per namespace.
 kong = KongOidcPlugin(
-    "kong-oidc",
+    naming.KONG_OIDC,
     KongOidcPluginArgs(
         routes=routes,
         original_namespace=settings.ingress_namespace,
-        owner=f"{pulumi.get_project()}/{pulumi.get_stack()}",
+        owner=naming.stack_owner(pulumi.get_project(), pulumi.get_stack()),
         issuer=cognito.discovery_url,
         client_id=cognito.client_id,
         client_secret=cognito.client_secret,
@@ -52,7 +53,7 @@ kong = KongOidcPlugin(
 # 4. Each existing Ingress lists its plugin (and stops listing it on destroy).
 for route in routes:
     IngressPluginAttachment(
-        route.resource_name("ingress"),
+        route.resource_name(naming.INGRESS),
         IngressPluginAttachmentArgs(
             namespace=route.namespace,
             ingress_name=route.ingress,

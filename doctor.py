@@ -30,10 +30,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from components.ingress_plugin_attachment import KIC_CRD_UPGRADE, KONG_PLUGINS, status_message
+from components.naming import PROJECT, stack_owner
 from components.settings import Route, Settings, config_string
 
 ROOT = Path(__file__).resolve().parent
-PROJECT = "kong-cognito-oidc"
 KONG_CONTROLLER = "ingress-controllers.konghq.com/kong"
 DEFAULT_CLASS_ANNOTATION = "ingressclass.kubernetes.io/is-default-class"
 LEGACY_CLASS_ANNOTATION = "kubernetes.io/ingress.class"
@@ -659,7 +659,7 @@ def run_checks(
             yield skipped("routes", "the settings are invalid (see settings)")
         else:
             classes = read_ingress_classes(cluster)
-            owner = f"{project}/{_stack_name(stack)}"
+            owner = stack_owner(project, _stack_name(stack))
             routes_set = raw.get("routes") is not None
             for index, route in enumerate(routes):
                 yield from check_route(cluster, route, index if routes_set else None, classes, owner, stack)

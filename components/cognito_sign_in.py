@@ -9,8 +9,7 @@ import pulumi
 from pulumi_aws import cognito
 from pulumi_random import RandomId
 
-from components import urls
-from components.settings import derived_domain_prefix
+from components import naming, urls
 
 
 @dataclass(frozen=True)
@@ -43,12 +42,12 @@ class CognitoSignIn(pulumi.ComponentResource):
     login_url: pulumi.Output[str]
 
     def __init__(self, name: str, args: CognitoSignInArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("kong-cognito-oidc:index:CognitoSignIn", name, None, opts)
+        super().__init__(naming.COGNITO_SIGN_IN_TYPE, name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
 
         # Every resource names its region, so it is the region the URLs below are built with.
         user_pool = cognito.UserPool(
-            f"{name}-users",
+            naming.child(name, "users"),
             region=args.region,
             username_attributes=["email"],
             username_configuration={"case_sensitive": False},
@@ -77,11 +76,13 @@ class CognitoSignIn(pulumi.ComponentResource):
         else:
             # Prefixes are unique per region across all AWS accounts; the random part is
             # generated once and then kept, so the hosted-UI URL stays stable across runs.
-            suffix = RandomId(f"{name}-domain-suffix", byte_length=4, opts=child)
-            domain_prefix = suffix.hex.apply(lambda hex_suffix: derived_domain_prefix(args.stack_name, hex_suffix))
+            suffix = RandomId(naming.child(name, "domain-suffix"), byte_length=4, opts=child)
+            domain_prefix = suffix.hex.apply(
+                lambda hex_suffix: naming.derived_domain_prefix(args.stack_name, hex_suffix)
+            )
 
         domain = cognito.UserPoolDomain(
-            f"{name}-domain",
+            naming.child(name, "domain"),
             region=args.region,
             user_pool_id=user_pool.id,
             domain=domain_prefix,
@@ -92,7 +93,7 @@ class CognitoSignIn(pulumi.ComponentResource):
         )
 
         client = cognito.UserPoolClient(
-            f"{name}-client",
+            naming.child(name, "client"),
             region=args.region,
             user_pool_id=user_pool.id,
             generate_secret=True,
@@ -112,7 +113,7 @@ class CognitoSignIn(pulumi.ComponentResource):
 
         for group in args.groups:
             cognito.UserGroup(
-                f"{name}-group-{group}",
+                naming.user_group(name, group),
                 region=args.region,
                 user_pool_id=user_pool.id,
                 name=group,

@@ -30,6 +30,7 @@ from typing import Any, Protocol
 import pulumi
 import pulumi.dynamic
 
+from components import naming
 from components.kubeconfig import load as load_kubeconfig
 from components.plugin_annotation import PLUGINS_ANNOTATION, plugin_names, with_plugin, without_plugin
 
@@ -293,7 +294,7 @@ class IngressPluginAttachmentProvider(pulumi.dynamic.ResourceProvider):
             detach_plugin(self.api(), props["namespace"], props["ingress_name"], props["plugin_name"])
 
 
-class _IngressPluginAnnotation(pulumi.dynamic.Resource, module="kong", name="IngressPluginAnnotation"):
+class _IngressPluginAnnotation(pulumi.dynamic.Resource, module=naming.ANNOTATION_MODULE, name=naming.ANNOTATION_NAME):
     added_by_stack: pulumi.Output[bool]
 
     def __init__(self, name: str, props: dict[str, Any], opts: pulumi.ResourceOptions) -> None:
@@ -319,9 +320,9 @@ class IngressPluginAttachment(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: IngressPluginAttachmentArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__("kong-cognito-oidc:index:IngressPluginAttachment", name, None, opts)
+        super().__init__(naming.INGRESS_PLUGIN_ATTACHMENT_TYPE, name, None, opts)
         annotation = _IngressPluginAnnotation(
-            f"{name}-annotation",
+            naming.child(name, "annotation"),
             {
                 "namespace": args.namespace,
                 "ingress_name": args.ingress_name,

@@ -16,7 +16,7 @@ import pulumi
 from pulumi_kubernetes.core.v1 import Secret
 from pulumi_random import RandomPassword
 
-from components import urls
+from components import naming, urls
 from components.kong_plugin import ConfigPatch, KongPlugin, KongPluginArgs, SecretKeyRef
 from components.settings import Route
 
@@ -67,13 +67,12 @@ class KongOidcPlugin(pulumi.ComponentResource):
     plugins: dict[Route, KongPlugin]
 
     def __init__(self, name: str, args: KongOidcPluginArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        # The type keeps its singular name: it is part of every URN below.
-        super().__init__("kong-cognito-oidc:index:KongOidcPlugin", name, None, opts)
+        super().__init__(naming.KONG_OIDC_PLUGIN_TYPE, name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
 
         # One secret shared by every plugin, Kong worker and replica: each can open the session
         # cookie another set, so one sign-in serves every route. Generated once, then kept.
-        session_secret = RandomPassword(f"{name}-session-secret", length=48, special=False, opts=child)
+        session_secret = RandomPassword(naming.child(name, "session-secret"), length=48, special=False, opts=child)
 
         # Marking an input secret marks the combined value secret.
         secret_data = pulumi.Output.all(pulumi.Output.secret(args.client_secret), session_secret.result).apply(
@@ -81,9 +80,8 @@ class KongOidcPlugin(pulumi.ComponentResource):
         )
         secret_names: dict[str, pulumi.Output[str]] = {}
         for namespace in dict.fromkeys(route.namespace for route in args.routes):
-            suffix = "" if namespace == args.original_namespace else f"-{namespace}"
             secret = Secret(
-                f"{name}-secrets{suffix}",
+                naming.namespace_secret(name, namespace, args.original_namespace),
                 metadata={
                     "namespace": namespace,
                     "labels": {
@@ -102,7 +100,7 @@ class KongOidcPlugin(pulumi.ComponentResource):
         self.plugins = {}
         for route in args.routes:
             plugin = KongPlugin(
-                route.resource_name(f"{name}-plugin"),
+                route.resource_name(naming.child(name, "plugin")),
                 KongPluginArgs(
                     name=route.plugin,
                     namespace=route.namespace,

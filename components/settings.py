@@ -20,9 +20,8 @@ from urllib.parse import urlsplit
 
 import pulumi
 
-from components import urls
-
-PROJECT = "kong-cognito-oidc"
+from components import naming, urls
+from components.naming import PROJECT, check_domain_prefix
 
 DEFAULT_CALLBACK_PATH = "/bar"
 DEFAULT_INGRESS_NAME = "demo"
@@ -53,10 +52,6 @@ _HTTP_TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 
 # Scopes a Cognito app client may request without a resource server of its own.
 COGNITO_RESERVED_SCOPES = frozenset({"openid", "email", "phone", "profile", "aws.cognito.signin.user.admin"})
-# Cognito refuses prefix domains that contain these words.
-DOMAIN_PREFIX_FORBIDDEN_WORDS = ("aws", "amazon", "cognito")
-
-_DOMAIN_PREFIX = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 _DNS_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 _DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$")
 _HOST_LABEL = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
@@ -90,12 +85,8 @@ class Route:
         return urls.sign_out_url(self.url)
 
     def resource_name(self, base: str) -> str:
-        """A Pulumi resource name for this route: `base` for the original route, else `base-<namespace>.<ingress>`.
-
-        Names follow the Ingress, not the list position, so adding or removing a route renames nothing.
-        The '.' cannot occur in a namespace, so no two Ingresses share a name.
-        """
-        return base if self.original else f"{base}-{self.namespace}.{self.ingress}"
+        """A Pulumi resource name for this route (components/naming.py)."""
+        return naming.route_resource(base, self.namespace, self.ingress, self.original)
 
 
 @dataclass(frozen=True)
@@ -477,18 +468,6 @@ def parse_domain_prefix(raw: str | None) -> str | None:
     return raw
 
 
-def check_domain_prefix(prefix: str) -> None:
-    """Raise ValueError unless Cognito accepts `prefix` as a hosted-UI domain prefix."""
-    if not _DOMAIN_PREFIX.fullmatch(prefix):
-        raise ValueError(
-            "expected a Cognito domain prefix: 1 to 63 lower-case letters, digits and '-', "
-            "not starting or ending with '-'"
-        )
-    forbidden = [word for word in DOMAIN_PREFIX_FORBIDDEN_WORDS if word in prefix]
-    if forbidden:
-        raise ValueError(f"Cognito domain prefixes must not contain {' or '.join(map(repr, forbidden))}")
-
-
 # Config key -> (Settings field, parser), in the order problems are reported.
 _PARSERS: dict[str, tuple[str, Callable[[str | None], object]]] = {
     "aws:region": ("aws_region", parse_aws_region),
@@ -599,7 +578,7 @@ def _route(entry: Mapping[str, str], defaults: Mapping[str, Any], where: str, pr
     original = (namespace, fields["ingress"]) == (defaults["ingress_namespace"], defaults["ingress_name"])
     plugin = fields.get("plugin")
     if plugin is None:
-        plugin = defaults["plugin_name"] if original else f"{defaults['plugin_name']}-{fields['ingress']}"
+        plugin = naming.default_plugin(defaults["plugin_name"], fields["ingress"], original)
         if len(plugin) > _MAX_OBJECT_NAME:
             problems.append(
                 f"{where}.plugin: the default name {defaults['plugin_name']}-<ingress> is longer than "
@@ -633,21 +612,3 @@ def _check_routes_are_distinct(routes: list[tuple[int, Route]], problems: list[s
             if identity in seen:
                 problems.append(f"{key}[{index}]: {what} is already routes[{seen[identity]}]'s")
             seen.setdefault(identity, index)
-
-
-def derived_domain_prefix(stack_name: str, suffix: str) -> str:
-    """A Cognito domain prefix for a stack: 'kong-oidc-<stack>-<suffix>'.
-
-    The suffix is hex (it cannot spell a forbidden word); the stack part is reduced to
-    Cognito's alphabet, cleared of forbidden words and shortened so the whole fits.
-    """
-    stack_part = re.sub(r"[^a-z0-9]+", "-", stack_name.lower())
-    while any(word in stack_part for word in DOMAIN_PREFIX_FORBIDDEN_WORDS):
-        for word in DOMAIN_PREFIX_FORBIDDEN_WORDS:
-            stack_part = stack_part.replace(word, "-")
-    head = "kong-oidc"
-    room = 63 - len(head) - len(suffix) - 2
-    stack_part = re.sub(r"-+", "-", stack_part)[:room].strip("-")
-    prefix = "-".join(part for part in (head, stack_part, suffix) if part)
-    check_domain_prefix(prefix)
-    return prefix

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 from pulumi.runtime import set_all_config
@@ -12,7 +11,6 @@ from components.settings import (
     Route,
     Settings,
     SettingsError,
-    derived_domain_prefix,
     parse_settings,
     stack_config_keys,
 )
@@ -267,20 +265,3 @@ def test_all_problems_are_reported_at_once_in_one_readable_message() -> None:
     for key in ("dataPlaneHost", "callbackPath", "cacheTtl", "scopes"):
         assert f"  - kong-cognito-oidc:{key} = " in message
     assert "pulumi config set" in message
-
-
-@pytest.mark.parametrize(
-    "stack",
-    ["dev", "prod", "aws-prod", "Team_Cognito.Staging", "amazonamazon", "awawss", "x" * 80, "---"],
-)
-def test_derived_domain_prefix_always_satisfies_cognito(stack: str) -> None:
-    prefix = derived_domain_prefix(stack, "1a2b3c4d")
-    # Cognito's rules, stated here independently of check_domain_prefix (which the function itself calls).
-    assert re.fullmatch(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", prefix), prefix
-    assert not any(word in prefix for word in ("aws", "amazon", "cognito")), prefix
-    assert prefix.startswith("kong-oidc-")
-    assert prefix.endswith("-1a2b3c4d")
-
-
-def test_derived_domain_prefix_names_the_stack() -> None:
-    assert derived_domain_prefix("dev", "1a2b3c4d") == "kong-oidc-dev-1a2b3c4d"

@@ -1,0 +1,95 @@
+"""Every string that ends up in a resource name, a Kubernetes object name or a URN.
+
+Changing anything here changes users' URNs: Pulumi would replace what the stack declared
+(a new user pool means every account is gone) or lose track of it. Add a name, never edit
+one; where one must change, give the resource `aliases` with the old one.
+tests/unit/test_naming.py pins each value literally.
+"""
+
+from __future__ import annotations
+
+import re
+
+PROJECT = "kong-cognito-oidc"
+"""Pulumi.yaml's `name`: the namespace of the settings, and the package of the component types."""
+
+# Component types, part of the URN of every resource below them.
+COGNITO_SIGN_IN_TYPE = f"{PROJECT}:index:CognitoSignIn"
+KONG_OIDC_PLUGIN_TYPE = f"{PROJECT}:index:KongOidcPlugin"  # singular, though it holds a plugin per route
+INGRESS_PLUGIN_ATTACHMENT_TYPE = f"{PROJECT}:index:IngressPluginAttachment"
+# The dynamic resource's type is pulumi-python:dynamic/<module>:<name>.
+ANNOTATION_MODULE, ANNOTATION_NAME = "kong", "IngressPluginAnnotation"
+
+# The components `__main__.py` declares; their children's names start with these.
+COGNITO = "cognito"
+KONG_OIDC = "kong-oidc"
+INGRESS = "ingress"
+"""The attachment of the original route; other routes' are `ingress-<namespace>.<ingress>`."""
+
+# Cognito's rules for a prefix domain, which a derived prefix must meet.
+DOMAIN_PREFIX_FORBIDDEN_WORDS = ("aws", "amazon", "cognito")
+DOMAIN_PREFIX_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+_DERIVED_DOMAIN_PREFIX_HEAD = "kong-oidc"
+
+
+def child(component: str, part: str) -> str:
+    """A component's child resource: `<component>-<part>`, e.g. `cognito-users`."""
+    return f"{component}-{part}"
+
+
+def user_group(component: str, group: str) -> str:
+    return child(component, f"group-{group}")
+
+
+def namespace_secret(component: str, namespace: str, original_namespace: str) -> str:
+    """The Secret of a namespace's plugins; the original namespace's keeps the name it had before `routes`."""
+    suffix = "" if namespace == original_namespace else f"-{namespace}"
+    return child(component, f"secrets{suffix}")
+
+
+def route_resource(base: str, namespace: str, ingress: str, original: bool) -> str:
+    """A route's resource: `base` for the original route, else `base-<namespace>.<ingress>`.
+
+    Names follow the Ingress, not the list position, so adding or removing a route renames nothing.
+    The '.' cannot occur in a namespace, so no two Ingresses share a name.
+    """
+    return base if original else f"{base}-{namespace}.{ingress}"
+
+
+def default_plugin(plugin_name: str, ingress: str, original: bool) -> str:
+    """The KongPlugin's object name when a route names none: `pluginName`, or `<pluginName>-<ingress>`."""
+    return plugin_name if original else f"{plugin_name}-{ingress}"
+
+
+def stack_owner(project: str, stack: str) -> str:
+    """What the owner annotation of each KongPlugin says: `<project>/<stack>`."""
+    return f"{project}/{stack}"
+
+
+def check_domain_prefix(prefix: str) -> None:
+    """Raise ValueError unless Cognito accepts `prefix` as a hosted-UI domain prefix."""
+    if not DOMAIN_PREFIX_PATTERN.fullmatch(prefix):
+        raise ValueError(
+            "expected a Cognito domain prefix: 1 to 63 lower-case letters, digits and '-', "
+            "not starting or ending with '-'"
+        )
+    forbidden = [word for word in DOMAIN_PREFIX_FORBIDDEN_WORDS if word in prefix]
+    if forbidden:
+        raise ValueError(f"Cognito domain prefixes must not contain {' or '.join(map(repr, forbidden))}")
+
+
+def derived_domain_prefix(stack_name: str, suffix: str) -> str:
+    """A Cognito domain prefix for a stack: 'kong-oidc-<stack>-<suffix>'.
+
+    The suffix is hex (it cannot spell a forbidden word); the stack part is reduced to
+    Cognito's alphabet, cleared of forbidden words and shortened so the whole fits.
+    """
+    stack_part = re.sub(r"[^a-z0-9]+", "-", stack_name.lower())
+    while any(word in stack_part for word in DOMAIN_PREFIX_FORBIDDEN_WORDS):
+        for word in DOMAIN_PREFIX_FORBIDDEN_WORDS:
+            stack_part = stack_part.replace(word, "-")
+    room = 63 - len(_DERIVED_DOMAIN_PREFIX_HEAD) - len(suffix) - 2
+    stack_part = re.sub(r"-+", "-", stack_part)[:room].strip("-")
+    prefix = "-".join(part for part in (_DERIVED_DOMAIN_PREFIX_HEAD, stack_part, suffix) if part)
+    check_domain_prefix(prefix)
+    return prefix

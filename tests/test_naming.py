@@ -1,0 +1,59 @@
+"""Every name that reaches a URN, pinned literally: a change here replaces resources in users' stacks."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from components import naming
+
+
+def test_the_project_and_component_types() -> None:
+    assert naming.PROJECT == "kong-cognito-oidc"
+    assert naming.COGNITO_SIGN_IN_TYPE == "kong-cognito-oidc:index:CognitoSignIn"
+    assert naming.KONG_OIDC_PLUGIN_TYPE == "kong-cognito-oidc:index:KongOidcPlugin"
+    assert naming.INGRESS_PLUGIN_ATTACHMENT_TYPE == "kong-cognito-oidc:index:IngressPluginAttachment"
+    assert (naming.ANNOTATION_MODULE, naming.ANNOTATION_NAME) == ("kong", "IngressPluginAnnotation")
+
+
+def test_the_components_and_their_children() -> None:
+    assert (naming.COGNITO, naming.KONG_OIDC, naming.INGRESS) == ("cognito", "kong-oidc", "ingress")
+    assert naming.child("cognito", "users") == "cognito-users"
+    assert naming.user_group("cognito", "staff") == "cognito-group-staff"
+
+
+@pytest.mark.parametrize(
+    ("namespace", "expected"), [("default", "kong-oidc-secrets"), ("shop", "kong-oidc-secrets-shop")]
+)
+def test_the_original_namespace_keeps_its_secrets_name(namespace: str, expected: str) -> None:
+    assert naming.namespace_secret("kong-oidc", namespace, original_namespace="default") == expected
+
+
+def test_routes_are_named_after_their_ingress_and_the_original_keeps_the_bare_name() -> None:
+    assert naming.route_resource("ingress", "default", "demo", original=True) == "ingress"
+    assert naming.route_resource("ingress", "shop", "web", original=False) == "ingress-shop.web"
+    assert naming.default_plugin("oidc", "demo", original=True) == "oidc"
+    assert naming.default_plugin("oidc", "web", original=False) == "oidc-web"
+
+
+def test_the_owner_of_a_stacks_plugins() -> None:
+    assert naming.stack_owner("kong-cognito-oidc", "prod") == "kong-cognito-oidc/prod"
+
+
+def test_derived_domain_prefix_names_the_stack() -> None:
+    assert naming.derived_domain_prefix("dev", "1a2b3c4d") == "kong-oidc-dev-1a2b3c4d"
+    assert naming.derived_domain_prefix("acme/Prod_EU", "1a2b3c4d") == "kong-oidc-acme-prod-eu-1a2b3c4d"
+
+
+@pytest.mark.parametrize(
+    "stack",
+    ["dev", "prod", "aws-prod", "Team_Cognito.Staging", "amazonamazon", "awawss", "x" * 80, "---"],
+)
+def test_derived_domain_prefix_always_satisfies_cognito(stack: str) -> None:
+    prefix = naming.derived_domain_prefix(stack, "1a2b3c4d")
+    # Cognito's rules, stated here independently of check_domain_prefix (which the function itself calls).
+    assert re.fullmatch(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", prefix), prefix
+    assert not any(word in prefix for word in ("aws", "amazon", "cognito")), prefix
+    assert prefix.startswith("kong-oidc-")
+    assert prefix.endswith("-1a2b3c4d")
