@@ -31,7 +31,8 @@ from urllib.parse import urlsplit
 
 from components.ingress_plugin_attachment import KIC_CRD_UPGRADE, KONG_PLUGINS, status_message
 from components.naming import PROJECT, stack_owner
-from components.settings import Route, Settings, config_string
+from components.settings import config_string
+from components.settings_model import Route, Settings, SettingsError, qualified_key
 
 ROOT = Path(__file__).resolve().parent
 KONG_CONTROLLER = "ingress-controllers.konghq.com/kong"
@@ -115,10 +116,6 @@ def _stack_name(stack: str) -> str:
     return stack.rsplit("/", 1)[-1]
 
 
-def _qualified(key: str, project: str) -> str:
-    return key if ":" in key else f"{project}:{key}"
-
-
 class StackFileError(ValueError):
     """A project or stack file that is not the YAML mapping Pulumi reads."""
 
@@ -162,7 +159,7 @@ def project_defaults(project_dir: Path) -> tuple[str, dict[str, str]]:
             continue
         else:
             value = schema
-        defaults[_qualified(key, name)] = config_string(value)
+        defaults[qualified_key(key, name)] = config_string(value)
     return name, defaults
 
 
@@ -196,7 +193,7 @@ def read_stack_config(project_dir: Path, stack: str, world: World) -> StackConfi
     if not stack_file.is_file():
         return StackConfig(values, frozenset(), f"Pulumi.yaml's defaults only ({why_not_cli}; no {stack_file.name})")
     for key, value in read_yaml_mapping(stack_file, "config").items():
-        qualified = _qualified(key, project)
+        qualified = qualified_key(key, project)
         if _is_secure(value):
             unreadable.add(qualified)
             values.pop(qualified, None)
@@ -620,11 +617,11 @@ def run_checks(
     # Every key of this project's namespace, readable or not: the program refuses unknown ones.
     namespace = f"{project}:"
     set_keys = [key.removeprefix(namespace) for key in (*values, *config.unreadable) if key.startswith(namespace)]
-    raw = {key: values.get(_qualified(key, project)) for key in (*set_keys, *project_settings.CONFIG_KEYS)}
-    settings: project_settings.Settings | None = None
+    raw = {key: values.get(qualified_key(key, project)) for key in (*set_keys, *project_settings.CONFIG_KEYS)}
+    settings: Settings | None = None
     try:
         settings = project_settings.parse_settings(raw)
-    except project_settings.SettingsError as error:
+    except SettingsError as error:
         yield failed(
             "settings",
             f"read from {config.source}: " + "; ".join(error.problems) + ".",

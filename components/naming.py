@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from components.field_rules import DOMAIN_PREFIX_FORBIDDEN_WORDS, check_domain_prefix
+
 PROJECT = "kong-cognito-oidc"
 """Pulumi.yaml's `name`: the namespace of the settings, and the package of the component types."""
 
@@ -26,9 +28,6 @@ KONG_OIDC = "kong-oidc"
 INGRESS = "ingress"
 """The attachment of the original route; other routes' are `ingress-<namespace>.<ingress>`."""
 
-# Cognito's rules for a prefix domain, which a derived prefix must meet.
-DOMAIN_PREFIX_FORBIDDEN_WORDS = ("aws", "amazon", "cognito")
-DOMAIN_PREFIX_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 _DERIVED_DOMAIN_PREFIX_HEAD = "kong-oidc"
 
 
@@ -64,18 +63,6 @@ def default_plugin(plugin_name: str, ingress: str, original: bool) -> str:
 def stack_owner(project: str, stack: str) -> str:
     """What the owner annotation of each KongPlugin says: `<project>/<stack>`."""
     return f"{project}/{stack}"
-
-
-def check_domain_prefix(prefix: str) -> None:
-    """Raise ValueError unless Cognito accepts `prefix` as a hosted-UI domain prefix."""
-    if not DOMAIN_PREFIX_PATTERN.fullmatch(prefix):
-        raise ValueError(
-            "expected a Cognito domain prefix: 1 to 63 lower-case letters, digits and '-', "
-            "not starting or ending with '-'"
-        )
-    forbidden = [word for word in DOMAIN_PREFIX_FORBIDDEN_WORDS if word in prefix]
-    if forbidden:
-        raise ValueError(f"Cognito domain prefixes must not contain {' or '.join(map(repr, forbidden))}")
 
 
 def derived_domain_prefix(stack_name: str, suffix: str) -> str:

@@ -17,7 +17,7 @@ from program_harness import (
     run_program,
 )
 
-from components.settings import SettingsError
+from components.settings_model import SettingsError
 
 CLIENT = "aws:cognito/userPoolClient:UserPoolClient"
 SECRET = "kubernetes:core/v1:Secret"

@@ -7,13 +7,8 @@ import json
 import pytest
 from pulumi.runtime import set_all_config
 
-from components.settings import (
-    Route,
-    Settings,
-    SettingsError,
-    parse_settings,
-    stack_config_keys,
-)
+from components.settings import parse_settings, stack_config_keys
+from components.settings_model import Route, Settings, SettingsError
 
 MINIMAL = {"aws:region": "us-west-2", "dataPlaneHost": "lb-123.us-west-2.elb.amazonaws.com"}
 

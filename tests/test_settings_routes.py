@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from components.settings import SettingsError, parse_settings
+from components.settings import parse_settings
+from components.settings_model import SettingsError
 
 MINIMAL = {"aws:region": "us-west-2", "dataPlaneHost": "lb.example.com"}
 

@@ -17,7 +17,8 @@ import pytest
 from jsonschema import Draft202012Validator
 from program_harness import PROJECT, ProgramRun, dev_stack_config, run_program
 
-from components.settings import MAX_GROUP_NAME_LENGTH, MAX_ROUTES, parse_settings
+from components.routes_setting import MAX_ROUTES
+from components.settings import MAX_GROUP_NAME_LENGTH, parse_settings
 
 KONG_PLUGIN = "kubernetes:configuration.konghq.com/v1:KongPlugin"
 STRINGS = {"type": "array", "items": {"type": "string"}}

@@ -1,0 +1,110 @@
+"""Rules for single values that several settings share: hosts, URL paths, Kubernetes names,
+HTTP header names, AWS regions and Cognito domain prefixes.
+
+Each check returns the value or raises ValueError saying what is expected; the caller names the key.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from urllib.parse import urlsplit
+
+_DNS_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
+_DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$")
+_HOST_LABEL = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
+# RFC 3986 path characters; '?' and '#' would start a query or fragment.
+_URL_PATH = re.compile(r"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$")
+_AWS_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-[0-9]+$")
+# RFC 9110 field names are tokens: these characters, at least one.
+_HTTP_TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+MAX_OBJECT_NAME = 253
+_OBJECT_NAME = "expected a Kubernetes object name: at most 253 lower-case letters, digits, dots and '-'"
+_NAMESPACE_NAME = "expected a Kubernetes namespace name: at most 63 lower-case letters, digits and '-'"
+# Cognito refuses prefix domains that contain these words.
+DOMAIN_PREFIX_FORBIDDEN_WORDS = ("aws", "amazon", "cognito")
+_DOMAIN_PREFIX = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+
+
+def check_aws_region(region: str) -> str:
+    if not _AWS_REGION.fullmatch(region):
+        raise ValueError("expected an AWS region code such as 'us-west-2'")
+    return region
+
+
+def check_host(host: str) -> str:
+    expected = "expected the Kong proxy's public host name, optionally with ':port'"
+    if "://" in host:
+        raise ValueError(f"{expected}, without a scheme (drop '{host.split('://')[0]}://')")
+    if any(ch.isspace() for ch in host):
+        raise ValueError(f"{expected}; it must not contain spaces")
+    if any(ch in host for ch in "/?#@"):
+        raise ValueError(f"{expected}; no path, query, fragment or user info")
+    bad_port = f"{expected}; the port must be a number from 1 to 65535"
+    try:
+        parts = urlsplit(f"//{host}")
+        port = parts.port
+    except ValueError:  # a bad port, or an unbalanced '[' of an IPv6 address
+        raise ValueError(bad_port if "[" not in host else f"{expected}; {host!r} is not a valid [IPv6]:port") from None
+    # urlsplit reads 'host:' (empty port) as no port at all.
+    has_port_separator = ":" in host.rsplit("]", 1)[-1]
+    if port == 0 or (has_port_separator and port is None):
+        raise ValueError(bad_port)
+    hostname = parts.hostname or ""
+    if not _is_ip_address(hostname) and not _is_dns_name(hostname):
+        raise ValueError(f"{expected}; {hostname!r} is not a valid DNS name")
+    return host
+
+
+def _is_ip_address(hostname: str) -> bool:
+    try:
+        ipaddress.ip_address(hostname)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_dns_name(hostname: str) -> bool:
+    labels = hostname.split(".")
+    return len(hostname) <= 253 and all(_HOST_LABEL.fullmatch(label) for label in labels)
+
+
+def check_url_path(path: str) -> str:
+    if not path.startswith("/"):
+        raise ValueError("expected a URL path starting with '/', such as '/bar'")
+    if "#" in path or "?" in path:
+        raise ValueError("expected a URL path without query ('?') or fragment ('#')")
+    if not _URL_PATH.fullmatch(path):
+        raise ValueError("expected a URL path of RFC 3986 characters (no spaces)")
+    return path
+
+
+def check_object_name(name: str) -> str:
+    """A Kubernetes object name (a DNS subdomain), such as an Ingress's or a KongPlugin's."""
+    if len(name) > MAX_OBJECT_NAME or not _DNS_SUBDOMAIN.fullmatch(name):
+        raise ValueError(f"{_OBJECT_NAME}, starting and ending with a letter or digit")
+    return name
+
+
+def check_namespace_name(name: str) -> str:
+    """A Kubernetes namespace name (a DNS label)."""
+    if len(name) > 63 or not _DNS_LABEL.fullmatch(name):
+        raise ValueError(f"{_NAMESPACE_NAME}, starting and ending with a letter or digit")
+    return name
+
+
+def is_http_token(value: str) -> bool:
+    """Whether `value` can be an HTTP header name."""
+    return bool(_HTTP_TOKEN.fullmatch(value))
+
+
+def check_domain_prefix(prefix: str) -> None:
+    """Raise ValueError unless Cognito accepts `prefix` as a hosted-UI domain prefix."""
+    if not _DOMAIN_PREFIX.fullmatch(prefix):
+        raise ValueError(
+            "expected a Cognito domain prefix: 1 to 63 lower-case letters, digits and '-', "
+            "not starting or ending with '-'"
+        )
+    forbidden = [word for word in DOMAIN_PREFIX_FORBIDDEN_WORDS if word in prefix]
+    if forbidden:
+        raise ValueError(f"Cognito domain prefixes must not contain {' or '.join(map(repr, forbidden))}")

@@ -1,0 +1,103 @@
+"""The validated settings' types: what components are given, and how a problem is written.
+
+Components import these, never the parser (components/settings.py), which builds them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+
+from components import naming, urls
+from components.naming import PROJECT
+
+
+@dataclass(frozen=True)
+class Route:
+    """One protected Ingress: Kong guards `url` on it and Cognito sends the browser back there."""
+
+    ingress: str
+    namespace: str
+    host: str
+    path: str
+    plugin: str
+    """The KongPlugin's name (in `namespace`), as listed in the Ingress's annotation."""
+    original: bool
+    """The Ingress the stack protected before `routes` existed (ingressNamespace/ingressName):
+    its resources keep the names they had then, so upgrading replaces nothing."""
+    signed_out_url: str
+    """Where Cognito sends the browser after sign-out: signedOutUrl, else the route's own URL."""
+
+    @property
+    def url(self) -> str:
+        return urls.callback_url(self.host, self.path)
+
+    @property
+    def sign_out_url(self) -> str:
+        return urls.sign_out_url(self.url)
+
+    def resource_name(self, base: str) -> str:
+        """A Pulumi resource name for this route (components/naming.py)."""
+        return naming.route_resource(base, self.namespace, self.ingress, self.original)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Validated settings of one stack."""
+
+    aws_region: str
+    data_plane_host: str | None
+    """None when every route names its own host."""
+    callback_path: str
+    ingress_name: str
+    ingress_namespace: str
+    plugin_name: str
+    cache_ttl: int
+    scopes: tuple[str, ...]
+    deletion_protection: bool
+    domain_prefix: str | None
+    """None means: derive a stable, unique prefix for this stack."""
+    self_sign_up: bool
+    allowed_groups: tuple[str, ...]
+    signed_out_url: str | None
+    """None: each route's own protected URL."""
+    upstream_headers: tuple[tuple[str, str], ...]
+    """(claim, header) pairs, in the order given."""
+    routes: tuple[Route, ...]
+    """Never empty; without the `routes` setting, the one route of the keys above."""
+
+
+class SettingsError(pulumi.RunError):
+    """Raised with every problem found; Pulumi prints RunError without a traceback."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        lines = "\n".join(f"  - {problem}" for problem in problems)
+        super().__init__(
+            f"Invalid stack configuration ({len(problems)} problem"
+            f"{'' if len(problems) == 1 else 's'}):\n{lines}\n"
+            "Fix them with `pulumi config set <key> <value>` (a list: `pulumi config set --path 'scopes[1]' email`) "
+            "and run again."
+        )
+
+
+def qualified_key(key: str, project: str = PROJECT) -> str:
+    """`allowedGroups` as the stack file spells it: `kong-cognito-oidc:allowedGroups`; `aws:region` stays."""
+    return key if ":" in key else f"{project}:{key}"
+
+
+def show_value(raw: str | None, limit: int = 100) -> str:
+    if raw is None:
+        return "(not set)"
+    shown = json.dumps(raw)
+    return shown if len(shown) <= limit else f'{shown[: limit - 4]}…"'
+
+
+def json_value(raw: str, expected: str) -> Any:
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError:
+        raise ValueError(expected) from None
