@@ -29,13 +29,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from components.ingress_plugin_attachment import KIC_CRD_UPGRADE, KONG_PLUGINS, status_message
+from components.ingress_api import status_message
+from components.kong_crds import KIC_CRD_UPGRADE, KONG_CONTROLLER, KONG_PLUGINS
 from components.naming import PROJECT, stack_owner
 from components.settings import config_string
 from components.settings_model import Route, Settings, SettingsError, qualified_key
 
 ROOT = Path(__file__).resolve().parent
-KONG_CONTROLLER = "ingress-controllers.konghq.com/kong"
 DEFAULT_CLASS_ANNOTATION = "ingressclass.kubernetes.io/is-default-class"
 LEGACY_CLASS_ANNOTATION = "kubernetes.io/ingress.class"
 TIMEOUT = 10
@@ -535,7 +535,7 @@ def _check_plugin_name(cluster: Cluster, route: Route, index: int | None, owner:
     from kubernetes import client
     from kubernetes.client.exceptions import ApiException
 
-    from components.ingress_plugin_attachment import KONG_GROUP, KONG_PLURAL, KONG_VERSION
+    from components.kong_crds import KONG_GROUP, KONG_PLURAL, KONG_VERSION
     from components.kong_oidc_plugin import OWNER_ANNOTATION
 
     name = f"kongplugin {route.namespace}/{route.plugin}"

@@ -21,9 +21,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from components.ingress_plugin_attachment import ConflictError
+from components.ingress_api import ConflictError
 
-KONG_CONTROLLER = "ingress-controllers.konghq.com/kong"
 DEFAULT_CONFIG_PATCH_PATHS = ("/client_secret", "/session_secret")
 USER = "arn:aws:sts::123456789012:assumed-role/kong-oidc-deploy/session"
 

@@ -17,10 +17,11 @@ from typing import Any
 
 import pytest
 import yaml
-from fake_kubernetes import KONG_CONTROLLER, FakeApiServer, closed_port_url, fake_api_server, kubeconfig_document
+from fake_kubernetes import FakeApiServer, closed_port_url, fake_api_server, kubeconfig_document
 from moto.server import ThreadedMotoServer
 
 import doctor
+from components.kong_crds import KONG_CONTROLLER
 from components.plugin_annotation import PLUGINS_ANNOTATION
 from components.settings import config_string
 

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from program_harness import PROJECT, ROOT, dev_stack_config, run_program
 
-from components import ingress_plugin_attachment
+from components import ingress_api
 
 PAGE = ROOT / "docs" / "permissions.md"
 GITHUB_ACTIONS = ROOT / "docs" / "github-actions.md"
@@ -162,9 +162,9 @@ def test_a_preview_only_reads_and_an_update_can_do_what_a_preview_does() -> None
 
 def test_the_attachments_kubernetes_verbs_are_those_its_code_calls() -> None:
     # Every API call of the attachment reports a 403 with its verb and resource.
-    source = Path(ingress_plugin_attachment.__file__).read_text()
+    source = Path(ingress_api.__file__).read_text()
     called = {
-        (verb, getattr(ingress_plugin_attachment, constant))
+        (verb, getattr(ingress_api, constant))
         for verb, constant in re.findall(r'_raise_if_forbidden\(error, "(\w+)", (\w+),', source)
     }
     rows = [row for row in page_tables()["Kubernetes RBAC"] if "IngressPluginAnnotation" in row.cells["Pulumi type"]]

@@ -1,0 +1,14 @@
+"""Where Kong's objects live in the Kubernetes API, and how to bring old CRDs up to date."""
+
+from __future__ import annotations
+
+INGRESSES = "ingresses.networking.k8s.io"
+KONG_PLUGINS = "kongplugins.configuration.konghq.com"
+KONG_GROUP, KONG_VERSION, KONG_PLURAL = "configuration.konghq.com", "v1", "kongplugins"
+# How to bring a cluster's Kong CRDs to KIC >= 3.1 (`helm upgrade` leaves CRDs alone).
+KIC_CRD_UPGRADE = (
+    "kubectl kustomize 'https://github.com/kong/kubernetes-ingress-controller/config/crd?ref=v3.5' "
+    "| kubectl apply -f -, then helm upgrade the controller (helm upgrade does not upgrade CRDs)"
+)
+# The controller name of IngressClasses (and GatewayClasses) served by the Kong Ingress Controller.
+KONG_CONTROLLER = "ingress-controllers.konghq.com/kong"
