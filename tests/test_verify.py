@@ -29,7 +29,7 @@ from verify_stack import (
 )
 
 import verify
-from verification import protected_route, urls
+from verification import protected_route, url_parts
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -414,8 +414,8 @@ def test_timeout_must_be_a_positive_number(timeout: str, capsys: pytest.CaptureF
 def test_endpoint_comparison_ignores_the_query_and_default_port() -> None:
     endpoint = "https://d.auth.eu-west-1.amazoncognito.com/oauth2/authorize"
     with_port_and_query = "https://d.auth.eu-west-1.amazoncognito.com:443/oauth2/authorize?a=1"
-    assert urls.endpoint_differences(with_port_and_query, endpoint) == []
-    assert urls.endpoint_differences("http://D.auth.eu-west-1.amazoncognito.com/oauth2/authorize", endpoint) == [
+    assert url_parts.endpoint_differences(with_port_and_query, endpoint) == []
+    assert url_parts.endpoint_differences("http://D.auth.eu-west-1.amazoncognito.com/oauth2/authorize", endpoint) == [
         "scheme http instead of https",
         "port 80 instead of 443",
     ]

@@ -24,7 +24,7 @@ from verification.outputs import Outputs, OutputsError, read_outputs
 from verification.protected_route import check_hosted_ui, check_protected_route
 from verification.results import Result
 from verification.sign_out import check_sign_out
-from verification.urls import host
+from verification.url_parts import host
 
 EXIT_OK = 0
 EXIT_CHECK_FAILED = 1

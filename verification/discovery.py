@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from components.urls import WELL_KNOWN_OPENID_CONFIGURATION
 from verification.http_client import Client, FetchError, load_json
-from verification.outputs import WELL_KNOWN_OPENID_CONFIGURATION, Outputs
+from verification.outputs import Outputs
 from verification.results import Result
-from verification.urls import is_https_url
+from verification.url_parts import is_https_url
 
 
 def count_keys(jwks: Any) -> int:

@@ -24,7 +24,7 @@ from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup, Tag
 
-from verification.urls import origin
+from verification.url_parts import origin
 
 FORM_NAME = "cognitoSignInForm"
 CSRF_FIELD = "_csrf"

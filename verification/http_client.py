@@ -10,7 +10,7 @@ from urllib.parse import urljoin
 import requests
 
 from verification.results import CheckFailedError
-from verification.urls import REDIRECT_STATUSES, Origin, host, origin, without_query
+from verification.url_parts import REDIRECT_STATUSES, Origin, host, origin, without_query
 
 DEFAULT_TIMEOUT = 10.0
 # Some gateways answer scripts with 401 and only browsers with a redirect.

@@ -12,9 +12,9 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
-from verification.urls import is_https_url
+from components.urls import WELL_KNOWN_OPENID_CONFIGURATION
+from verification.url_parts import is_https_url
 
-WELL_KNOWN_OPENID_CONFIGURATION = "/.well-known/openid-configuration"
 URL_KEYS = ("protectedUrl", "redirectUri", "discoveryUrl")
 REQUIRED_KEYS = (*URL_KEYS, "clientId")
 ROUTE_URL_KEYS = ("url", "signOutUrl", "signedOutUrl")
@@ -27,7 +27,7 @@ class OutputsError(Exception):
 
 
 @dataclass(frozen=True)
-class Route:
+class DeployedRoute:
     """One protected route. `name` is "ingress (namespace)", None for outputs from before `routes`."""
 
     url: str
@@ -45,7 +45,7 @@ class Route:
 class Outputs:
     discovery_url: str
     client_id: str
-    routes: tuple[Route, ...]
+    routes: tuple[DeployedRoute, ...]
     hosted_ui_domain: str | None = None
     user_pool_id: str | None = None
     aws_region: str | None = None
@@ -83,11 +83,11 @@ def _optional_string(data: dict[str, Any], key: str, where: str) -> str | None:
     return value
 
 
-def _routes(data: dict[str, Any]) -> tuple[Route, ...]:
+def _routes(data: dict[str, Any]) -> tuple[DeployedRoute, ...]:
     if "routes" not in data:
         sign_out_url = data.get("signOutUrl")
         return (
-            Route(
+            DeployedRoute(
                 url=data["protectedUrl"],
                 redirect_uri=data["redirectUri"],
                 sign_out_url=None if sign_out_url is None else _https(sign_out_url, "signOutUrl"),
@@ -108,7 +108,7 @@ def _routes(data: dict[str, Any]) -> tuple[Route, ...]:
         namespace = _optional_string(entry, "namespace", f"{where}.namespace")
         name = f"{ingress} ({namespace})" if ingress and namespace else ingress or str(urls["url"])
         url = str(urls["url"])
-        routes.append(Route(url, url, name, urls["signOutUrl"], urls["signedOutUrl"]))
+        routes.append(DeployedRoute(url, url, name, urls["signOutUrl"], urls["signedOutUrl"]))
     return tuple(routes)
 
 

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from urllib.parse import urljoin
 
 from verification.http_client import Client, FetchError, status_text
-from verification.outputs import Route
+from verification.outputs import DeployedRoute
 from verification.results import Result
-from verification.urls import (
+from verification.url_parts import (
     REDIRECT_STATUSES,
     endpoint_differences,
     first_query_value,
@@ -99,7 +99,7 @@ def hosted_ui_step(status: int, url: str, location: str | None, authorize_url: s
 
 
 def check_protected_route(
-    client: Client, route: Route, client_id: str, authorization_endpoint: str | None
+    client: Client, route: DeployedRoute, client_id: str, authorization_endpoint: str | None
 ) -> tuple[Result, str | None]:
     """Check 2; also returns Kong's redirect target when it is the authorization endpoint."""
     name = route.check("protected route")
@@ -140,7 +140,7 @@ def check_protected_route(
     ), target
 
 
-def check_hosted_ui(client: Client, route: Route, authorize_url: str | None) -> Result:
+def check_hosted_ui(client: Client, route: DeployedRoute, authorize_url: str | None) -> Result:
     """Check 3: follow Kong's redirect on Cognito's host only, up to the sign-in page."""
     name = route.check("hosted UI")
     if authorize_url is None:

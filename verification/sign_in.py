@@ -25,11 +25,11 @@ from verification.hosted_ui_form import (
     read_sign_in_form,
 )
 from verification.http_client import Browser, Client, FetchError, redirect_target, status_text
-from verification.outputs import Outputs, Route
+from verification.outputs import DeployedRoute, Outputs
 from verification.protected_route import MAX_HOSTED_UI_HOPS, SIGN_IN_PATHS, error_page_detail, hosted_ui_step
 from verification.results import CheckFailedError, Result
 from verification.sign_out import follow_sign_out
-from verification.urls import (
+from verification.url_parts import (
     Origin,
     endpoint_differences,
     first_query_value,
@@ -78,7 +78,7 @@ def follow_on_kong(browser: Browser, url: str, kong: Origin) -> KongAnswer:
     raise CheckFailedError(f"more than {MAX_KONG_HOPS} redirects on {host(url)}")
 
 
-def _sign_in_page(browser: Browser, route: Route, hosted_ui_origin: str) -> tuple[requests.Response, str, str]:
+def _sign_in_page(browser: Browser, route: DeployedRoute, hosted_ui_origin: str) -> tuple[requests.Response, str, str]:
     """Kong's redirect, then the hosted UI up to its sign-in page: (page, its URL, the authorize URL)."""
     start = follow_on_kong(browser, route.url, origin(route.url))
     if start.to_sign_in is None:
@@ -103,7 +103,7 @@ def _sign_in_page(browser: Browser, route: Route, hosted_ui_origin: str) -> tupl
     raise CheckFailedError(f"more than {MAX_HOSTED_UI_HOPS} redirects on {host(authorize_url)}")
 
 
-def _submit(browser: Browser, route: Route, user: ThrowawayUser, page: requests.Response, page_url: str) -> str:
+def _submit(browser: Browser, route: DeployedRoute, user: ThrowawayUser, page: requests.Response, page_url: str) -> str:
     """Fill in and post the sign-in form; Cognito's redirect to redirectUri (with the code)."""
     where = without_query(page_url)
     try:
@@ -140,7 +140,7 @@ def _submit(browser: Browser, route: Route, user: ThrowawayUser, page: requests.
     return target
 
 
-def sign_in(browser: Browser, route: Route, user: ThrowawayUser, hosted_ui_origin: str) -> KongAnswer:
+def sign_in(browser: Browser, route: DeployedRoute, user: ThrowawayUser, hosted_ui_origin: str) -> KongAnswer:
     """The whole sign-in as a browser does it; Kong's answer after Cognito's redirect with a code."""
     page, page_url, _ = _sign_in_page(browser, route, hosted_ui_origin)
     callback = _submit(browser, route, user, page, page_url)
@@ -153,7 +153,9 @@ def sign_in(browser: Browser, route: Route, user: ThrowawayUser, hosted_ui_origi
     return answer
 
 
-def check_sign_in(browser: Browser, route: Route, user: ThrowawayUser, hosted_ui_origin: str) -> tuple[Result, bool]:
+def check_sign_in(
+    browser: Browser, route: DeployedRoute, user: ThrowawayUser, hosted_ui_origin: str
+) -> tuple[Result, bool]:
     name = route.check("sign-in")
     try:
         answer = sign_in(browser, route, user, hosted_ui_origin)
@@ -173,7 +175,7 @@ def check_sign_in(browser: Browser, route: Route, user: ThrowawayUser, hosted_ui
     return Result(name, True, detail), True
 
 
-def check_session_cookie(browser: Browser, route: Route) -> Result:
+def check_session_cookie(browser: Browser, route: DeployedRoute) -> Result:
     """A second request with Kong's cookies alone (no Cognito cookies, no code) is served."""
     name = route.check("session cookie")
     alone = browser.with_cookies_of(route.url)
@@ -192,7 +194,7 @@ def check_session_cookie(browser: Browser, route: Route) -> Result:
     return Result(name, True, f"Kong serves {answer.where()} to its session cookie alone")
 
 
-def check_signed_out(browser: Browser, route: Route, client_id: str, hosted_ui_origin: str) -> Result:
+def check_signed_out(browser: Browser, route: DeployedRoute, client_id: str, hosted_ui_origin: str) -> Result:
     """Sign out with the session; afterwards the route must ask for sign-in again."""
     name = route.check("signed out")
     assert route.sign_out_url is not None
@@ -212,7 +214,7 @@ def check_signed_out(browser: Browser, route: Route, client_id: str, hosted_ui_o
 
 
 def check_group_gate(
-    client: Client, route: Route, outsider: ThrowawayUser, outputs: Outputs, hosted_ui_origin: str
+    client: Client, route: DeployedRoute, outsider: ThrowawayUser, outputs: Outputs, hosted_ui_origin: str
 ) -> Result:
     """A user outside every allowed group signs in at Cognito and is refused by Kong with 403."""
     name = route.check("group gate")
@@ -265,7 +267,7 @@ def run_sign_in(client: Client, outputs: Outputs, emit: Emit) -> None:
 
 
 def _member_checks(
-    client: Client, outputs: Outputs, route: Route, member: ThrowawayUser, hosted_ui_origin: str
+    client: Client, outputs: Outputs, route: DeployedRoute, member: ThrowawayUser, hosted_ui_origin: str
 ) -> Iterator[Result]:
     """Sign-in, the session cookie and sign-out of one route, in one fresh browser."""
     browser = Browser(client)

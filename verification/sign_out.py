@@ -12,10 +12,10 @@ from collections.abc import Callable
 import requests
 
 from verification.http_client import FetchError, redirect_target, status_text
-from verification.outputs import Route
+from verification.outputs import DeployedRoute
 from verification.protected_route import SIGN_IN_PATHS, error_page_detail
 from verification.results import CheckFailedError, Result
-from verification.urls import origin, path, query_values, without_query
+from verification.url_parts import origin, path, query_values, without_query
 
 # Kong may take a hop or two on its own host before it sends the browser to Cognito.
 MAX_SIGN_OUT_HOPS = 5
@@ -41,7 +41,7 @@ def _logout_request_problems(target: str, client_id: str, signed_out_url: str | 
     return problems, logout_uri
 
 
-def follow_sign_out(fetch: Fetch, route: Route, client_id: str, hosted_ui_origin: str) -> str:
+def follow_sign_out(fetch: Fetch, route: DeployedRoute, client_id: str, hosted_ui_origin: str) -> str:
     """Follow the sign-out chain; the PASS detail, or CheckFailedError.
 
     Redirects are followed on Kong's host and the hosted UI's host only, so a misconfigured
@@ -75,7 +75,7 @@ def follow_sign_out(fetch: Fetch, route: Route, client_id: str, hosted_ui_origin
     raise CheckFailedError(f"more than {MAX_SIGN_OUT_HOPS} redirects from {start} without reaching Cognito's /logout")
 
 
-def _check_cognito_logout(fetch: Fetch, target: str, route: Route, client_id: str) -> str:
+def _check_cognito_logout(fetch: Fetch, target: str, route: DeployedRoute, client_id: str) -> str:
     # Only the path is ever printed: Kong may add id_token_hint, a token.
     logout = without_query(target)
     problems, logout_uri = _logout_request_problems(target, client_id, route.signed_out_url)
@@ -92,7 +92,7 @@ def _check_cognito_logout(fetch: Fetch, target: str, route: Route, client_id: st
     raise CheckFailedError(f"Cognito's {logout} redirected to {without_query(answer)}, not to logout_uri {logout_uri}")
 
 
-def check_sign_out(fetch: Fetch, route: Route, client_id: str, hosted_ui_origin: str) -> Result:
+def check_sign_out(fetch: Fetch, route: DeployedRoute, client_id: str, hosted_ui_origin: str) -> Result:
     """GET the sign-out URL without a session and follow it through Cognito's /logout."""
     name = route.check("sign-out")
     try:

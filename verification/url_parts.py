@@ -1,4 +1,4 @@
-"""URL helpers shared by the checks."""
+"""Taking URLs apart and comparing them, for the checks (components/urls.py builds the product's URLs)."""
 
 from __future__ import annotations
 
