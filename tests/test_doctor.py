@@ -11,7 +11,10 @@ import re
 import shutil
 import socket
 import subprocess
+import threading
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -185,6 +188,15 @@ def test_exit_status_is_1_when_a_check_fails_and_0_when_all_pass(
     assert lines[-1].startswith(f"FAIL dns {HOST}: ")
 
 
+def test_skipped_checks_do_not_fail_the_run(
+    tmp_path: Path, aws: None, cluster: FakeApiServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cluster.store.forbidden.add(("get", "customresourcedefinitions"))
+    folder = project(tmp_path)
+    assert doctor.main(["--stack", "dev"], project_dir=folder, world=world(FakePulumi(good_config(cluster)))) == 0
+    assert {line.split()[0] for line in capsys.readouterr().out.splitlines()} == {"PASS", "SKIP"}
+
+
 def test_settings_come_from_pulumi_config_of_the_stack_asked_for(
     tmp_path: Path, aws: None, cluster: FakeApiServer
 ) -> None:
@@ -265,6 +277,47 @@ def test_a_kubeconfig_whose_context_points_at_a_cluster_that_cannot_be_reached(
     assert "kubectl config get-contexts" in checks["cluster"].fix
     assert checks["kong-crd"].status == "SKIP"
     assert checks["ingress default/demo"].status == "SKIP"
+
+
+@contextmanager
+def api_server_refusing_every_token() -> Iterator[str]:
+    """An API server that answers as one does to an expired or revoked token: 401 and its Status."""
+
+    class Refuse(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            status = {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure", "code": 401}
+            body = json.dumps({**status, "reason": "Unauthorized", "message": "Unauthorized"}).encode()
+            self.send_response(401)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Refuse)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_cluster_that_refuses_the_credentials(tmp_path: Path, aws: None) -> None:
+    kubeconfig = tmp_path / "kubeconfig"
+    with api_server_refusing_every_token() as url:
+        kubeconfig.write_text(json.dumps(kubeconfig_document({"kong": url}, "kong")))
+        config = {
+            "aws:region": "us-west-2",
+            "kong-cognito-oidc:dataPlaneHost": HOST,
+            "kubernetes:kubeconfig": str(kubeconfig),
+        }
+        checks = run(tmp_path, config)
+    detail = f"context kong at {url} (kubeconfig {kubeconfig}) refused the credentials (401)."
+    assert_fails(checks["cluster"], detail, "refresh them; use the kubeconfig of the cluster running Kong")
+    assert checks["kong-crd"].status == "SKIP"
 
 
 def test_a_context_missing_from_the_kubeconfig(tmp_path: Path, aws: None, cluster: FakeApiServer) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -311,6 +312,22 @@ def test_provider_uses_the_kubeconfig_named_in_the_stack_config(
         server.store.add("default", "demo")
         server.store.add_plugin("default", "oidc")
         provider = configured({"kubernetes:kubeconfig": str(server.kubeconfig)})
+
+        provider.create(dict(PROPS))
+        assert server.store.annotations("default", "demo") == {PLUGINS_ANNOTATION: "oidc"}
+
+
+def test_a_kubeconfig_path_under_home_may_start_with_a_tilde(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path / "home"
+    (home / ".kube").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("KUBECONFIG", str(tmp_path / "no-kubeconfig"))
+    with fake_api_server(tmp_path) as server:
+        server.store.install_kong_crds()
+        server.store.add("default", "demo")
+        server.store.add_plugin("default", "oidc")
+        shutil.copy(server.kubeconfig, home / ".kube" / "stack")
+        provider = configured({"kubernetes:kubeconfig": "~/.kube/stack"})
 
         provider.create(dict(PROPS))
         assert server.store.annotations("default", "demo") == {PLUGINS_ANNOTATION: "oidc"}

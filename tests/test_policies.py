@@ -361,6 +361,26 @@ def test_production_pool_with_open_sign_up_and_an_ungated_plugin_gets_advice(poo
     assert "1 of its 2 openid-connect plugins require no group" in message
 
 
+def test_production_pool_with_open_sign_up_and_no_openid_connect_plugin_gets_advice() -> None:
+    # No plugin at all gates nothing: whoever signs up holds a valid account of the pool.
+    ((message, where),) = stack_violations("prod", OPEN_POOL)
+    assert where == urn(USER_POOL, "prod", "pool")
+    assert "lets anyone sign up, while no plugin requires a group" in message
+
+
+def test_only_openid_connect_plugins_count() -> None:
+    cors = {"plugin": "cors", "config": {"origins": ["https://app.example.com"]}}
+    assert stack_violations("prod", OPEN_POOL, GATED_PLUGIN, cors) == []
+    ((message, _),) = stack_violations("prod", OPEN_POOL, GOOD_PLUGIN, cors)
+    assert "1 of its 1 openid-connect plugins require no group" in message
+
+
+def test_an_empty_groups_required_is_ungated() -> None:
+    empty = {**GOOD_PLUGIN, "config": {**GOOD_PLUGIN["config"], "groups_required": []}}  # type: ignore[dict-item]
+    ((message, _),) = stack_violations("prod", OPEN_POOL, GATED_PLUGIN, empty)
+    assert "1 of its 2 openid-connect plugins require no group" in message
+
+
 def test_open_sign_up_is_fine_outside_production() -> None:
     assert stack_violations("dev", OPEN_POOL, GOOD_PLUGIN) == []
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from program_harness import (
@@ -17,6 +18,7 @@ from program_harness import (
     run_program,
 )
 
+from components.routes_setting import MAX_ROUTES
 from components.settings_model import SettingsError
 
 CLIENT = "aws:cognito/userPoolClient:UserPoolClient"
@@ -164,12 +166,19 @@ def test_bad_routes_stop_the_program_before_any_resource_is_declared(
     assert monitor.declared == []
 
 
-def test_fifty_routes_in_five_namespaces_make_no_provider_call(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_most_routes_in_five_namespaces_make_no_provider_call_and_register_every_url(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # CloudMocks fails the run on any provider function call: none per route, none at all.
     routes = [
         {"ingress": f"app-{n}", "namespace": f"team-{n % 5}", "host": "apps.example.com", "path": f"/app-{n}"}
-        for n in range(50)
+        for n in range(MAX_ROUTES)
     ]
     run = run_program(monkeypatch, routes_config(routes))
-    assert (len(run.of_type(KONG_PLUGIN)), len(run.of_type(SECRET)), len(run.of_type(ANNOTATION))) == (50, 5, 50)
-    assert len(run.one(CLIENT).inputs["callbackUrls"]) == 50
+    counts = (len(run.of_type(KONG_PLUGIN)), len(run.of_type(SECRET)), len(run.of_type(ANNOTATION)))
+    assert counts == (MAX_ROUTES, 5, MAX_ROUTES)
+    urls = [f"https://apps.example.com/app-{n}" for n in range(MAX_ROUTES)]
+    client = run.one(CLIENT).inputs
+    assert (client["callbackUrls"], client["logoutUrls"]) == (urls, urls)
+    # The hosted UI's link returns to the first route.
+    assert parse_qs(urlsplit(run.exports["loginUrl"].value).query)["redirect_uri"] == [urls[0]]

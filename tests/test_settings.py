@@ -172,6 +172,16 @@ def test_bad_kubernetes_names(key: str, value: str) -> None:
     assert problem.startswith(f'kong-cognito-oidc:{key} = "{value}": expected a Kubernetes')
 
 
+@pytest.mark.parametrize(("key", "field"), [("ingressName", "ingress"), ("pluginName", "plugin")])
+def test_object_names_of_up_to_253_characters_are_accepted(key: str, field: str) -> None:
+    # Kubernetes' limit for object names; one more is refused.
+    (route,) = parse_settings({**MINIMAL, key: "p" * 253}).routes
+    assert getattr(route, field) == "p" * 253
+    (problem,) = problems_for(**{key: "p" * 254})
+    assert problem.startswith(f'kong-cognito-oidc:{key} = "ppp')
+    assert "at most 253" in problem
+
+
 @pytest.mark.parametrize(
     ("scopes", "expected"),
     [
@@ -242,6 +252,25 @@ def test_the_program_sees_every_key_set_for_the_stack(monkeypatch: pytest.Monkey
         assert stack_config_keys("kong-cognito-oidc") == ["allowedGroup", "selfSignup"]
     finally:
         set_all_config({})
+
+
+BOOLEAN_FIELDS = {"deletionProtection": "deletion_protection", "selfSignUp": "self_sign_up"}
+
+
+@pytest.mark.parametrize("key", BOOLEAN_FIELDS)
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [("true", True), ("True", True), ("TRUE", True), ("false", False), ("False", False), ("FALSE", False)],
+)
+def test_booleans_are_read_whatever_their_case(key: str, raw: str, value: bool) -> None:
+    assert getattr(parse_settings({**MINIMAL, key: raw}), BOOLEAN_FIELDS[key]) is value
+
+
+@pytest.mark.parametrize("key", BOOLEAN_FIELDS)
+@pytest.mark.parametrize("raw", ["yes", "no", "1", "0", "on", "", "truee", "t"])
+def test_anything_but_a_boolean_is_refused(key: str, raw: str) -> None:
+    (problem,) = problems_for(**{key: raw})
+    assert problem == f'kong-cognito-oidc:{key} = "{raw}": expected true or false'
 
 
 def test_all_problems_are_reported_at_once_in_one_readable_message() -> None:

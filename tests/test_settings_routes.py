@@ -111,6 +111,12 @@ def test_a_default_plugin_name_too_long_for_kubernetes_asks_for_plugin() -> None
     assert problem.startswith("kong-cognito-oidc:routes[0].plugin: the default name oidc-<ingress> is longer than 253")
 
 
+def test_a_default_plugin_name_of_exactly_253_characters_is_accepted() -> None:
+    (route,) = parse_settings({**routes({"ingress": "a" * 248}), "pluginName": "oidc"}).routes
+    assert route.plugin == "oidc-" + "a" * 248
+    assert len(route.plugin) == 253
+
+
 def test_the_same_ingress_url_or_plugin_twice_is_refused() -> None:
     problems = problems_for(
         routes(
@@ -168,6 +174,24 @@ def test_a_trailing_newline_is_not_part_of_a_name_or_path(entry: dict[str, str])
     assert problem.startswith("kong-cognito-oidc:routes[0].")
 
 
+@pytest.mark.parametrize(
+    "entries",
+    [
+        [{"ingress": "demo", "namespace": "shop", "host": "shop.example.com"}],
+        [{"ingress": "demo", "namespace": "shop", "host": "shop.example.com"}, {"ingress": "demo"}],
+    ],
+    ids=["alone", "with the original"],
+)
+def test_an_ingress_named_ingress_name_in_another_namespace_is_not_the_original_route(
+    entries: list[dict[str, str]],
+) -> None:
+    # Only ingressNamespace/ingressName keeps pluginName and the names from before `routes`.
+    other = parse_settings(routes(*entries)).routes[0]
+    assert (other.namespace, other.ingress, other.plugin, other.original) == ("shop", "demo", "oidc-demo", False)
+    assert other.resource_name("kong-oidc-plugin") == "kong-oidc-plugin-shop.demo"
+    assert other.resource_name("ingress") == "ingress-shop.demo"
+
+
 def test_the_same_ingress_name_in_two_namespaces_is_two_routes() -> None:
     settings = parse_settings(routes({"ingress": "web", "host": "a.example.com"}, {"ingress": "web", "namespace": "b"}))
     assert [(route.namespace, route.plugin) for route in settings.routes] == [
@@ -213,6 +237,10 @@ def test_empty_signed_out_url_means_each_routes_own_url() -> None:
         ("signedOutUrl", "http://apps.example.com/", "expected an absolute https:// URL"),
         ("signedOutUrl", "/goodbye", "expected an absolute https:// URL"),
         ("signedOutUrl", "https://apps.example.com/#bye", "without a fragment"),
+        ("signedOutUrl", "https://apps.example.com/good bye", "expected an absolute https:// URL"),
+        ("signedOutUrl", "https://apps.example.com/ ", "expected an absolute https:// URL"),
+        ("signedOutUrl", "https:///goodbye", "expected an absolute https:// URL"),
+        ("signedOutUrl", "https://:443/goodbye", "expected an absolute https:// URL"),
         ("upstreamHeaders", '["X-User-Id"]', "expected a JSON map from token claim to header name"),
         ("upstreamHeaders", '{"sub": 3}', "expected a JSON map from token claim to header name"),
         ("upstreamHeaders", '{"": "X-User-Id"}', "an empty claim name"),
@@ -228,6 +256,8 @@ def test_empty_signed_out_url_means_each_routes_own_url() -> None:
         ("upstreamHeaders", '{"sub": "X-User-Id\\n"}', "is not a valid HTTP header name"),
         ("upstreamHeaders", '{"sub": "Content-Length"}', "frames the request"),
         ("upstreamHeaders", '{"sub": "Transfer-Encoding"}', "frames the request"),
+        ("upstreamHeaders", '{"sub": "TE"}', "frames the request or belongs to the connection"),
+        ("upstreamHeaders", '{"sub": "Connection"}', "frames the request or belongs to the connection"),
     ],
 )
 def test_bad_access_settings_are_refused_naming_the_key(key: str, value: str, expected: str) -> None:
@@ -249,3 +279,14 @@ def test_an_email_header_needs_the_email_scope() -> None:
         "which scopes lacks: add it to scopes, or drop the header"
     )
     assert parse_settings({**values, "scopes": '["openid", "email"]'}).upstream_headers[1] == ("email", "X-User-Email")
+
+
+@pytest.mark.parametrize("claim", ["phone_number", "phone_number_verified"])
+def test_a_phone_header_needs_the_phone_scope(claim: str) -> None:
+    values = {**MINIMAL, "upstreamHeaders": json.dumps({claim: "X-User-Phone"})}  # default scopes: no phone
+    (problem,) = problems_for(values)
+    assert problem.startswith(
+        f"kong-cognito-oidc:upstreamHeaders: the claim {claim!r} is in Cognito's tokens only with the scope 'phone'"
+    )
+    headers = parse_settings({**values, "scopes": '["openid", "phone"]'}).upstream_headers
+    assert headers == ((claim, "X-User-Phone"),)

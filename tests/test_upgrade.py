@@ -16,6 +16,7 @@ from program_harness import PROJECT, ROOT, Declared, ProgramRun, dev_stack_confi
 BEFORE_ROUTES = json.loads((ROOT / "tests" / "fixtures" / "dev_stack_before_routes.json").read_text())
 CLIENT = "aws:cognito/userPoolClient:UserPoolClient"
 KONG_PLUGIN = "kubernetes:configuration.konghq.com/v1:KongPlugin"
+SECRET = "kubernetes:core/v1:Secret"
 # Inputs added since the fixture was recorded, each updated in place by the AWS provider.
 ADDED_IN_PLACE = {CLIENT: {"logoutUrls"}}  # sign-out (issue 10)
 # Kong config fields and metadata added since: the KongPlugin is updated in place.
@@ -97,6 +98,18 @@ def test_adding_a_route_changes_no_resource_of_the_routes_already_there(monkeypa
     _unchanged_except_the_client(before, after, set(before))
     added = {after[urn].name for urn in set(after) - set(before)}
     assert added == {"kong-oidc-plugin-default.admin", "ingress-default.admin", "ingress-default.admin-annotation"}
+
+
+def test_the_secret_in_ingress_namespace_keeps_its_name_whatever_the_order_of_routes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    original_first = by_urn(run_routes(monkeypatch, ROUTE_A, ROUTE_C))
+    original_last = by_urn(run_routes(monkeypatch, ROUTE_C, ROUTE_A))
+    assert set(original_last) == set(original_first)
+    _unchanged_except_the_client(original_first, original_last, set(original_first))
+    secrets = {r.name: r.inputs["metadata"]["namespace"] for r in original_last.values() if r.type == SECRET}
+    assert secrets == {"kong-oidc-secrets": "default", "kong-oidc-secrets-shop": "shop"}
+    assert {urn for urn, r in original_last.items() if r.name == "kong-oidc-secrets"} <= set(BEFORE_ROUTES["urns"])
 
 
 def test_removing_a_route_removes_only_its_plugin_attachment_and_unshared_secret(

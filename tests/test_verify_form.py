@@ -41,6 +41,9 @@ def test_a_hidden_cognito_asf_data_input_is_sent_as_the_page_has_it() -> None:
             ('action="/login?', 'action="https://evil.example.net/login?'),
             "its action posts to another host (evil.example.net)",
         ),
+        # The right host (and port), but over plain HTTP.
+        (('action="/login?', 'action="http://d.auth.eu-west-1.amazoncognito.com/login?'), "its action posts to"),
+        (('action="/login?', 'action="http://d.auth.eu-west-1.amazoncognito.com:443/login?'), "its action posts to"),
         (('method="post"', 'method="get"'), "its method is 'get'"),
         (('name="_csrf"', 'name="csrf"'), "found a form named cognitoSignInForm, without the inputs _csrf"),
         (('type="hidden" name="_csrf" value="t"', 'type="text" name="_csrf" value="t"'), "its _csrf input is empty"),

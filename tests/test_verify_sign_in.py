@@ -6,14 +6,16 @@ the admin API's refusals.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from types import FrameType
 from typing import Any
 
 import pytest
+from oidc_servers import Reply, Request
 from verify_sign_in_stack import (
     GROUP,
     SignInStack,
@@ -137,6 +139,34 @@ def test_a_group_gate_that_lets_the_outsider_through_fails(
         f"200 OK at {sign_in_stack.stack.kong.url('/bar')}",
         f"FAIL group gate shop (shop): Kong let {outsider}, in none of allowedGroups (staff), through: "
         f"200 OK at {sign_in_stack.stack.kong.url('/shop')}",
+    ]
+    assert sign_in_stack.users() == []
+
+
+def test_the_group_gate_check_passes_only_on_403(
+    sign_in_stack: SignInStack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Kong refuses the outsider, but not with its group gate's 403: 401 on one route, 500 on the other.
+    sign_in_stack.use_groups(GROUP)
+    kong = sign_in_stack.stack.kong
+    for route_path, status in (("/bar", 401), ("/shop", 500)):
+        serve = kong.routes[route_path]
+        assert callable(serve)
+
+        def refuse_otherwise(
+            request: Request, serve: Callable[[Request], Reply] = serve, status: int = status
+        ) -> Reply:
+            reply = serve(request)
+            return dataclasses.replace(reply, status=status) if reply.status == 403 else reply
+
+        kong.routes[route_path] = refuse_otherwise
+    code, lines, _ = sign_in_stack.stack.run(capsys, "--sign-in")
+    assert code == 1
+    outsider = sign_in_lines(lines)[1].split()[4]
+    expected = f"expected 403 from Kong for {outsider}, in none of allowedGroups (staff); got"
+    assert failures(lines) == [
+        f"FAIL group gate demo (default): {expected} 401 Unauthorized at {kong.url('/bar')}",
+        f"FAIL group gate shop (shop): {expected} 500 Internal Server Error at {kong.url('/shop')}",
     ]
     assert sign_in_stack.users() == []
 

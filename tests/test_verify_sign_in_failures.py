@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
@@ -73,6 +74,44 @@ def test_no_password_goes_to_a_sign_in_page_off_the_hosted_ui_domain(
     ]
     # Only the hosted-UI checks' GETs of the sign-in page: no form was posted.
     assert sign_in_stack.stack.hosted_ui.requests.count("/login") == 2
+
+
+def test_no_password_goes_over_plain_http_to_the_hosted_ui_domain(
+    sign_in_stack: SignInStack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Kong's plugin sends the browser to the right host and port, but over http://.
+    hosted_ui, kong = sign_in_stack.stack.hosted_ui, sign_in_stack.stack.kong
+    serve = kong.routes["/bar"]
+    assert callable(serve)
+
+    def plain_http(request: Request) -> Reply:
+        reply = serve(request)
+        location = reply.headers.get("Location", "")
+        if not location.startswith(hosted_ui.origin):
+            return reply
+        return dataclasses.replace(
+            reply, headers={**reply.headers, "Location": "http" + location.removeprefix("https")}
+        )
+
+    kong.routes["/bar"] = plain_http
+    login, posted = hosted_ui.routes["/login"], list[str | None]()
+    assert callable(login)
+
+    def record(request: Request) -> Reply:
+        if request.method == "POST":
+            posted.append(request.one("redirect_uri"))
+        return login(request)
+
+    hosted_ui.routes["/login"] = record
+    code, lines, _ = sign_in_stack.stack.run(capsys, "--sign-in")
+    assert code == 1
+    plain = "http" + hosted_ui.url("/oauth2/authorize").removeprefix("https")
+    assert [line for line in failures(lines) if line.startswith("FAIL sign-in demo")] == [
+        f"FAIL sign-in demo (default): Kong sends the browser to sign in at {plain}, not on hostedUiDomain "
+        f"{sign_in_stack.stack.outputs['hostedUiDomain']}: no password is sent there"
+    ]
+    # Only the other route's sign-in posted a password.
+    assert posted == [kong.url("/shop")]
 
 
 class WrongPassword:

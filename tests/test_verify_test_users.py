@@ -8,7 +8,7 @@ from typing import Any
 
 import boto3
 import pytest
-from botocore.exceptions import ClientError, ReadTimeoutError
+from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError
 from botocore.stub import Stubber
 from verify_sign_in_stack import (
     GROUP,
@@ -197,8 +197,13 @@ def retried(code: str) -> ClientError:
     [
         (ReadTimeoutError(endpoint_url="https://cognito-idp.eu-west-1.amazonaws.com/"), "Read timeout on endpoint URL"),
         (retried("UsernameExistsException"), "UsernameExistsException"),
+        # botocore's retry of a request whose answer was lost could not connect: the first attempt may have created it.
+        (
+            EndpointConnectionError(endpoint_url="https://cognito-idp.eu-west-1.amazonaws.com/"),
+            "Could not connect to the endpoint URL",
+        ),
     ],
-    ids=["read timeout", "retry finds the user"],
+    ids=["read timeout", "retry finds the user", "connection error"],
 )
 def test_a_user_created_without_an_answer_is_deleted(
     sign_in_stack: SignInStack,
