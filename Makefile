@@ -11,7 +11,7 @@ VERIFY_ARGS ?=
 PYTEST_ARGS ?= -n 2 --dist loadfile
 # The guardrail policy pack and its settings, as the GitHub workflows apply them.
 POLICY_FLAGS := --policy-pack policy --policy-pack-config policy/config.json
-# How to install uv where `pip install uv` is refused (an externally managed Python); doctor.py says the same.
+# How to install uv where `pip install uv` is refused (an externally managed Python); doctor_checks/tools.py says the same.
 UV_INSTALL := pipx install uv, or uv's standalone installer: curl -LsSf https://astral.sh/uv/install.sh | sh
 # What the pip fallback takes on a 2-core machine with nothing cached (bench/results.md).
 PIP_MINUTES := 2

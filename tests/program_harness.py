@@ -121,7 +121,8 @@ def dev_stack_config() -> dict[str, str]:
 
     Read as `make doctor` reads a stack without the Pulumi CLI.
     """
-    from doctor import World, read_stack_config
+    from doctor_checks.stack_config import read_stack_config
+    from doctor_checks.world import World
 
     return read_stack_config(ROOT, "dev", World(which=lambda _: None)).values
 

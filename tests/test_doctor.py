@@ -23,10 +23,13 @@ import yaml
 from fake_kubernetes import FakeApiServer, closed_port_url, fake_api_server, kubeconfig_document
 from moto.server import ThreadedMotoServer
 
-import doctor
 from components.kong_crds import KONG_CONTROLLER
 from components.plugin_annotation import PLUGINS_ANNOTATION
 from components.settings import config_string
+from doctor_checks import cli
+from doctor_checks.tools import UV_INSTALL
+from doctor_checks.world import World
+from verification.results import CheckLine
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "kong.example.test"
@@ -122,9 +125,9 @@ def project(tmp_path: Path, stack_config: Mapping[str, Any] | None = None) -> Pa
     return folder
 
 
-def world(pulumi: FakePulumi | None, *, hosts: Mapping[str, list[str]] | None = None) -> doctor.World:
+def world(pulumi: FakePulumi | None, *, hosts: Mapping[str, list[str]] | None = None) -> World:
     tools = {"uv": "/usr/local/bin/uv"} | ({"pulumi": "/usr/local/bin/pulumi"} if pulumi else {})
-    return doctor.World(
+    return World(
         which=tools.get,
         python_version=(3, 11, 7),
         resolve=resolver({HOST: ["192.0.2.10"]} if hosts is None else hosts),
@@ -133,9 +136,9 @@ def world(pulumi: FakePulumi | None, *, hosts: Mapping[str, list[str]] | None = 
     )
 
 
-def run(tmp_path: Path, config: Mapping[str, Any], **kwargs: Any) -> dict[str, doctor.Check]:
+def run(tmp_path: Path, config: Mapping[str, Any], **kwargs: Any) -> dict[str, CheckLine]:
     """The doctor's checks by name, with the stack config given through a (fake) Pulumi CLI."""
-    checks = list(doctor.run_checks("dev", project(tmp_path), world(FakePulumi(config), **kwargs)))
+    checks = list(cli.run_checks("dev", project(tmp_path), world(FakePulumi(config), **kwargs)))
     for check in checks:
         assert LINE.match(check.line()), check.line()
     by_name = {check.name: check for check in checks}
@@ -143,7 +146,7 @@ def run(tmp_path: Path, config: Mapping[str, Any], **kwargs: Any) -> dict[str, d
     return by_name
 
 
-def assert_fails(check: doctor.Check, detail: str, fix: str) -> None:
+def assert_fails(check: CheckLine, detail: str, fix: str) -> None:
     assert check.status == "FAIL", check.line()
     assert detail in check.detail, check.line()
     assert fix in check.fix, check.line()
@@ -181,8 +184,8 @@ def test_exit_status_is_1_when_a_check_fails_and_0_when_all_pass(
 ) -> None:
     folder = project(tmp_path)
     config = good_config(cluster)
-    assert doctor.main(["--stack", "dev"], project_dir=folder, world=world(FakePulumi(config))) == 0
-    assert doctor.main(["--stack", "dev"], project_dir=folder, world=world(FakePulumi(config), hosts={})) == 1
+    assert cli.main(["--stack", "dev"], project_dir=folder, world=world(FakePulumi(config))) == 0
+    assert cli.main(["--stack", "dev"], project_dir=folder, world=world(FakePulumi(config), hosts={})) == 1
     lines = capsys.readouterr().out.splitlines()
     assert all(LINE.match(line) for line in lines)
     assert lines[-1].startswith(f"FAIL dns {HOST}: ")
@@ -193,7 +196,7 @@ def test_skipped_checks_do_not_fail_the_run(
 ) -> None:
     cluster.store.forbidden.add(("get", "customresourcedefinitions"))
     folder = project(tmp_path)
-    assert doctor.main(["--stack", "dev"], project_dir=folder, world=world(FakePulumi(good_config(cluster)))) == 0
+    assert cli.main(["--stack", "dev"], project_dir=folder, world=world(FakePulumi(good_config(cluster)))) == 0
     assert {line.split()[0] for line in capsys.readouterr().out.splitlines()} == {"PASS", "SKIP"}
 
 
@@ -209,12 +212,12 @@ def test_settings_come_from_pulumi_config_of_the_stack_asked_for(
     fake.write_text(f"#!/bin/sh\necho \"$*\" >> {log}\ncat <<'EOF'\n{json.dumps(listed)}\nEOF\n")
     fake.chmod(0o755)
     path = f"{bin_dir}:{Path(shutil.which('bash') or '/bin/bash').parent}:/usr/bin:/bin"
-    real = doctor.World(
+    real = World(
         which=lambda name: shutil.which(name, path=path),
         resolve=resolver({HOST: ["192.0.2.10"]}),
         environ={"PATH": path, "HOME": str(tmp_path), "PULUMI_BACKEND_URL": f"file://{tmp_path}"},
     )
-    checks = {check.name: check for check in doctor.run_checks("qa", project(tmp_path), real)}
+    checks = {check.name: check for check in cli.run_checks("qa", project(tmp_path), real)}
     assert log.read_text().splitlines() == ["config --json --stack qa"]
     assert "read from `pulumi config --stack qa`" in checks["settings"].detail
     assert checks["kongplugin default/sso"].status == "PASS"
@@ -228,7 +231,7 @@ def test_without_the_pulumi_cli_it_reads_the_stack_file_and_says_how_to_install_
     pulumi_yaml = yaml.safe_load((folder / "Pulumi.yaml").read_text())
     pulumi_yaml["config"]["pluginName"]["default"] = "sso"
     (folder / "Pulumi.yaml").write_text(yaml.safe_dump(pulumi_yaml))
-    checks = {check.name: check for check in doctor.run_checks("dev", folder, world(None))}
+    checks = {check.name: check for check in cli.run_checks("dev", folder, world(None))}
     assert_fails(checks["pulumi"], "not on PATH", "https://www.pulumi.com/docs/iac/download-install/")
     assert checks["settings"].status == "PASS" and "Pulumi.dev.yaml" in checks["settings"].detail
     assert checks["kongplugin default/sso"].status == "PASS"
@@ -238,7 +241,7 @@ def test_without_the_pulumi_cli_it_reads_the_stack_file_and_says_how_to_install_
 def test_a_stack_not_created_yet_is_read_from_its_file(tmp_path: Path, aws: None, cluster: FakeApiServer) -> None:
     folder = project(tmp_path, good_config(cluster))
     pulumi = FakePulumi({}, fails="no stack named 'dev' found")
-    checks = {check.name: check for check in doctor.run_checks("dev", folder, world(pulumi))}
+    checks = {check.name: check for check in cli.run_checks("dev", folder, world(pulumi))}
     assert checks["settings"].status == "PASS", checks["settings"].line()
     assert "no stack named 'dev' found" in checks["settings"].detail
 
@@ -247,7 +250,7 @@ def test_a_secret_kubeconfig_is_read_through_the_cli(tmp_path: Path, aws: None, 
     config = good_config(cluster)
     plain = {key: value for key, value in config.items() if key != "kubernetes:kubeconfig"}
     pulumi = FakePulumi(plain, secrets={"kubernetes:kubeconfig": cluster.kubeconfig.read_text()})
-    checks = {check.name: check for check in doctor.run_checks("dev", project(tmp_path), world(pulumi))}
+    checks = {check.name: check for check in cli.run_checks("dev", project(tmp_path), world(pulumi))}
     assert checks["cluster"].status == "PASS", checks["cluster"].line()
     assert "kubernetes:kubeconfig (inline)" in checks["cluster"].detail
 
@@ -463,7 +466,7 @@ def test_a_misspelt_key_in_the_stack_file_fails_even_when_it_is_a_secret(
     tmp_path: Path, aws: None, cluster: FakeApiServer
 ) -> None:
     config = {**good_config(cluster), "kong-cognito-oidc:allowedGroup": {"secure": "v1:abc"}}
-    checks = {check.name: check for check in doctor.run_checks("dev", project(tmp_path, config), world(None))}
+    checks = {check.name: check for check in cli.run_checks("dev", project(tmp_path, config), world(None))}
     assert_fails(checks["settings"], "allowedGroup: not a setting of this project", "Pulumi.dev.yaml")
     assert "v1:abc" not in checks["settings"].line()
 
@@ -499,7 +502,7 @@ def test_a_stack_file_that_is_not_yaml_fails_naming_the_file_line_and_column(
 ) -> None:
     folder = project(tmp_path)
     (folder / "Pulumi.dev.yaml").write_text(text)
-    assert doctor.main(["--stack", "dev"], project_dir=folder, world=world(None)) == 1
+    assert cli.main(["--stack", "dev"], project_dir=folder, world=world(None)) == 1
     lines = capsys.readouterr().out.splitlines()
     assert all(LINE.match(line) for line in lines), lines
     (settings,) = [line for line in lines if line.startswith(("PASS settings", "FAIL settings"))]
@@ -515,16 +518,16 @@ def test_a_host_that_does_not_resolve(tmp_path: Path, aws: None, cluster: FakeAp
 def test_uv_missing_is_failed_with_how_to_install_it(tmp_path: Path, aws: None, cluster: FakeApiServer) -> None:
     no_uv = world(FakePulumi(good_config(cluster)))
     no_uv.which = {"pulumi": "/usr/local/bin/pulumi"}.get
-    checks = {check.name: check for check in doctor.run_checks("dev", project(tmp_path), no_uv)}
-    assert_fails(checks["uv"], "uv is not on PATH", f"install it with {doctor.UV_INSTALL}")
-    assert "pipx install uv" in doctor.UV_INSTALL, "pip install uv is refused by an externally managed Python"
+    checks = {check.name: check for check in cli.run_checks("dev", project(tmp_path), no_uv)}
+    assert_fails(checks["uv"], "uv is not on PATH", f"install it with {UV_INSTALL}")
+    assert "pipx install uv" in UV_INSTALL, "pip install uv is refused by an externally managed Python"
     assert checks["pulumi"].status == "PASS"
 
 
 def test_an_old_python_fails(tmp_path: Path, aws: None, cluster: FakeApiServer) -> None:
     old = world(FakePulumi(good_config(cluster)))
     old.python_version = (3, 10, 12)
-    checks = {check.name: check for check in doctor.run_checks("dev", project(tmp_path), old)}
+    checks = {check.name: check for check in cli.run_checks("dev", project(tmp_path), old)}
     assert_fails(checks["python"], "Python 3.10.12; the program needs >= 3.11", "uv python install 3.11")
 
 

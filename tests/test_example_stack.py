@@ -15,7 +15,8 @@ from program_harness import PROJECT, ROOT, CloudMocks, run_program
 from test_policies import AnalyzedMonitor, all_violations
 
 from components.settings import CONFIG_KEYS, parse_settings
-from doctor import World, read_stack_config
+from doctor_checks.stack_config import read_stack_config
+from doctor_checks.world import World
 
 EXAMPLE = ROOT / "docs" / "examples" / "Pulumi.prod.yaml"
 

@@ -186,7 +186,7 @@ def test_make_up_without_uv_says_how_to_install_it_in_one_line(tmp_path: Path) -
 
 def test_every_place_that_advises_installing_uv_says_what_works_on_a_distributions_python() -> None:
     # `pip install uv` is refused by current Debian and Ubuntu (externally managed environment).
-    from doctor import UV_INSTALL
+    from doctor_checks.tools import UV_INSTALL
 
     assert UV_INSTALL.startswith("pipx install uv, or uv's standalone installer: ")
     makefile = (ROOT / "Makefile").read_text()

@@ -8,7 +8,7 @@ from pathlib import Path
 from program_harness import ROOT
 
 from components import attach_detach
-from doctor import minimum_python
+from doctor_checks.tools import minimum_python
 
 
 def minimum_versions() -> dict[str, str]:

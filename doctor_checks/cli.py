@@ -1,0 +1,110 @@
+"""Runs every check in order and prints one line per check; exit status 1 when any fails."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from components.naming import stack_owner
+from components.settings_model import Settings, SettingsError, qualified_key
+from doctor_checks.access import access
+from doctor_checks.aws import check_aws
+from doctor_checks.cluster import check_cluster, check_kong_crd, read_ingress_classes
+from doctor_checks.dns import check_dns
+from doctor_checks.routes import check_route
+from doctor_checks.stack_config import (
+    StackFileError,
+    project_defaults,
+    read_secret,
+    read_stack_config,
+    short_stack_name,
+)
+from doctor_checks.tools import check_tools
+from doctor_checks.world import ROOT, World
+from verification.results import CheckLine, failed, passed, skipped
+
+DESCRIPTION = "`make doctor`: read-only checks of what the stack needs from the world, before the first `make up`."
+
+
+def run_checks(
+    stack: str,
+    project_dir: Path = ROOT,
+    world: World | None = None,
+) -> Iterator[CheckLine]:
+    """Every check, in order; each one as soon as it is done."""
+    from components import settings as project_settings
+
+    world = world or World()
+    yield from check_tools(project_dir, world)
+
+    try:
+        config = read_stack_config(project_dir, stack, world)
+        project = project_defaults(project_dir)[0]
+    except StackFileError as error:
+        yield failed("settings", str(error), f"correct the YAML in {error.path.name}, then run make doctor again.")
+        return
+    values = config.values
+    # Every key of this project's namespace, readable or not: the program refuses unknown ones.
+    namespace = f"{project}:"
+    set_keys = [key.removeprefix(namespace) for key in (*values, *config.unreadable) if key.startswith(namespace)]
+    raw = {key: values.get(qualified_key(key, project)) for key in (*set_keys, *project_settings.CONFIG_KEYS)}
+    settings: Settings | None = None
+    try:
+        settings = project_settings.parse_settings(raw)
+    except SettingsError as error:
+        yield failed(
+            "settings",
+            f"read from {config.source}: " + "; ".join(error.problems) + ".",
+            f"`pulumi config set <key> <value> --stack {stack}` for each (`pulumi config rm <key> --stack {stack}` "
+            f"for an unknown one), or edit Pulumi.{short_stack_name(stack)}.yaml.",
+        )
+    else:
+        urls = ", ".join(route.url for route in settings.routes)
+        yield passed(
+            "settings",
+            f"read from {config.source}; {len(settings.routes)} route(s): {urls}; who can get in: {access(settings)}",
+        )
+
+    yield from check_aws(values, stack)
+
+    unreadable = None
+    kubeconfig_value = values.get("kubernetes:kubeconfig")
+    if "kubernetes:kubeconfig" in config.unreadable:
+        kubeconfig_value = read_secret(project_dir, stack, world, "kubernetes:kubeconfig")
+        if kubeconfig_value is None:
+            unreadable = "kubernetes:kubeconfig is a secret in the stack config, and the Pulumi CLI could not read it."
+    cluster_check, cluster = check_cluster(kubeconfig_value, values.get("kubernetes:context"), unreadable, stack)
+    yield cluster_check
+    routes = settings.routes if settings is not None else ()
+    if cluster is None:
+        yield skipped("kong-crd", "no cluster to ask (see cluster)")
+        for route in routes:
+            yield skipped(f"ingress {route.namespace}/{route.ingress}", "no cluster to ask (see cluster)")
+    else:
+        yield check_kong_crd(cluster, stack)
+        if settings is None:
+            yield skipped("routes", "the settings are invalid (see settings)")
+        else:
+            classes = read_ingress_classes(cluster)
+            owner = stack_owner(project, short_stack_name(stack))
+            routes_set = raw.get("routes") is not None
+            for index, route in enumerate(routes):
+                yield from check_route(cluster, route, index if routes_set else None, classes, owner, stack)
+
+    if settings is None:
+        yield skipped("dns", "the settings are invalid (see settings)")
+    for host in dict.fromkeys(route.host for route in routes):
+        yield check_dns(host, world, raw.get("routes") is not None, stack)
+
+
+def main(argv: Sequence[str] | None = None, project_dir: Path = ROOT, world: World | None = None) -> int:
+    parser = argparse.ArgumentParser(description=DESCRIPTION)
+    parser.add_argument("--stack", default=os.environ.get("STACK", "dev"), help="the stack to check (default: dev)")
+    args = parser.parse_args(argv)
+    failures = 0
+    for check in run_checks(args.stack, project_dir, world):
+        print(check.line(), flush=True)
+        failures += check.status == "FAIL"
+    return 1 if failures else 0

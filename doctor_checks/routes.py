@@ -1,0 +1,142 @@
+"""Each route: its Ingress exists and Kong serves its class, and its KongPlugin's name is free or the stack's own."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from typing import Any
+
+from components.ingress_api import status_message
+from components.kong_crds import KONG_CONTROLLER
+from components.settings_model import Route
+from doctor_checks.cluster import Cluster, IngressClasses, get_json, object_not_found
+from verification.results import CheckLine, failed, passed, skipped
+
+LEGACY_CLASS_ANNOTATION = "kubernetes.io/ingress.class"
+
+
+def _set_command(index: int | None, field_name: str, single_key: str, stack: str) -> str:
+    """The `pulumi config set` that changes a route's `field_name`: routes[index] if `routes` is set, else the key."""
+    key = f"--path 'routes[{index}].{field_name}'" if index is not None else single_key
+    return f"`pulumi config set {key} <{field_name}> --stack {stack}`"
+
+
+def check_route(
+    cluster: Cluster,
+    route: Route,
+    index: int | None,
+    classes: IngressClasses | str,
+    owner: str,
+    stack: str,
+) -> Iterator[CheckLine]:
+    """The checks of one route; `index` is its position in `routes`, None without `routes`."""
+    from kubernetes import client
+    from kubernetes.client.exceptions import ApiException
+
+    from components.plugin_annotation import PLUGINS_ANNOTATION, plugin_names
+
+    where = f"{route.namespace}/{route.ingress}"
+    networking = client.NetworkingV1Api(cluster.api)
+    rbac = "grant it to your user in that namespace (the RBAC lines in docs/github-actions.md)."
+    try:
+        ingress: dict[str, Any] | None = get_json(networking.read_namespaced_ingress, route.ingress, route.namespace)
+    except ApiException as error:
+        ingress = None
+        if error.status == 403:
+            yield failed("ingress " + where, f"forbidden: {status_message(error)}", rbac)
+        elif error.status == 404:
+            yield failed(
+                "ingress " + where,
+                f"no Ingress {route.ingress} in namespace {route.namespace} on context {cluster.context}."
+                + _similar_ingresses(networking, route),
+                f"name an existing Ingress, {_set_command(index, 'ingress', 'ingressName', stack)} (its "
+                f"namespace: {_set_command(index, 'namespace', 'ingressNamespace', stack)}), or create "
+                "the Ingress first.",
+            )
+        else:
+            yield failed("ingress " + where, f"reading it failed: {status_message(error)}", "see the answer.")
+    if ingress is not None:
+        annotations = ingress.get("metadata", {}).get("annotations") or {}
+        listed = plugin_names(annotations.get(PLUGINS_ANNOTATION))
+        note = (
+            f" ({route.plugin} is listed already: destroy will leave it there, as someone else's)"
+            if route.plugin in listed
+            else ""
+        )
+        yield passed("ingress " + where, f"found; {PLUGINS_ANNOTATION}: {', '.join(listed) or '(none)'}{note}")
+        yield _check_class(ingress, where, classes)
+    yield _check_plugin_name(cluster, route, index, owner, stack, rbac)
+
+
+def _similar_ingresses(networking: Any, route: Route) -> str:
+    try:
+        listed = get_json(networking.list_namespaced_ingress, route.namespace)
+    except Exception:  # only a hint
+        return ""
+    names = sorted(item["metadata"]["name"] for item in listed.get("items", []))
+    if not names:
+        return f" Namespace {route.namespace} has no Ingresses."
+    close = difflib.get_close_matches(route.ingress, names, n=3)
+    if close:
+        return f" Did you mean {', '.join(close)}?"
+    return f" Ingresses there: {', '.join(names[:10])}."
+
+
+def _check_class(ingress: dict[str, Any], where: str, classes: IngressClasses | str) -> CheckLine:
+    name = "ingress-class " + where
+    if isinstance(classes, str):
+        return skipped(name, classes)
+    spec_class = ingress.get("spec", {}).get("ingressClassName")
+    legacy = (ingress.get("metadata", {}).get("annotations") or {}).get(LEGACY_CLASS_ANNOTATION)
+    chosen = spec_class or legacy
+    kong = ", ".join(classes.kong) or "none on this cluster: is the Kong Ingress Controller installed?"
+    fix = f"protect an Ingress that Kong serves, or set its spec.ingressClassName to a Kong class ({kong})."
+    if chosen is None:
+        if classes.default in classes.kong:
+            return passed(name, f"no class set; the default IngressClass {classes.default} is Kong's")
+        return failed(name, "no class set, and the default IngressClass (if any) is not Kong's.", fix)
+    how = "spec.ingressClassName" if spec_class else LEGACY_CLASS_ANNOTATION
+    if chosen in classes.kong:
+        return passed(name, f"class {chosen} ({how}), controller {KONG_CONTROLLER}")
+    controller = classes.controllers.get(chosen)
+    served = f"controller {controller}" if controller else "no such IngressClass"
+    return failed(name, f"class {chosen} ({how}) is not served by Kong ({served}).", fix)
+
+
+def _check_plugin_name(
+    cluster: Cluster, route: Route, index: int | None, owner: str, stack: str, rbac: str
+) -> CheckLine:
+    from kubernetes import client
+    from kubernetes.client.exceptions import ApiException
+
+    from components.kong_crds import KONG_GROUP, KONG_PLURAL, KONG_VERSION
+    from components.kong_oidc_plugin import OWNER_ANNOTATION
+
+    name = f"kongplugin {route.namespace}/{route.plugin}"
+    try:
+        plugin = get_json(
+            client.CustomObjectsApi(cluster.api).get_namespaced_custom_object,
+            KONG_GROUP,
+            KONG_VERSION,
+            route.namespace,
+            KONG_PLURAL,
+            route.plugin,
+        )
+    except ApiException as error:
+        if error.status == 404 and object_not_found(error):
+            return passed(name, "free: the stack will create it")
+        if error.status == 404:
+            return skipped(name, "this cluster does not serve KongPlugins (see kong-crd)")
+        if error.status == 403:
+            return failed(name, f"forbidden: {status_message(error)}", rbac)
+        return failed(name, f"reading it failed: {status_message(error)}", "see the answer.")
+    found = (plugin.get("metadata", {}).get("annotations") or {}).get(OWNER_ANNOTATION)
+    if found == owner:
+        return passed(name, f"exists and is this stack's ({OWNER_ANNOTATION}: {owner})")
+    return failed(
+        name,
+        f"a KongPlugin {route.plugin} already exists in {route.namespace} and is not this stack's "
+        f"({OWNER_ANNOTATION}: {found or 'not set'}); `make up` would fail to create it.",
+        f"choose another name, {_set_command(index, 'plugin', 'pluginName', stack)}, or, if it is a "
+        f"leftover of the manual workshop, `kubectl delete kongplugin {route.plugin} -n {route.namespace}`.",
+    )

@@ -1,0 +1,129 @@
+"""The stack's config as the program will get it: `pulumi config` when the CLI is there, else the stack file."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from components.naming import PROJECT
+from components.settings import config_string
+from components.settings_model import qualified_key
+from doctor_checks.world import ROOT, World
+
+
+@dataclass(frozen=True)
+class StackConfig:
+    values: dict[str, str]
+    """Fully qualified key -> the string the Pulumi CLI hands the program."""
+    unreadable: frozenset[str]
+    """Keys that are set but secret, and could not be read."""
+    source: str
+
+
+def _is_secure(value: Any) -> bool:
+    return isinstance(value, dict) and set(value) == {"secure"}
+
+
+def short_stack_name(stack: str) -> str:
+    """`dev` of `acme/dev` (a Pulumi Cloud organization): what the stack file and the program call it."""
+    return stack.rsplit("/", 1)[-1]
+
+
+class StackFileError(ValueError):
+    """A project or stack file that is not the YAML mapping Pulumi reads."""
+
+    def __init__(self, path: Path, problem: str) -> None:
+        self.path = path
+        super().__init__(f"{path.name} {problem}")
+
+
+def read_yaml_mapping(path: Path, key: str | None = None) -> dict[str, Any]:
+    """The mapping in a Pulumi YAML file (or under its `key`), {} when empty; StackFileError when it is not one."""
+    import yaml
+
+    try:
+        document = yaml.safe_load(path.read_text()) or {}
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else "somewhere"
+        raise StackFileError(path, f"is not valid YAML: {where}: {error.problem}") from None
+    except yaml.YAMLError as error:
+        raise StackFileError(path, f"is not valid YAML: {error}") from None
+    if not isinstance(document, dict):
+        raise StackFileError(path, f"is not a YAML mapping of keys to values (it holds a {type(document).__name__})")
+    if key is None:
+        return document
+    section = document.get(key) or {}
+    if not isinstance(section, dict):
+        kind = type(section).__name__
+        raise StackFileError(path, f"is not valid: its `{key}` must map keys to values (it holds a {kind})")
+    return section
+
+
+def project_defaults(project_dir: Path) -> tuple[str, dict[str, str]]:
+    """The project's name and the config defaults `Pulumi.yaml` declares."""
+    project = read_yaml_mapping(project_dir / "Pulumi.yaml")
+    name = str(project.get("name", PROJECT))
+    defaults: dict[str, str] = {}
+    for key, schema in (project.get("config") or {}).items():
+        if isinstance(schema, dict) and ("default" in schema or "value" in schema):
+            value = schema.get("value", schema.get("default"))
+        elif isinstance(schema, dict):
+            continue
+        else:
+            value = schema
+        defaults[qualified_key(key, name)] = config_string(value)
+    return name, defaults
+
+
+def _pulumi(project_dir: Path, stack: str, world: World, *args: str) -> subprocess.CompletedProcess[str]:
+    # The same backend choice as `make up` (a local backend when none is chosen).
+    return world.run([str(ROOT / "scripts" / "pulumi-stack.sh"), *args], project_dir, {**world.environ, "STACK": stack})
+
+
+def read_stack_config(project_dir: Path, stack: str, world: World) -> StackConfig:
+    project, values = project_defaults(project_dir)
+    unreadable: set[str] = set()
+    why_not_cli = "the Pulumi CLI is not installed"
+    if world.which("pulumi"):
+        try:
+            listed = _pulumi(project_dir, stack, world, "config", "--json")
+            entries: Any = json.loads(listed.stdout) if listed.returncode == 0 else None
+        except (OSError, subprocess.TimeoutExpired, ValueError) as error:
+            listed, entries = None, None
+            why_not_cli = str(error)
+        if isinstance(entries, dict):
+            for key, entry in entries.items():
+                if "value" in entry:
+                    values[key] = str(entry["value"])
+                elif entry.get("secret"):
+                    unreadable.add(key)
+            return StackConfig(values, frozenset(unreadable), f"`pulumi config --stack {stack}`")
+        if listed is not None:
+            lines = (listed.stderr or listed.stdout).strip().splitlines()
+            why_not_cli = f"`pulumi config` failed: {lines[-1] if lines else f'exit status {listed.returncode}'}"
+    stack_file = project_dir / f"Pulumi.{short_stack_name(stack)}.yaml"
+    if not stack_file.is_file():
+        return StackConfig(values, frozenset(), f"Pulumi.yaml's defaults only ({why_not_cli}; no {stack_file.name})")
+    for key, value in read_yaml_mapping(stack_file, "config").items():
+        qualified = qualified_key(key, project)
+        if _is_secure(value):
+            unreadable.add(qualified)
+            values.pop(qualified, None)
+        else:
+            values[qualified] = config_string(value)
+    return StackConfig(values, frozenset(unreadable), f"{stack_file.name} and Pulumi.yaml's defaults ({why_not_cli})")
+
+
+def read_secret(project_dir: Path, stack: str, world: World, key: str) -> str | None:
+    """A secret config value, through the Pulumi CLI (which decrypts it), or None."""
+    if not world.which("pulumi"):
+        return None
+    try:
+        got = _pulumi(project_dir, stack, world, "config", "get", key)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return got.stdout.rstrip("\n") if got.returncode == 0 else None
