@@ -17,8 +17,9 @@ import pulumi
 from pulumi.runtime import MockResourceArgs, Mocks, set_all_config, set_mocks
 from pulumi.runtime.mocks import MockMonitor
 
+from components.naming import PROJECT
+
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT = "kong-cognito-oidc"
 
 # Values the mocked cloud hands back; tests look for them where they must (not) appear.
 USER_POOL_ID = "us-west-2_AbCdEf123"

@@ -427,8 +427,16 @@ UNFORCED = ingress_patch({PLUGINS_ANNOTATION: "oidc"})
 OTHER_ANNOTATION = ingress_patch({"konghq.com/strip-path": "true", "pulumi.com/patchForce": "true"})
 
 
-def test_policy_knows_the_projects_annotation() -> None:
+def test_the_policy_packs_copies_of_the_projects_names_agree_with_the_project() -> None:
+    # The pack runs in its own virtualenv without the project's code, so it keeps copies.
+    from components import kong_oidc_plugin, kong_plugin, naming
+
+    assert policies.PACK_NAME == naming.PROJECT
     assert policies.PLUGINS_ANNOTATION == PLUGINS_ANNOTATION
+    assert policies.OPENID_CONNECT == kong_oidc_plugin.OPENID_CONNECT
+    assert policies.INLINE_SECRET_KEYS == (kong_oidc_plugin.CLIENT_SECRET_KEY, kong_oidc_plugin.SESSION_SECRET_KEY)
+    assert f"kubernetes:{kong_plugin.API_VERSION}:{kong_plugin.KIND}" in policies.KONG_PLUGINS
+    assert "components/ingress_plugin_attachment.py" in policies.ATTACHMENT_HINT
 
 
 @pytest.mark.parametrize(
