@@ -16,7 +16,7 @@ POLICY_FLAGS := --policy-pack policy --policy-pack-config policy/config.json
 # (program start-up goes from about 1 s to 3 s, see bench/).
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: install test lint up preview destroy verify doctor bench lock clean
+.PHONY: install test lint up preview destroy verify doctor bench lock clean tools
 
 # Checked when make reads this file, so the message comes first, before any install.
 ifneq ($(filter up preview destroy verify,$(MAKECMDGOALS)),)
@@ -61,6 +61,14 @@ verify: $(INSTALLED)
 # Read-only checks before the first `make up` (tools, AWS, cluster, Kong, each route); needs no Pulumi CLI.
 doctor: $(INSTALLED)
 	$(PYTHON) doctor.py --stack $(STACK)
+
+# kube-apiserver and etcd for `make e2e`, built from the Go modules pinned in tools/; rebuilt when a pin changes.
+TOOLS_BIN := .tools/bin
+tools: $(TOOLS_BIN)/kube-apiserver $(TOOLS_BIN)/etcd
+
+$(TOOLS_BIN)/kube-apiserver $(TOOLS_BIN)/etcd &: tools/go.mod tools/go.sum tools/cmd/etcd/main.go scripts/build-tools.sh
+	scripts/build-tools.sh
+	@touch $(TOOLS_BIN)/kube-apiserver $(TOOLS_BIN)/etcd
 
 bench: $(INSTALLED)
 	$(PYTHON) bench/bench.py
