@@ -467,6 +467,7 @@ def real_cluster() -> Iterator[RealCluster]:
     _stop_on_sigterm()
     with tempfile.TemporaryDirectory(prefix="kube-apiserver-") as workdir:
         try:
+            kong_crd("current")  # needs Go: checked before anything starts
             server = start(Path(workdir))
         except ToolsMissingError as missing:
             if in_ci():
