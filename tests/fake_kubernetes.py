@@ -311,8 +311,12 @@ class _Handler(BaseHTTPRequestHandler):
         wanted_version = body.get("metadata", {}).get("resourceVersion")
         # As the API server: "0" (like no resourceVersion) is an unconditional write, not a stale one.
         if wanted_version not in (None, "0") and wanted_version != str(stored.resource_version):
-            message = "the object has been modified; please apply your changes to the latest version"
-            return self._reply(409, _status(409, "Conflict", message))
+            message = (
+                f'Operation cannot be fulfilled on ingresses.networking.k8s.io "{name}": the object has been '
+                "modified; please apply your changes to the latest version and try again"
+            )
+            details = {"name": name, "group": "networking.k8s.io", "kind": "ingresses"}
+            return self._reply(409, _status(409, "Conflict", message, details))
         before = dict(stored.annotations)
         for key, value in body.get("metadata", {}).get("annotations", {}).items():
             if value is None:
