@@ -20,7 +20,7 @@ PIP_MINUTES := 2
 # (program start-up goes from about 1 s to 3 s, see bench/).
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: install test lint up preview destroy verify doctor bench lock clean
+.PHONY: install test lint up preview destroy verify doctor bench lock clean tools e2e
 
 # Checked when make reads this file, so the message comes first, before any install.
 ifneq ($(filter up preview destroy verify,$(MAKECMDGOALS)),)
@@ -65,6 +65,20 @@ verify: $(INSTALLED)
 # Read-only checks before the first `make up` (tools, AWS, cluster, Kong, each route); needs no Pulumi CLI.
 doctor: $(INSTALLED)
 	$(PYTHON) doctor.py --stack $(STACK)
+
+# kube-apiserver and etcd for `make e2e`, built from the Go modules pinned in tools/; rebuilt when a pin changes.
+TOOLS_BIN := .tools/bin
+tools: $(TOOLS_BIN)/kube-apiserver $(TOOLS_BIN)/etcd
+
+$(TOOLS_BIN)/kube-apiserver $(TOOLS_BIN)/etcd &: tools/go.mod tools/go.sum tools/cmd/etcd/main.go scripts/build-tools.sh
+	scripts/build-tools.sh
+	@touch $(TOOLS_BIN)/kube-apiserver $(TOOLS_BIN)/etcd
+
+# The tests only a real API server settles, and the fake's contract tests against it (tests/cluster_backends.py).
+# One process: one API server to start (two workers, each with its own, took longer here).
+E2E_PYTEST_ARGS ?= -n0
+e2e: $(INSTALLED) tools
+	$(PYTHON) -m pytest -m e2e $(E2E_PYTEST_ARGS)
 
 bench: $(INSTALLED)
 	$(PYTHON) bench/bench.py
