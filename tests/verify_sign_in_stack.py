@@ -1,11 +1,10 @@
-"""moto's Cognito admin API and the sign-in stand-ins, wired to verify_stack's servers.
+"""moto's Cognito admin API (aws_standin) and the sign-in stand-ins, wired to verify_stack's servers.
 
 Test files import the fixtures they use, e.g. `sign_in_stack_fixture` (pytest: `sign_in_stack`).
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +12,6 @@ from typing import Any
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 from sign_in_standins import CognitoStandIn, KongStandIn
 from verify_stack import CLIENT_ID, CLIENT_SECRET, Certificates, Stack
 
@@ -25,18 +23,7 @@ GROUP = "staff"
 FAKE_KEYS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
 
 
-@pytest.fixture(scope="module", name="moto_endpoint")
-def moto_endpoint_fixture() -> Iterator[str]:
-    """moto's server on 127.0.0.1: boto3 reaches it through AWS_ENDPOINT_URL, as it would reach AWS."""
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
-@pytest.fixture(scope="module", name="admin")
+@pytest.fixture(scope="session", name="admin")
 def admin_fixture(moto_endpoint: str) -> Any:
     """The tests' own view of the pool (not verify.py's client)."""
     return boto3.client(
@@ -54,7 +41,7 @@ class Pool:
     password_client_id: str
 
 
-@pytest.fixture(scope="module", name="pool")
+@pytest.fixture(scope="session", name="pool")
 def pool_fixture(admin: Any) -> Pool:
     # Like the program's pool: users sign in with their email.
     pool_id = admin.create_user_pool(PoolName="kong-oidc-test", UsernameAttributes=["email"])["UserPool"]["Id"]
@@ -140,7 +127,8 @@ def sign_in_stack_fixture(
     )
     sign_in_stack = SignInStack(stack, cognito, kong, admin, pool.pool_id)
     yield sign_in_stack
-    # Whatever a test did, the next one starts with an empty pool.
+    # Whatever a test did, the next one starts with an empty pool. The pool is the whole run's, and
+    # users (with their group memberships) are all that verify.py and the stand-ins add to it.
     for user in admin.list_users(UserPoolId=pool.pool_id)["Users"]:
         admin.admin_delete_user(UserPoolId=pool.pool_id, Username=user["Username"])
 

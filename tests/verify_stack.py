@@ -45,7 +45,7 @@ class Certificates:
     both_cas_file: Path
 
 
-@pytest.fixture(scope="module", name="certificates")
+@pytest.fixture(scope="session", name="certificates")
 def certificates_fixture(tmp_path_factory: pytest.TempPathFactory) -> Certificates:
     folder = tmp_path_factory.mktemp("certificates")
     contexts = []
@@ -63,20 +63,20 @@ def certificates_fixture(tmp_path_factory: pytest.TempPathFactory) -> Certificat
     return Certificates(contexts[0], contexts[1], folder / "cognito.pem", folder / "both.pem")
 
 
-@pytest.fixture(scope="module", name="kong")
+@pytest.fixture(scope="session", name="kong")
 def kong_fixture(certificates: Certificates) -> Iterator[TlsServer]:
     with tls_server(certificates.kong) as server:
         yield server
 
 
-@pytest.fixture(scope="module", name="idp")
+@pytest.fixture(scope="session", name="idp")
 def idp_fixture(certificates: Certificates) -> Iterator[TlsServer]:
     """cognito-idp.<region>.amazonaws.com: discovery document and JWKS."""
     with tls_server(certificates.cognito) as server:
         yield server
 
 
-@pytest.fixture(scope="module", name="hosted_ui")
+@pytest.fixture(scope="session", name="hosted_ui")
 def hosted_ui_fixture(certificates: Certificates) -> Iterator[TlsServer]:
     """<domain>.auth.<region>.amazoncognito.com: authorize endpoint, sign-in, sign-out and error pages."""
     with tls_server(certificates.cognito) as server:
@@ -151,6 +151,8 @@ def stack_fixture(
     monkeypatch: pytest.MonkeyPatch,
 ) -> Stack:
     """The passing single-route setup (outputs from before `routes`); a test changes one thing.
+
+    The servers live for the whole test run: each test starts from empty route tables and request logs.
 
     Both test CAs are trusted through REQUESTS_CA_BUNDLE rather than --insecure: with --insecure,
     requests loads the system's CA store for every connection (~50 ms each).
