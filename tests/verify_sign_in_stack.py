@@ -52,14 +52,17 @@ def pool_fixture(admin: Any) -> Pool:
     return Pool(pool_id, client["UserPoolClient"]["ClientId"])
 
 
-def aws_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, endpoint: str | None) -> None:
-    """Nothing from the developer's AWS setup, and no instance-metadata lookups (network)."""
+def aws_environment(monkeypatch: pytest.MonkeyPatch, folder: Path, endpoint: str | None) -> None:
+    """Nothing from the developer's AWS setup, and no instance-metadata lookups (network).
+
+    AWS's config and credentials files are named in `folder`, where nothing creates them.
+    """
     for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_DEFAULT_REGION", "AWS_REGION"):
         monkeypatch.delenv(name, raising=False)
     for name in ("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_ROLE_ARN"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(folder / "no-aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(folder / "no-aws-credentials"))
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     if endpoint is not None:
         monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
@@ -90,10 +93,9 @@ def sign_in_stack_fixture(
     pool: Pool,
     moto_endpoint: str,
     monkeypatch: pytest.MonkeyPatch,
-    tmp_path: Path,
 ) -> Iterator[SignInStack]:
     """Two routes with sign-out, no allowedGroups, fake AWS keys for moto; a test changes one thing."""
-    aws_environment(monkeypatch, tmp_path, moto_endpoint)
+    aws_environment(monkeypatch, stack.folder, moto_endpoint)
     for name, value in FAKE_KEYS.items():
         monkeypatch.setenv(name, value)
     stack.kong.routes.clear()

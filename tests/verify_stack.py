@@ -141,13 +141,20 @@ class Stack:
         return code, captured.out.splitlines(), captured.err
 
 
+@pytest.fixture(scope="session", name="stack_folder")
+def stack_folder_fixture(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where Stack.run writes outputs.json, anew for each run: one folder rather than one per test
+    (creating and deleting a folder per test costs more than some of the tests)."""
+    return tmp_path_factory.mktemp("stack")
+
+
 @pytest.fixture(name="stack")
 def stack_fixture(
     kong: TlsServer,
     idp: TlsServer,
     hosted_ui: TlsServer,
     certificates: Certificates,
-    tmp_path: Path,
+    stack_folder: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> Stack:
     """The passing single-route setup (outputs from before `routes`); a test changes one thing.
@@ -168,7 +175,7 @@ def stack_fixture(
         "hostedUiDomain": hosted_ui.origin.removeprefix("https://"),
         "userPoolId": POOL_ID,
     }
-    stack = Stack(kong, idp, hosted_ui, outputs, tmp_path, callbacks={kong.url(CALLBACK_PATH)})
+    stack = Stack(kong, idp, hosted_ui, outputs, stack_folder, callbacks={kong.url(CALLBACK_PATH)})
     for server in (kong, idp, hosted_ui):
         server.routes.clear()
         server.requests.clear()
