@@ -62,8 +62,9 @@ verify: $(INSTALLED)
 doctor: $(INSTALLED)
 	$(PYTHON) doctor.py --stack $(STACK)
 
+# Prints the figures and writes them to bench/latest.md (untracked); SAVE=1: to bench/results.md.
 bench: $(INSTALLED)
-	$(PYTHON) bench/bench.py
+	$(PYTHON) bench/bench.py $(if $(filter 1,$(SAVE)),--save)
 
 # After editing dependencies in pyproject.toml: re-resolve, and export the pip fallback's files.
 lock:
