@@ -47,7 +47,10 @@ def pool_fixture(admin: Any) -> Pool:
     pool_id = admin.create_user_pool(PoolName="kong-oidc-test", UsernameAttributes=["email"])["UserPool"]["Id"]
     admin.create_group(UserPoolId=pool_id, GroupName=GROUP)
     client = admin.create_user_pool_client(
-        UserPoolId=pool_id, ClientName="password-check", ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH"]
+        UserPoolId=pool_id,
+        ClientName="password-check",
+        ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH"],
+        ReadAttributes=["email", "email_verified"],  # in its ID tokens
     )
     return Pool(pool_id, client["UserPoolClient"]["ClientId"])
 
