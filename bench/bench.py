@@ -1,9 +1,11 @@
 """`make bench`: how long the program, the test suite and a fresh install take on this machine.
 
-Reports the median of several runs with min and max, writes the table to
-bench/results.md and prints it. Programs of interest and their floor run
-interleaved, so a noisy machine slows both alike. Timings are reported, never
-asserted: CI does not run this.
+Reports the median of several runs with min and max, prints the table and writes it to
+bench/latest.md (untracked); `--save` (`make bench SAVE=1`) writes it to bench/results.md
+instead, keeping the sections written there by hand. A step that fails is reported with its
+error, after the figures of the steps that worked; the exit status is then 1. Programs of
+interest and their floor or yardstick run interleaved, so a noisy machine slows both alike.
+Timings are reported, never asserted: CI does not run this.
 
 Environment: BENCH_RUNS (default 7), BENCH_SUITE_RUNS (3), BENCH_INSTALL_RUNS (2,
 0 skips the installs, which download everything each time).
@@ -11,6 +13,7 @@ Environment: BENCH_RUNS (default 7), BENCH_SUITE_RUNS (3), BENCH_INSTALL_RUNS (2
 
 from __future__ import annotations
 
+import argparse
 import os
 import platform
 import shutil
@@ -19,15 +22,26 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+LATEST = ROOT / "bench" / "latest.md"
 RESULTS = ROOT / "bench" / "results.md"
 PYTHON = sys.executable
 FLOOR_IMPORTS = "import pulumi, pulumi_aws, pulumi_kubernetes"
+# Fixed pure-Python work, one copy per core the suite uses (two workers): how fast this machine
+# is at the moment. The suite's time over this one's says more than either alone.
+YARDSTICK_WORK = "sum(i * i for i in range(12_000_000))"
+SUITE_WORKERS = 2
+# What --save keeps of bench/results.md: everything from its first second-level heading on.
+HAND_WRITTEN = "## "
+
+
+class CommandFailedError(Exception):
+    """A measured command failed; the message holds the command and the end of its output."""
 
 
 @dataclass(frozen=True)
@@ -36,19 +50,32 @@ class Sample:
     peak_mib: float
 
 
-def measure(command: Sequence[str], env: dict[str, str] | None = None) -> Sample:
-    """Wall time and peak resident memory of one process, which must succeed."""
+def measure(*commands: Sequence[str], env: dict[str, str] | None = None) -> Sample:
+    """Wall time until every process (started together) has ended, and the largest peak resident memory.
+
+    Each must succeed, else CommandFailedError.
+    """
     with tempfile.TemporaryFile() as output:
         start = time.perf_counter()
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
-        # wait4 gives this child's own peak memory (getrusage would mix in earlier children).
-        _, status, usage = os.wait4(process.pid, 0)
+        processes = [
+            subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+            for command in commands
+        ]
+        failed = []
+        peak_kib = 0
+        for command, process in zip(commands, processes, strict=True):
+            # wait4 gives this child's own peak memory (getrusage would mix in earlier children).
+            _, status, usage = os.wait4(process.pid, 0)
+            process.returncode = os.waitstatus_to_exitcode(status)
+            peak_kib = max(peak_kib, usage.ru_maxrss)
+            if process.returncode != 0:
+                failed.append(f"`{' '.join(command)}` exited with {process.returncode}")
         wall = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
-        if process.returncode != 0:
+        if failed:
             output.seek(0)
-            sys.exit(f"{' '.join(command)} failed:\n{output.read().decode(errors='replace')}")
-    return Sample(wall_s=wall, peak_mib=usage.ru_maxrss / 1024)
+            lines = output.read().decode(errors="replace").splitlines()
+            raise CommandFailedError("\n".join(["; ".join(failed), *lines[-20:]]))
+    return Sample(wall_s=wall, peak_mib=peak_kib / 1024)
 
 
 @dataclass(frozen=True)
@@ -71,10 +98,30 @@ class Row:
         return statistics.median(sample.wall_s for sample in self.samples)
 
 
+@dataclass
+class Figures:
+    """What a step measured: rows of the table, and notes under it."""
+
+    rows: list[Row] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    run: Callable[[], Figures]
+
+
+@dataclass(frozen=True)
+class Failure:
+    step: str
+    error: str
+
+
 MANY_ROUTES = 50
 
 
-def program_and_floor(runs: int) -> tuple[Row, Row, Row]:
+def program_and_floor(runs: int) -> Figures:
     program = [PYTHON, "bench/program_under_mocks.py"]
     many_routes = [*program, "--routes", str(MANY_ROUTES)]
     floor = [PYTHON, "-c", FLOOR_IMPORTS]
@@ -86,21 +133,38 @@ def program_and_floor(runs: int) -> tuple[Row, Row, Row]:
     for _ in range(runs):
         for command, taken in zip(commands, samples, strict=True):
             taken.append(measure(command))
-    return (
+    rows = [
         Row("dev stack program under mocks (whole process)", samples[0]),
         Row(f"the same with {MANY_ROUTES} routes across 5 namespaces", samples[1]),
         Row(f"floor: `python -c '{FLOOR_IMPORTS}'`", samples[2]),
-    )
+    ]
+    program_row, many_row, floor_row = rows
+    notes = [
+        f"- program / floor (medians, interleaved runs): {program_row.median_wall() / floor_row.median_wall():.1f}x",
+        f"- {MANY_ROUTES} routes / 1 route: {many_row.median_wall() / program_row.median_wall():.2f}x "
+        "(target: <= 2.5x)",
+    ]
+    return Figures(rows, notes)
 
 
-def test_suite(runs: int) -> Row:
-    # The README's test command, dependencies already installed.
-    command = ["make", "--no-print-directory", "test"]
-    samples = [measure(command) for _ in range(runs)]
-    return Row("offline test suite (`make test`, installed)", samples, with_memory=False)
+def suite_and_yardstick(runs: int) -> Figures:
+    """The README's test command, dependencies installed, each run after a run of the yardstick."""
+    suite = ["make", "--no-print-directory", "test"]
+    yardstick = [PYTHON, "-c", YARDSTICK_WORK]
+    suite_samples, yardstick_samples = [], []
+    for _ in range(runs):
+        yardstick_samples.append(measure(*[yardstick] * SUITE_WORKERS))
+        suite_samples.append(measure(suite))
+    rows = [
+        Row("offline test suite (`make test`, installed)", suite_samples, with_memory=False),
+        Row(f"yardstick: `python -c '{YARDSTICK_WORK}'`, {SUITE_WORKERS} at once", yardstick_samples, False),
+    ]
+    ratio = rows[0].median_wall() / rows[1].median_wall()
+    notes = [f"- test suite / yardstick (medians, interleaved runs): {ratio:.1f}x"]
+    return Figures(rows, notes)
 
 
-def cold_installs(runs: int) -> list[Row]:
+def cold_installs(runs: int) -> Figures:
     """The runtime dependencies into an empty virtualenv with nothing cached, both ways."""
     uv = shutil.which("uv")
     project_path, plain_pip = [], []
@@ -109,14 +173,34 @@ def cold_installs(runs: int) -> list[Row]:
             if uv:
                 env = {**os.environ, "UV_CACHE_DIR": f"{scratch}/uv-cache", "UV_PROJECT_ENVIRONMENT": f"{scratch}/uv"}
                 subprocess.run([uv, "venv", "--quiet", f"{scratch}/uv"], check=True, env=env)
-                project_path.append(measure([uv, "sync", "--quiet", "--locked", "--no-dev"], env))
+                project_path.append(measure([uv, "sync", "--quiet", "--locked", "--no-dev"], env=env))
             subprocess.run([sys.executable, "-m", "venv", f"{scratch}/pip"], check=True)
             pip = [f"{scratch}/pip/bin/python", "-m", "pip", "install", "--quiet", "--no-cache-dir"]
             plain_pip.append(measure([*pip, "-r", "requirements.txt"]))
-    rows = [Row("cold install, plain `pip install -r requirements.txt`", plain_pip, with_memory=False)]
-    if project_path:
-        rows.insert(0, Row("cold install, project path (`uv sync --locked --no-dev`)", project_path, with_memory=False))
-    return rows
+    figures = Figures([Row("cold install, plain `pip install -r requirements.txt`", plain_pip, with_memory=False)])
+    if not project_path:
+        figures.notes.append("- uv is not on PATH: the project path's install was not measured")
+        return figures
+    uv_row = Row("cold install, project path (`uv sync --locked --no-dev`)", project_path, with_memory=False)
+    figures.rows.insert(0, uv_row)
+    ratio = figures.rows[1].median_wall() / uv_row.median_wall()
+    figures.notes.append(f"- cold install, pip / project path: {ratio:.1f}x (pip compiles bytecode as it installs;")
+    figures.notes.append("  uv leaves it to the first import, which writes it for just the modules used)")
+    return figures
+
+
+def run_steps(steps: Sequence[Step]) -> tuple[Figures, list[Failure]]:
+    """Every step, whatever an earlier one did: a failure is kept with its error, not raised."""
+    figures, failures = Figures(), []
+    for step in steps:
+        try:
+            measured = step.run()
+        except (CommandFailedError, OSError, subprocess.SubprocessError) as error:
+            failures.append(Failure(step.name, str(error) or type(error).__name__))
+            continue
+        figures.rows += measured.rows
+        figures.notes += measured.notes
+    return figures, failures
 
 
 def cpu_model() -> str:
@@ -131,7 +215,7 @@ def cpu_model() -> str:
     return platform.processor() or "an unnamed processor"
 
 
-def table(rows: list[Row], notes: list[str]) -> str:
+def table(figures: Figures, failures: Sequence[Failure] = ()) -> str:
     lines = [
         f"# `make bench` on {date.today()}",
         "",
@@ -141,36 +225,64 @@ def table(rows: list[Row], notes: list[str]) -> str:
         "| what | wall | peak memory | runs |",
         "|---|---|---|---|",
     ]
-    lines += [f"| {row.what} | {row.wall()} | {row.memory()} | {len(row.samples)} |" for row in rows]
-    return "\n".join([*lines, "", *notes, ""])
+    lines += [f"| {row.what} | {row.wall()} | {row.memory()} | {len(row.samples)} |" for row in figures.rows]
+    lines += ["", *figures.notes]
+    for failure in failures:
+        # Indented: the error is shown as it came, and never reads as a heading of this file.
+        lines += ["", f"FAILED: {failure.step} (its figures are missing above):", ""]
+        lines += [f"    {line}".rstrip() for line in failure.error.splitlines()]
+    return "\n".join([*lines, ""])
 
 
-def main() -> None:
-    # As in the Makefile: every process after the first runs from cached bytecode.
-    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+def saved(report: str, previous: str) -> str:
+    """bench/results.md with `report` in place of its measured part, and its hand-written sections kept."""
+    lines = previous.splitlines(keepends=True)
+    kept = next((i for i, line in enumerate(lines) if line.startswith(HAND_WRITTEN)), len(lines))
+    rest = "".join(lines[kept:])
+    return report + ("\n" + rest if rest else "")
+
+
+def write_report(report: str, save: bool, latest: Path = LATEST, results: Path = RESULTS) -> Path:
+    """bench/latest.md (untracked) unless `save`: then bench/results.md, its hand-written sections kept."""
+    if not save:
+        latest.write_text(report)
+        return latest
+    previous = results.read_text() if results.exists() else ""
+    results.write_text(saved(report, previous))
+    return results
+
+
+def steps_from_environment() -> list[Step]:
     runs = int(os.environ.get("BENCH_RUNS", "7"))
     suite_runs = int(os.environ.get("BENCH_SUITE_RUNS", "3"))
     install_runs = int(os.environ.get("BENCH_INSTALL_RUNS", "2"))
-
-    program, many_routes, floor = program_and_floor(runs)
-    rows = [program, many_routes, floor, test_suite(suite_runs)]
-    notes = [
-        f"- program / floor (medians, interleaved runs): {program.median_wall() / floor.median_wall():.1f}x",
-        f"- {MANY_ROUTES} routes / 1 route: {many_routes.median_wall() / program.median_wall():.2f}x (target: <= 2.5x)",
+    steps = [
+        Step("the program under mocks and its floor", lambda: program_and_floor(runs)),
+        Step("the test suite and its yardstick", lambda: suite_and_yardstick(suite_runs)),
     ]
     if install_runs:
-        installs = cold_installs(install_runs)
-        rows += installs
-        if len(installs) == 2:
-            ratio = installs[1].median_wall() / installs[0].median_wall()
-            notes.append(f"- cold install, pip / project path: {ratio:.1f}x (pip compiles bytecode as it installs;")
-            notes.append("  uv leaves it to the first import, which writes it for just the modules used)")
-        else:
-            notes.append("- uv is not on PATH: the project path's install was not measured")
-    report = table(rows, notes)
-    RESULTS.write_text(report)
+        steps.append(Step("cold installs", lambda: cold_installs(install_runs)))
+    return steps
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    steps: Sequence[Step] | None = None,
+    latest: Path = LATEST,
+    results: Path = RESULTS,
+) -> int:
+    parser = argparse.ArgumentParser(description="How long the program, the test suite and a fresh install take.")
+    parser.add_argument("--save", action="store_true", help="write bench/results.md (tracked), not bench/latest.md")
+    args = parser.parse_args(argv)
+    figures, failures = run_steps(steps if steps is not None else steps_from_environment())
+    report = table(figures, failures)
+    written = write_report(report, args.save, latest, results)
     print(report)
+    print(f"Written to {written}.")
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":
-    main()
+    # As in the Makefile: every process after the first runs from cached bytecode.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    sys.exit(main())

@@ -130,16 +130,15 @@ class CognitoStandIn:
             return self._page(query, INCORRECT)
         if answer.get("ChallengeName") == "NEW_PASSWORD_REQUIRED":
             return redirect(self.server.url("/forceChangePassword") + "?" + query)
-        user = self.admin.admin_get_user(UserPoolId=self.pool_id, Username=username)
-        attributes = {attribute["Name"]: attribute["Value"] for attribute in user["UserAttributes"]}
-        if attributes.get("email_verified") != "true":
+        # What the pool says of the user, in its ID token: email_verified, and cognito:groups if any.
+        pool_says = jwt_claims(answer["AuthenticationResult"]["IdToken"])
+        if pool_says.get("email_verified") != "true":
             # The hosted UI asks for the code it mailed before it lets an unverified user in.
             return redirect(self.server.url("/confirmUser") + "?" + query)
-        groups = self.admin.admin_list_groups_for_user(UserPoolId=self.pool_id, Username=username)["Groups"]
         code = secrets.token_urlsafe(16)
         self.codes[code] = {
             "redirect_uri": request.one("redirect_uri"),
-            "claims": {"email": username, "cognito:groups": [group["GroupName"] for group in groups]},
+            "claims": {"email": username, "cognito:groups": pool_says.get("cognito:groups", [])},
         }
         state = request.one("state") or ""
         location = f"{request.one('redirect_uri')}?{urlencode({'code': code, 'state': state})}"

@@ -22,7 +22,6 @@ import pytest
 import yaml
 from cluster_backends import ApiServerFactory
 from fake_kubernetes import FakeApiServer, closed_port_url, kubeconfig_document
-from moto.server import ThreadedMotoServer
 
 from components.kong_crds import KONG_CONTROLLER
 from components.plugin_annotation import PLUGINS_ANNOTATION
@@ -38,21 +37,12 @@ OWNER = "kong-cognito-oidc/dev"
 LINE = re.compile(r"^(PASS|FAIL|SKIP) [^:]+: .+$")
 
 
-@pytest.fixture(scope="module")
-def sts_endpoint() -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
 @pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, sts_endpoint: str) -> None:
-    """Fake credentials, and boto3 pointed at moto; no profile files, no instance metadata."""
+def aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, moto_endpoint: str) -> None:
+    """Fake credentials, and boto3 pointed at moto (for STS); no profile files, no instance metadata."""
     for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ROLE_ARN"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ENDPOINT_URL", sts_endpoint)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))

@@ -1,11 +1,10 @@
-"""moto's Cognito admin API and the sign-in stand-ins, wired to verify_stack's servers.
+"""moto's Cognito admin API (aws_standin) and the sign-in stand-ins, wired to verify_stack's servers.
 
 Test files import the fixtures they use, e.g. `sign_in_stack_fixture` (pytest: `sign_in_stack`).
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +12,6 @@ from typing import Any
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 from sign_in_standins import CognitoStandIn, KongStandIn
 from verify_stack import CLIENT_ID, CLIENT_SECRET, Certificates, Stack
 
@@ -25,18 +23,7 @@ GROUP = "staff"
 FAKE_KEYS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
 
 
-@pytest.fixture(scope="module", name="moto_endpoint")
-def moto_endpoint_fixture() -> Iterator[str]:
-    """moto's server on 127.0.0.1: boto3 reaches it through AWS_ENDPOINT_URL, as it would reach AWS."""
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
-@pytest.fixture(scope="module", name="admin")
+@pytest.fixture(scope="session", name="admin")
 def admin_fixture(moto_endpoint: str) -> Any:
     """The tests' own view of the pool (not verify.py's client)."""
     return boto3.client(
@@ -54,25 +41,31 @@ class Pool:
     password_client_id: str
 
 
-@pytest.fixture(scope="module", name="pool")
+@pytest.fixture(scope="session", name="pool")
 def pool_fixture(admin: Any) -> Pool:
     # Like the program's pool: users sign in with their email.
     pool_id = admin.create_user_pool(PoolName="kong-oidc-test", UsernameAttributes=["email"])["UserPool"]["Id"]
     admin.create_group(UserPoolId=pool_id, GroupName=GROUP)
     client = admin.create_user_pool_client(
-        UserPoolId=pool_id, ClientName="password-check", ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH"]
+        UserPoolId=pool_id,
+        ClientName="password-check",
+        ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH"],
+        ReadAttributes=["email", "email_verified"],  # in its ID tokens
     )
     return Pool(pool_id, client["UserPoolClient"]["ClientId"])
 
 
-def aws_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, endpoint: str | None) -> None:
-    """Nothing from the developer's AWS setup, and no instance-metadata lookups (network)."""
+def aws_environment(monkeypatch: pytest.MonkeyPatch, folder: Path, endpoint: str | None) -> None:
+    """Nothing from the developer's AWS setup, and no instance-metadata lookups (network).
+
+    AWS's config and credentials files are named in `folder`, where nothing creates them.
+    """
     for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_DEFAULT_REGION", "AWS_REGION"):
         monkeypatch.delenv(name, raising=False)
     for name in ("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_ROLE_ARN"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(folder / "no-aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(folder / "no-aws-credentials"))
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     if endpoint is not None:
         monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
@@ -103,10 +96,9 @@ def sign_in_stack_fixture(
     pool: Pool,
     moto_endpoint: str,
     monkeypatch: pytest.MonkeyPatch,
-    tmp_path: Path,
 ) -> Iterator[SignInStack]:
     """Two routes with sign-out, no allowedGroups, fake AWS keys for moto; a test changes one thing."""
-    aws_environment(monkeypatch, tmp_path, moto_endpoint)
+    aws_environment(monkeypatch, stack.folder, moto_endpoint)
     for name, value in FAKE_KEYS.items():
         monkeypatch.setenv(name, value)
     stack.kong.routes.clear()
@@ -140,7 +132,8 @@ def sign_in_stack_fixture(
     )
     sign_in_stack = SignInStack(stack, cognito, kong, admin, pool.pool_id)
     yield sign_in_stack
-    # Whatever a test did, the next one starts with an empty pool.
+    # Whatever a test did, the next one starts with an empty pool. The pool is the whole run's, and
+    # users (with their group memberships) are all that verify.py and the stand-ins add to it.
     for user in admin.list_users(UserPoolId=pool.pool_id)["Users"]:
         admin.admin_delete_user(UserPoolId=pool.pool_id, Username=user["Username"])
 

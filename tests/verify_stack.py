@@ -45,7 +45,7 @@ class Certificates:
     both_cas_file: Path
 
 
-@pytest.fixture(scope="module", name="certificates")
+@pytest.fixture(scope="session", name="certificates")
 def certificates_fixture(tmp_path_factory: pytest.TempPathFactory) -> Certificates:
     folder = tmp_path_factory.mktemp("certificates")
     contexts = []
@@ -63,20 +63,20 @@ def certificates_fixture(tmp_path_factory: pytest.TempPathFactory) -> Certificat
     return Certificates(contexts[0], contexts[1], folder / "cognito.pem", folder / "both.pem")
 
 
-@pytest.fixture(scope="module", name="kong")
+@pytest.fixture(scope="session", name="kong")
 def kong_fixture(certificates: Certificates) -> Iterator[TlsServer]:
     with tls_server(certificates.kong) as server:
         yield server
 
 
-@pytest.fixture(scope="module", name="idp")
+@pytest.fixture(scope="session", name="idp")
 def idp_fixture(certificates: Certificates) -> Iterator[TlsServer]:
     """cognito-idp.<region>.amazonaws.com: discovery document and JWKS."""
     with tls_server(certificates.cognito) as server:
         yield server
 
 
-@pytest.fixture(scope="module", name="hosted_ui")
+@pytest.fixture(scope="session", name="hosted_ui")
 def hosted_ui_fixture(certificates: Certificates) -> Iterator[TlsServer]:
     """<domain>.auth.<region>.amazoncognito.com: authorize endpoint, sign-in, sign-out and error pages."""
     with tls_server(certificates.cognito) as server:
@@ -141,16 +141,25 @@ class Stack:
         return code, captured.out.splitlines(), captured.err
 
 
+@pytest.fixture(scope="session", name="stack_folder")
+def stack_folder_fixture(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where Stack.run writes outputs.json, anew for each run: one folder rather than one per test
+    (creating and deleting a folder per test costs more than some of the tests)."""
+    return tmp_path_factory.mktemp("stack")
+
+
 @pytest.fixture(name="stack")
 def stack_fixture(
     kong: TlsServer,
     idp: TlsServer,
     hosted_ui: TlsServer,
     certificates: Certificates,
-    tmp_path: Path,
+    stack_folder: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> Stack:
     """The passing single-route setup (outputs from before `routes`); a test changes one thing.
+
+    The servers live for the whole test run: each test starts from empty route tables and request logs.
 
     Both test CAs are trusted through REQUESTS_CA_BUNDLE rather than --insecure: with --insecure,
     requests loads the system's CA store for every connection (~50 ms each).
@@ -166,7 +175,7 @@ def stack_fixture(
         "hostedUiDomain": hosted_ui.origin.removeprefix("https://"),
         "userPoolId": POOL_ID,
     }
-    stack = Stack(kong, idp, hosted_ui, outputs, tmp_path, callbacks={kong.url(CALLBACK_PATH)})
+    stack = Stack(kong, idp, hosted_ui, outputs, stack_folder, callbacks={kong.url(CALLBACK_PATH)})
     for server in (kong, idp, hosted_ui):
         server.routes.clear()
         server.requests.clear()
