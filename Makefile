@@ -75,7 +75,7 @@ $(TOOLS_BIN)/kube-apiserver $(TOOLS_BIN)/etcd &: tools/go.mod tools/go.sum tools
 	scripts/build-tools.sh
 	@touch $(TOOLS_BIN)/kube-apiserver $(TOOLS_BIN)/etcd
 
-# The tests only a real API server settles, and the fake's contract tests against it (tests/cluster_backends.py).
+# The tests only a real API server settles, and the fake's contract tests against it (tests/support/cluster_backends.py).
 # One process: one API server to start (two workers, each with its own, took longer here).
 E2E_PYTEST_ARGS ?= -n0
 e2e: $(INSTALLED) tools

@@ -1,6 +1,6 @@
 """Evaluates the program under Pulumi's mocks in one process: what `make bench` times.
 
-The same harness as the tests (tests/program_harness.py): interpreter start, imports,
+The same harness as the tests (tests/support/program_harness.py): interpreter start, imports,
 every resource registered and every output resolved, no CLI, cloud or cluster.
 Without arguments the dev stack; `--routes N`: the dev stack with N routes across 5 namespaces.
 """
@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "support")]
 
 from program_harness import PROJECT, dev_stack_config, run_program  # noqa: E402 (needs the path above)
 

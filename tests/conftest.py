@@ -18,12 +18,12 @@ def pytest_configure(config: pytest.Config) -> None:
 # `make test` (--dist loadfile --no-loadscope-reorder) starts them first and the two workers finish
 # together, rather than one running a slow file alone at the end. The rest keep their order.
 SLOWEST_FIRST = (
-    "test_verify_sign_in.py",
-    "test_doctor.py",
-    "test_verify_sign_in_failures.py",
+    "test_sign_in.py",
+    "test_doctor_checks.py",
+    "test_sign_in_failures.py",
     "test_access.py",
     "test_routes.py",
-    "test_verify_test_users.py",
+    "test_cognito_users.py",
 )
 
 

@@ -16,7 +16,7 @@ import pytest
 
 from bench import bench
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 HAND_WRITTEN = "## Measured elsewhere\n\nWritten by hand; `make bench SAVE=1` keeps it.\n"
 
 

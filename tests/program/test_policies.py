@@ -306,7 +306,7 @@ def test_the_committed_policy_config_fits_the_policies_and_is_what_ci_and_make_a
             {"anyOf": [levels, {"type": "object", "properties": properties, "additionalProperties": False}]}
         )
         assert list(validator.iter_errors(settings)) == [], name
-    # The workflows pass the same file (tests/test_workflows.py checks their pulumi/actions inputs).
+    # The workflows pass the same file (tests/repository/test_workflows.py checks their pulumi/actions inputs).
     assert "POLICY_FLAGS := --policy-pack policy --policy-pack-config policy/config.json" in (
         (ROOT / "Makefile").read_text()
     )

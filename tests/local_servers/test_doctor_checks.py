@@ -1,6 +1,6 @@
 """`make doctor`: each failure a newcomer's first `make up` would hit is reported, with its fix.
 
-The cluster is the fake API server (tests/fake_kubernetes.py), AWS is moto's server for STS,
+The cluster is the fake API server (tests/support/fake_kubernetes.py), AWS is moto's server for STS,
 DNS and the Pulumi CLI are stand-ins; nothing leaves 127.0.0.1.
 """
 
@@ -31,7 +31,7 @@ from doctor_checks.tools import UV_INSTALL
 from doctor_checks.world import World
 from verification.results import CheckLine
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 HOST = "kong.example.test"
 OWNER = "kong-cognito-oidc/dev"
 LINE = re.compile(r"^(PASS|FAIL|SKIP) [^:]+: .+$")
@@ -56,7 +56,7 @@ def aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, moto_endpoint: str) -> 
 def cluster(api_server: ApiServerFactory, tmp_path: Path) -> Iterator[FakeApiServer]:
     """A cluster ready for the stack: Kong >= 3.1, Ingress default/demo of class kong listing `cors`.
 
-    The fake API server, or the real one in `make e2e` (tests/cluster_backends.py).
+    The fake API server, or the real one in `make e2e` (tests/support/cluster_backends.py).
     """
     with api_server(tmp_path, context="kong", current_context="elsewhere") as server:
         server.store.install_kong_crds()

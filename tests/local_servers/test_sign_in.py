@@ -1,6 +1,6 @@
 """`verify.py --sign-in` end to end against moto's admin API and the hosted-UI and Kong stand-ins.
 
-test_verify_sign_in_failures.py has the failures of the sign-in itself; test_verify_test_users.py
+test_sign_in_failures.py has the failures of the sign-in itself; test_cognito_users.py
 the admin API's refusals.
 """
 

@@ -1,6 +1,6 @@
 """What only a real kube-apiserver can settle: Kong's own CRDs, RBAC as documented, concurrent writers.
 
-Run by `make e2e` against the session's kube-apiserver and etcd (tests/kube_apiserver.py), with
+Run by `make e2e` against the session's kube-apiserver and etcd (tests/support/kube_apiserver.py), with
 Kong's KongPlugin CRDs from Kong's Go modules (tools/kong-crds.yaml).
 """
 

@@ -3,7 +3,7 @@
 `api_server` is a fixture parametrized over both. It gives a function with the signature of
 `fake_api_server`; what it yields has the same `store`, `kubeconfig`, `url` and `requests`, so a
 test written against the fake runs unchanged against the real server, and any difference between
-the two fails it. The real one is the session's kube-apiserver (tests/kube_apiserver.py), reset
+the two fails it. The real one is the session's kube-apiserver (tests/support/kube_apiserver.py), reset
 before each test, seen through a recording proxy on 127.0.0.1 that stands where the fake would.
 
 Against the real server, `store` is `RealClusterStore`: each call is made as the admin, and

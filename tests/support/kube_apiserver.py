@@ -34,7 +34,7 @@ from typing import Any
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TOOLS_BIN = ROOT / ".tools" / "bin"
 KONG_CRD_PINS = ROOT / "tools" / "kong-crds.yaml"
 DOCS_RBAC = ROOT / "docs" / "github-actions.md"

@@ -31,7 +31,7 @@ from verify_stack import (
 import verify
 from verification import protected_route, url_parts
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 # --- Passing ----------------------------------------------------------------------------------------

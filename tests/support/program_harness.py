@@ -19,7 +19,7 @@ from pulumi.runtime.mocks import MockMonitor
 
 from components.naming import PROJECT
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 # Values the mocked cloud hands back; tests look for them where they must (not) appear.
 USER_POOL_ID = "us-west-2_AbCdEf123"
