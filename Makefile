@@ -20,7 +20,7 @@ PIP_MINUTES := 2
 # (program start-up goes from about 1 s to 3 s, see bench/).
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: install test lint up preview destroy verify doctor bench lock clean
+.PHONY: install test lint up preview destroy verify doctor bench lock clean engine
 
 # Checked when make reads this file, so the message comes first, before any install.
 ifneq ($(filter up preview destroy verify,$(MAKECMDGOALS)),)
@@ -68,6 +68,18 @@ doctor: $(INSTALLED)
 
 bench: $(INSTALLED)
 	$(PYTHON) bench/bench.py
+
+# The Pulumi CLI, a Python language host and the Kubernetes provider for the engine scenarios of
+# `make e2e`, built from the Go modules pinned in tools/engine (tools/engine/README.md).
+ENGINE_BIN := .tools/bin
+ENGINE_BINARIES := $(addprefix $(ENGINE_BIN)/,pulumi pulumi-language-python pulumi-language-python-exec pulumi-resource-pulumi-python pulumi-resource-kubernetes)
+engine: $(ENGINE_BINARIES)
+
+$(ENGINE_BINARIES) &: tools/engine/go.mod tools/engine/go.sum tools/engine/cmd/pulumi-language-python/main.go \
+		tools/engine/kubernetes-provider/go.mod tools/engine/kubernetes-provider/go.sum \
+		tools/engine/kubernetes-provider/cmd/pulumi-resource-kubernetes/main.go scripts/build-engine.sh
+	scripts/build-engine.sh
+	@touch $(ENGINE_BINARIES)
 
 # After editing dependencies in pyproject.toml: re-resolve, and export the pip fallback's files.
 lock:
