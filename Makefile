@@ -20,7 +20,7 @@ PIP_MINUTES := 2
 # (program start-up goes from about 1 s to 3 s, see bench/).
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: install test lint up preview destroy verify doctor bench lock clean engine
+.PHONY: install test lint up preview destroy verify doctor bench lock clean tools e2e engine
 
 # Checked when make reads this file, so the message comes first, before any install.
 ifneq ($(filter up preview destroy verify,$(MAKECMDGOALS)),)
@@ -66,13 +66,27 @@ verify: $(INSTALLED)
 doctor: $(INSTALLED)
 	$(PYTHON) doctor.py --stack $(STACK)
 
+# kube-apiserver and etcd for `make e2e`, built from the Go modules pinned in tools/; rebuilt when a pin changes.
+TOOLS_BIN := .tools/bin
+# With them, the Pulumi engine (`make engine`, below).
+tools: $(TOOLS_BIN)/kube-apiserver $(TOOLS_BIN)/etcd engine
+
+$(TOOLS_BIN)/kube-apiserver $(TOOLS_BIN)/etcd &: tools/go.mod tools/go.sum tools/cmd/etcd/main.go scripts/build-tools.sh
+	scripts/build-tools.sh
+	@touch $(TOOLS_BIN)/kube-apiserver $(TOOLS_BIN)/etcd
+
+# The tests only a real API server settles, and the fake's contract tests against it (tests/cluster_backends.py).
+# One process: one API server to start (two workers, each with its own, took longer here).
+E2E_PYTEST_ARGS ?= -n0
+e2e: $(INSTALLED) tools
+	$(PYTHON) -m pytest -m e2e $(E2E_PYTEST_ARGS)
+
 bench: $(INSTALLED)
 	$(PYTHON) bench/bench.py
 
 # The Pulumi CLI, a Python language host and the Kubernetes provider for the engine scenarios of
 # `make e2e`, built from the Go modules pinned in tools/engine (tools/engine/README.md).
-ENGINE_BIN := .tools/bin
-ENGINE_BINARIES := $(addprefix $(ENGINE_BIN)/,pulumi pulumi-language-python pulumi-language-python-exec pulumi-resource-pulumi-python pulumi-resource-kubernetes)
+ENGINE_BINARIES := $(addprefix $(TOOLS_BIN)/,pulumi pulumi-language-python pulumi-language-python-exec pulumi-resource-pulumi-python pulumi-resource-kubernetes)
 engine: $(ENGINE_BINARIES)
 
 $(ENGINE_BINARIES) &: tools/engine/go.mod tools/engine/go.sum tools/engine/cmd/pulumi-language-python/main.go \

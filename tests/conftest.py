@@ -1,3 +1,3 @@
 """Fixtures shared by several test files, registered once instead of imported into each."""
 
-pytest_plugins = ["verify_stack", "verify_sign_in_stack"]
+pytest_plugins = ["verify_stack", "verify_sign_in_stack", "cluster_backends"]

@@ -54,7 +54,13 @@ class FakeIngressApi:
     def add(
         self, namespace: str, name: str, annotations: dict[str, str] | None = None, ingress_class: str | None = None
     ) -> None:
-        self.ingresses[(namespace, name)] = StoredIngress(dict(annotations or {}), ingress_class=ingress_class)
+        """Ingress `name`; replacing one with other content is a write, so its resourceVersion moves on."""
+        stored = StoredIngress(dict(annotations or {}), 1, ingress_class)
+        before = self.ingresses.get((namespace, name))
+        if before is not None:
+            changed = (before.annotations, before.ingress_class) != (stored.annotations, stored.ingress_class)
+            stored.resource_version = before.resource_version + changed
+        self.ingresses[(namespace, name)] = stored
 
     def add_plugin(
         self,
@@ -76,7 +82,15 @@ class FakeIngressApi:
                 {"path": path, "valueFrom": {"secretKeyRef": {"name": f"{name}-secrets", "key": path.lstrip("/")}}}
                 for path in config_patch_paths
             ]
-        self.plugins[(namespace, name)] = plugin
+        self.plugins[(namespace, name)] = self._as_stored(plugin)
+
+    def _as_stored(self, plugin: dict[str, Any]) -> dict[str, Any]:
+        """What the API server keeps of a KongPlugin: the fields its CRD does not declare are pruned."""
+        if self.kong_crd is None:
+            return plugin
+        schema = self.kong_crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]
+        # apiVersion, kind and metadata are never pruned.
+        return {**pruned(plugin, schema), **{key: plugin[key] for key in ("apiVersion", "kind", "metadata")}}
 
     def install_kong_crds(self, config_patches: bool = True) -> None:
         """KongPlugin's CRD as KIC >= 3.1 (with `configPatches`) or an older one installs it."""
@@ -89,7 +103,10 @@ class FakeIngressApi:
             "configFrom": {"type": "object"},
         }
         if config_patches:
-            properties["configPatches"] = {"type": "array", "items": {"type": "object"}}
+            secret_key = {"type": "object", "properties": {"name": {"type": "string"}, "key": {"type": "string"}}}
+            value_from = {"type": "object", "properties": {"secretKeyRef": secret_key}}
+            patch = {"type": "object", "properties": {"path": {"type": "string"}, "valueFrom": value_from}}
+            properties["configPatches"] = {"type": "array", "items": patch}
         self.kong_crd = {
             "apiVersion": "apiextensions.k8s.io/v1",
             "kind": "CustomResourceDefinition",
@@ -111,6 +128,9 @@ class FakeIngressApi:
 
     def annotations(self, namespace: str, name: str) -> dict[str, str]:
         return self.ingresses[(namespace, name)].annotations
+
+    def resource_version(self, namespace: str, name: str) -> str:
+        return str(self.ingresses[(namespace, name)].resource_version)
 
     def read_annotations(self, namespace: str, name: str) -> tuple[dict[str, str], str] | None:
         stored = self.ingresses.get((namespace, name))
@@ -136,6 +156,26 @@ class FakeIngressApi:
     def read_kong_plugin(self, namespace: str, name: str) -> dict[str, Any] | None:
         stored = self.plugins.get((namespace, name))
         return copy.deepcopy(stored)
+
+
+def pruned(value: Any, schema: Mapping[str, Any]) -> Any:
+    """`value` without the object fields `schema` does not declare, as Kubernetes prunes a custom resource."""
+    if isinstance(value, list):
+        return [pruned(item, schema.get("items", {})) for item in value]
+    if not isinstance(value, dict):
+        return value
+    properties = schema.get("properties", {})
+    additional = schema.get("additionalProperties")
+    keep_unknown = schema.get("x-kubernetes-preserve-unknown-fields", False)
+    kept = {}
+    for key, item in value.items():
+        if key in properties:
+            kept[key] = pruned(item, properties[key])
+        elif isinstance(additional, dict):
+            kept[key] = pruned(item, additional)
+        elif keep_unknown:
+            kept[key] = item
+    return kept
 
 
 # (method, path pattern, verb, resource, API group); a namespaced path's first group is the namespace,
@@ -269,15 +309,22 @@ class _Handler(BaseHTTPRequestHandler):
             return self._not_found("ingresses", "networking.k8s.io", name)
         stored = self.store.ingresses[(namespace, name)]
         wanted_version = body.get("metadata", {}).get("resourceVersion")
-        if wanted_version is not None and wanted_version != str(stored.resource_version):
-            message = "the object has been modified; please apply your changes to the latest version"
-            return self._reply(409, _status(409, "Conflict", message))
+        # As the API server: "0" (like no resourceVersion) is an unconditional write, not a stale one.
+        if wanted_version not in (None, "0") and wanted_version != str(stored.resource_version):
+            message = (
+                f'Operation cannot be fulfilled on ingresses.networking.k8s.io "{name}": the object has been '
+                "modified; please apply your changes to the latest version and try again"
+            )
+            details = {"name": name, "group": "networking.k8s.io", "kind": "ingresses"}
+            return self._reply(409, _status(409, "Conflict", message, details))
+        before = dict(stored.annotations)
         for key, value in body.get("metadata", {}).get("annotations", {}).items():
             if value is None:
                 stored.annotations.pop(key, None)
             else:
                 stored.annotations[key] = value
-        stored.resource_version += 1
+        # As the API server: a patch that changes nothing writes nothing, and the version stays.
+        stored.resource_version += stored.annotations != before
         self._reply(200, self._ingress(namespace, name))
 
     def _list_ingressclasses(self) -> None:
@@ -321,13 +368,16 @@ def closed_port_url() -> str:
     return f"http://127.0.0.1:{port}"
 
 
-def kubeconfig_document(servers: Mapping[str, str], current_context: str) -> dict[str, Any]:
-    """A kubeconfig with one context (and cluster, and user) per entry of `servers`: context name -> URL."""
+def kubeconfig_document(servers: Mapping[str, str], current_context: str, token: str | None = None) -> dict[str, Any]:
+    """A kubeconfig with one context (and cluster, and user) per entry of `servers`: context name -> URL.
+
+    Each user's bearer token is `token`, else one made up from its name (the fake checks none).
+    """
     return {
         "apiVersion": "v1",
         "kind": "Config",
         "clusters": [{"name": name, "cluster": {"server": url}} for name, url in servers.items()],
-        "users": [{"name": name, "user": {"token": f"{name}-token"}} for name in servers],
+        "users": [{"name": name, "user": {"token": token or f"{name}-token"}} for name in servers],
         "contexts": [{"name": name, "context": {"cluster": name, "user": name}} for name in servers],
         "current-context": current_context,
     }

@@ -17,7 +17,8 @@ from typing import Any
 
 import pytest
 import yaml
-from fake_kubernetes import KONG_CONTROLLER, FakeApiServer, closed_port_url, fake_api_server, kubeconfig_document
+from cluster_backends import ApiServerFactory
+from fake_kubernetes import KONG_CONTROLLER, FakeApiServer, closed_port_url, kubeconfig_document
 from moto.server import ThreadedMotoServer
 
 import doctor
@@ -55,9 +56,12 @@ def aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, sts_endpoint: str) -> N
 
 
 @pytest.fixture
-def cluster(tmp_path: Path) -> Iterator[FakeApiServer]:
-    """A cluster ready for the stack: Kong >= 3.1, Ingress default/demo of class kong listing `cors`."""
-    with fake_api_server(tmp_path, context="kong", current_context="elsewhere") as server:
+def cluster(api_server: ApiServerFactory, tmp_path: Path) -> Iterator[FakeApiServer]:
+    """A cluster ready for the stack: Kong >= 3.1, Ingress default/demo of class kong listing `cors`.
+
+    The fake API server, or the real one in `make e2e` (tests/cluster_backends.py).
+    """
+    with api_server(tmp_path, context="kong", current_context="elsewhere") as server:
         server.store.install_kong_crds()
         server.store.ingress_classes.update({"kong": KONG_CONTROLLER, "nginx": "k8s.io/ingress-nginx"})
         server.store.add("default", "demo", {PLUGINS_ANNOTATION: "cors"}, ingress_class="kong")

@@ -13,7 +13,8 @@ from typing import Any
 
 import pulumi
 import pytest
-from fake_kubernetes import FakeIngressApi, closed_port_url, fake_api_server, kubeconfig_document
+from cluster_backends import ApiServerFactory
+from fake_kubernetes import FakeIngressApi, closed_port_url, kubeconfig_document
 from program_harness import PROJECT, CloudMocks, RecordingMonitor
 from pulumi.dynamic import Config, ConfigureRequest
 from pulumi.runtime import set_mocks
@@ -227,11 +228,14 @@ def test_attachment_waits_for_the_plugin_even_when_its_name_is_a_plain_string() 
 # --- the real Kubernetes client, against the fake API server ---
 
 
-def test_real_kubernetes_client_edits_only_the_annotation_with_optimistic_locking(tmp_path: Path) -> None:
-    with fake_api_server(tmp_path, context="workshop") as server:
+def test_real_kubernetes_client_edits_only_the_annotation_with_optimistic_locking(
+    api_server: ApiServerFactory, tmp_path: Path
+) -> None:
+    with api_server(tmp_path, context="workshop") as server:
         server.store.install_kong_crds()
         server.store.add("default", "demo", {PLUGINS_ANNOTATION: "cors"})
         server.store.add_plugin("default", "oidc")
+        read_version = server.store.resource_version("default", "demo")
         api = KubernetesIngressApi(kubeconfig=str(server.kubeconfig), context="workshop")
 
         assert attach_plugin(api, "default", "demo", "oidc", config_patch_paths=PATCHES) is True
@@ -239,14 +243,16 @@ def test_real_kubernetes_client_edits_only_the_annotation_with_optimistic_lockin
         method, path, content_type, body = server.requests[-1]
         assert (method, path) == ("PATCH", "/apis/networking.k8s.io/v1/namespaces/default/ingresses/demo")
         assert content_type == "application/merge-patch+json"
-        assert body == {"metadata": {"resourceVersion": "1", "annotations": {PLUGINS_ANNOTATION: "cors,oidc"}}}
+        assert body == {"metadata": {"resourceVersion": read_version, "annotations": {PLUGINS_ANNOTATION: "cors,oidc"}}}
 
         detach_plugin(api, "default", "demo", "oidc")
         assert server.store.annotations("default", "demo") == {PLUGINS_ANNOTATION: "cors"}
 
 
-def test_real_kubernetes_client_removes_the_key_it_created_and_reports_missing_objects(tmp_path: Path) -> None:
-    with fake_api_server(tmp_path) as server:
+def test_real_kubernetes_client_removes_the_key_it_created_and_reports_missing_objects(
+    api_server: ApiServerFactory, tmp_path: Path
+) -> None:
+    with api_server(tmp_path) as server:
         server.store.install_kong_crds()
         server.store.add("default", "demo")
         server.store.add_plugin("default", "oidc")
@@ -260,12 +266,14 @@ def test_real_kubernetes_client_removes_the_key_it_created_and_reports_missing_o
         assert api.read_kong_plugin("default", "missing") is None
 
 
-def test_real_kubernetes_client_refuses_a_pruned_plugin_before_any_write(tmp_path: Path) -> None:
-    # What a KongPlugin CRD older than KIC 3.1 stores: the object, without configPatches.
-    with fake_api_server(tmp_path) as server:
-        server.store.install_kong_crds()
+def test_real_kubernetes_client_refuses_a_pruned_plugin_before_any_write(
+    api_server: ApiServerFactory, tmp_path: Path
+) -> None:
+    # A KongPlugin CRD older than KIC 3.1 has no configPatches: the server prunes them from the plugin.
+    with api_server(tmp_path) as server:
+        server.store.install_kong_crds(config_patches=False)
         server.store.add("default", "demo", {PLUGINS_ANNOTATION: "cors"})
-        server.store.add_plugin("default", "oidc", config_patch_paths=())
+        server.store.add_plugin("default", "oidc")
         api = KubernetesIngressApi(kubeconfig=str(server.kubeconfig))
         with pytest.raises(PluginCannotWorkError, match=r"predates Kong Ingress Controller 3\.1"):
             attach_plugin(api, "default", "demo", "oidc", config_patch_paths=PATCHES)
@@ -279,18 +287,20 @@ def test_a_kubeconfig_path_that_names_no_file_says_so(tmp_path: Path) -> None:
         api.read_annotations("default", "demo")
 
 
-def test_real_kubernetes_client_turns_409_into_a_retry(tmp_path: Path) -> None:
-    with fake_api_server(tmp_path) as server:
+def test_real_kubernetes_client_turns_409_into_a_retry(api_server: ApiServerFactory, tmp_path: Path) -> None:
+    with api_server(tmp_path) as server:
         server.store.add("default", "demo", {PLUGINS_ANNOTATION: "cors"})
+        read_version = server.store.resource_version("default", "demo")
+        server.store.add("default", "demo", {PLUGINS_ANNOTATION: "cors,acl"})  # someone else's write
         api = KubernetesIngressApi(kubeconfig=str(server.kubeconfig))
         with pytest.raises(ConflictError):
-            api.write_annotation("default", "demo", PLUGINS_ANNOTATION, "cors,oidc", resource_version="0")
-        assert server.store.annotations("default", "demo")[PLUGINS_ANNOTATION] == "cors"
+            api.write_annotation("default", "demo", PLUGINS_ANNOTATION, "cors,oidc", resource_version=read_version)
+        assert server.store.annotations("default", "demo")[PLUGINS_ANNOTATION] == "cors,acl"
 
 
-def test_provider_uses_the_context_named_in_the_stack_config(tmp_path: Path) -> None:
+def test_provider_uses_the_context_named_in_the_stack_config(api_server: ApiServerFactory, tmp_path: Path) -> None:
     # The kubeconfig's current context points at a closed port; only `kubernetes:context` reaches the cluster.
-    with fake_api_server(tmp_path, context="kong", current_context="elsewhere") as server:
+    with api_server(tmp_path, context="kong", current_context="elsewhere") as server:
         server.store.install_kong_crds()
         server.store.add("default", "demo")
         server.store.add_plugin("default", "oidc")
@@ -301,12 +311,12 @@ def test_provider_uses_the_context_named_in_the_stack_config(tmp_path: Path) -> 
 
 
 def test_provider_uses_the_kubeconfig_named_in_the_stack_config(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    api_server: ApiServerFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     elsewhere = tmp_path / "elsewhere.kubeconfig"
     elsewhere.write_text(json.dumps(kubeconfig_document({"elsewhere": closed_port_url()}, "elsewhere")))
     monkeypatch.setenv("KUBECONFIG", str(elsewhere))
-    with fake_api_server(tmp_path) as server:
+    with api_server(tmp_path) as server:
         server.store.install_kong_crds()
         server.store.add("default", "demo")
         server.store.add_plugin("default", "oidc")
@@ -316,8 +326,8 @@ def test_provider_uses_the_kubeconfig_named_in_the_stack_config(
         assert server.store.annotations("default", "demo") == {PLUGINS_ANNOTATION: "oidc"}
 
 
-def test_provider_reports_missing_objects_through_the_real_client(tmp_path: Path) -> None:
-    with fake_api_server(tmp_path) as server:
+def test_provider_reports_missing_objects_through_the_real_client(api_server: ApiServerFactory, tmp_path: Path) -> None:
+    with api_server(tmp_path) as server:
         server.store.install_kong_crds()
         server.store.add_plugin("default", "oidc")
         provider = configured({"kubernetes:kubeconfig": str(server.kubeconfig)})
@@ -338,8 +348,10 @@ def test_provider_reports_missing_objects_through_the_real_client(tmp_path: Path
         (("patch", "ingresses"), "patch ingresses.networking.k8s.io in namespace default"),
     ],
 )
-def test_forbidden_on_up_names_the_missing_permission(tmp_path: Path, forbidden: tuple[str, str], named: str) -> None:
-    with fake_api_server(tmp_path) as server:
+def test_forbidden_on_up_names_the_missing_permission(
+    api_server: ApiServerFactory, tmp_path: Path, forbidden: tuple[str, str], named: str
+) -> None:
+    with api_server(tmp_path) as server:
         server.store.install_kong_crds()
         server.store.add("default", "demo", {PLUGINS_ANNOTATION: "cors"})
         server.store.add_plugin("default", "oidc")
@@ -351,8 +363,10 @@ def test_forbidden_on_up_names_the_missing_permission(tmp_path: Path, forbidden:
         assert server.store.annotations("default", "demo") == {PLUGINS_ANNOTATION: "cors"}
 
 
-def test_forbidden_on_refresh_is_an_error_not_a_vanished_attachment(tmp_path: Path) -> None:
-    with fake_api_server(tmp_path) as server:
+def test_forbidden_on_refresh_is_an_error_not_a_vanished_attachment(
+    api_server: ApiServerFactory, tmp_path: Path
+) -> None:
+    with api_server(tmp_path) as server:
         server.store.add("default", "demo", {PLUGINS_ANNOTATION: "oidc"})
         server.store.forbidden.add(("get", "ingresses"))
         provider = configured({"kubernetes:kubeconfig": str(server.kubeconfig)})
@@ -370,12 +384,23 @@ def test_forbidden_on_refresh_is_an_error_not_a_vanished_attachment(tmp_path: Pa
     ],
 )
 def test_forbidden_on_destroy_fails_instead_of_leaving_the_annotation_quietly(
-    tmp_path: Path, forbidden: tuple[str, str], named: str
+    api_server: ApiServerFactory, tmp_path: Path, forbidden: tuple[str, str], named: str
 ) -> None:
-    with fake_api_server(tmp_path) as server:
+    with api_server(tmp_path) as server:
         server.store.add("default", "demo", {PLUGINS_ANNOTATION: "cors,oidc"})
         server.store.forbidden.add(forbidden)
         provider = configured({"kubernetes:kubeconfig": str(server.kubeconfig)})
         with pytest.raises(ForbiddenError, match=re.escape(named)):
             provider.delete("default/demo/oidc", {**PROPS, "added_by_stack": True})
         assert server.store.annotations("default", "demo") == {PLUGINS_ANNOTATION: "cors,oidc"}
+
+
+def test_a_patch_that_changes_nothing_keeps_the_resource_version(api_server: ApiServerFactory, tmp_path: Path) -> None:
+    # So a retry after such a write finds the version it expects, on the fake as on a real server.
+    with api_server(tmp_path) as server:
+        server.store.add("default", "demo", {PLUGINS_ANNOTATION: "cors"})
+        read_version = server.store.resource_version("default", "demo")
+        api = KubernetesIngressApi(kubeconfig=str(server.kubeconfig))
+        api.write_annotation("default", "demo", PLUGINS_ANNOTATION, "cors", resource_version=read_version)
+        server.store.add("default", "demo", {PLUGINS_ANNOTATION: "cors"})
+        assert server.store.resource_version("default", "demo") == read_version
