@@ -19,8 +19,12 @@ Update and Delete answers the way a bridged Terraform provider gives them:
 from __future__ import annotations
 
 import asyncio
+import os
 import secrets
+import socket
 import sys
+import threading
+import time
 import traceback
 from collections.abc import Callable
 from concurrent import futures
@@ -211,8 +215,24 @@ def _without_markers(props: Props) -> Props:
     return {key: value for key, value in props.items() if not key.startswith("__")}
 
 
+def _exit_when_the_engine_is_gone(engine: str) -> None:
+    """Like Pulumi's own plugins: a CLI killed outright cannot stop its plugins, so they watch its address."""
+    host, _, port = engine.rpartition(":")
+    failures = 0
+    while failures < 3:
+        time.sleep(1)
+        try:
+            socket.create_connection((host, int(port)), timeout=1).close()
+            failures = 0
+        except OSError:
+            failures += 1
+    os._exit(0)
+
+
 def serve(provider: StandInProvider) -> None:
-    """Serves on a loopback port, prints it for the engine, and runs until the engine ends it."""
+    """Serves on a loopback port, prints it for the engine, and runs until the engine ends it or goes away."""
+    if len(sys.argv) > 1:
+        threading.Thread(target=_exit_when_the_engine_is_gone, args=(sys.argv[1],), daemon=True).start()
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
     provider_pb2_grpc.add_ResourceProviderServicer_to_server(provider, server)
     port = server.add_insecure_port("127.0.0.1:0")
