@@ -21,7 +21,7 @@ PIP_MINUTES := 2
 # (program start-up goes from about 1 s to 3 s, see bench/).
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: install test lint up preview destroy verify doctor bench lock clean tools e2e
+.PHONY: install test lint up preview destroy verify doctor bench lock clean tools e2e engine
 
 # Checked when make reads this file, so the message comes first, before any install.
 ifneq ($(filter up preview destroy verify,$(MAKECMDGOALS)),)
@@ -69,7 +69,8 @@ doctor: $(INSTALLED)
 
 # kube-apiserver and etcd for `make e2e`, built from the Go modules pinned in tools/; rebuilt when a pin changes.
 TOOLS_BIN := .tools/bin
-tools: $(TOOLS_BIN)/kube-apiserver $(TOOLS_BIN)/etcd
+# With them, the Pulumi engine (`make engine`, below).
+tools: $(TOOLS_BIN)/kube-apiserver $(TOOLS_BIN)/etcd engine
 
 $(TOOLS_BIN)/kube-apiserver $(TOOLS_BIN)/etcd &: tools/go.mod tools/go.sum tools/cmd/etcd/main.go scripts/build-tools.sh
 	scripts/build-tools.sh
@@ -78,12 +79,24 @@ $(TOOLS_BIN)/kube-apiserver $(TOOLS_BIN)/etcd &: tools/go.mod tools/go.sum tools
 # The tests only a real API server settles, and the fake's contract tests against it (tests/support/cluster_backends.py).
 # One process: one API server to start (two workers, each with its own, took longer here).
 E2E_PYTEST_ARGS ?= -n0
-e2e: $(INSTALLED) tools
+# Both virtualenvs: the engine scenarios run `make preview` with the policy pack.
+e2e: install tools
 	$(PYTHON) -m pytest -m e2e $(E2E_PYTEST_ARGS)
 
 # Prints the figures and writes them to bench/latest.md (untracked); SAVE=1: to bench/results.md.
 bench: $(INSTALLED)
 	$(PYTHON) bench/bench.py $(if $(filter 1,$(SAVE)),--save)
+
+# The Pulumi CLI, a Python language host and the Kubernetes provider for the engine scenarios of
+# `make e2e`, built from the Go modules pinned in tools/engine (tools/engine/README.md).
+ENGINE_BINARIES := $(addprefix $(TOOLS_BIN)/,pulumi pulumi-language-python pulumi-language-python-exec pulumi-resource-pulumi-python pulumi-resource-kubernetes)
+engine: $(ENGINE_BINARIES)
+
+$(ENGINE_BINARIES) &: tools/engine/go.mod tools/engine/go.sum tools/engine/cmd/pulumi-language-python/main.go \
+		tools/engine/kubernetes-provider/go.mod tools/engine/kubernetes-provider/go.sum \
+		tools/engine/kubernetes-provider/cmd/pulumi-resource-kubernetes/main.go scripts/build-engine.sh
+	scripts/build-engine.sh
+	@touch $(ENGINE_BINARIES)
 
 # After editing dependencies in pyproject.toml: re-resolve, and export the pip fallback's files.
 lock:

@@ -1,0 +1,90 @@
+"""What a scenario reads back from the API server and moto, as an operator would look."""
+
+from __future__ import annotations
+
+import base64
+import re
+from typing import Any
+
+import boto3
+from kube_apiserver import ADMIN, KubeApiServer
+
+from components.plugin_annotation import PLUGINS_ANNOTATION
+
+
+def ingress(server: KubeApiServer, name: str = "demo", namespace: str = "default") -> dict[str, Any]:
+    from kubernetes import client
+
+    found: dict[str, Any] = server.client(ADMIN).sanitize_for_serialization(
+        client.NetworkingV1Api(server.client(ADMIN)).read_namespaced_ingress(name, namespace)
+    )
+    return found
+
+
+def plugins_listed(server: KubeApiServer, name: str = "demo", namespace: str = "default") -> list[str]:
+    annotations = ingress(server, name, namespace)["metadata"].get("annotations") or {}
+    return [entry.strip() for entry in annotations.get(PLUGINS_ANNOTATION, "").split(",") if entry.strip()]
+
+
+def kong_plugins(server: KubeApiServer, namespace: str = "default") -> list[dict[str, Any]]:
+    from kubernetes import client
+
+    listed: dict[str, Any] = client.CustomObjectsApi(server.client(ADMIN)).list_namespaced_custom_object(
+        "configuration.konghq.com", "v1", namespace, "kongplugins"
+    )
+    return list(listed["items"])
+
+
+def secrets(server: KubeApiServer, namespace: str = "default") -> list[dict[str, Any]]:
+    from kubernetes import client
+
+    listed = client.CoreV1Api(server.client(ADMIN)).list_namespaced_secret(namespace)
+    found: list[dict[str, Any]] = server.client(ADMIN).sanitize_for_serialization(listed)["items"]
+    return found
+
+
+def secret_values(secret: dict[str, Any]) -> dict[str, str]:
+    return {key: base64.b64decode(value).decode() for key, value in (secret.get("data") or {}).items()}
+
+
+def user_pools(moto_url: str) -> list[dict[str, Any]]:
+    cognito = _cognito(moto_url)
+    pools: list[dict[str, Any]] = cognito.list_user_pools(MaxResults=60)["UserPools"]
+    return pools
+
+
+def client_secrets(moto_url: str) -> list[str]:
+    cognito = _cognito(moto_url)
+    found = []
+    for pool in user_pools(moto_url):
+        for app in cognito.list_user_pool_clients(UserPoolId=pool["Id"], MaxResults=60)["UserPoolClients"]:
+            described = cognito.describe_user_pool_client(UserPoolId=pool["Id"], ClientId=app["ClientId"])
+            found.append(described["UserPoolClient"]["ClientSecret"])
+    return found
+
+
+def _cognito(moto_url: str) -> Any:
+    return boto3.client(
+        "cognito-idp",
+        region_name="us-west-2",
+        endpoint_url=moto_url,
+        aws_access_key_id="e2e",
+        aws_secret_access_key="e2e",
+    )
+
+
+def changes(output: str) -> dict[str, int]:
+    """The counts of the summary `pulumi up`/`preview` ends with, e.g. {"created": 3, "unchanged": 2}."""
+    counts: dict[str, int] = {}
+    summary = (
+        r"^\s*[-+~]*\s*(\d+) (to create|created|to update|updated|to delete|deleted|to replace|replaced|unchanged)\b"
+    )
+    for count, what in re.findall(summary, output, re.MULTILINE):
+        counts[what.removeprefix("to ")] = counts.get(what.removeprefix("to "), 0) + int(count)
+    return counts
+
+
+# What `pulumi preview` prints after running the local policy pack.
+POLICY_PACK_RAN = re.compile(
+    r"^Policy Packs run:\n\s+Name\s+Version\n\s+kong-cognito-oidc\|local\|policy\s+0\.1\.0$", re.M
+)

@@ -1,0 +1,248 @@
+"""What the stand-in resource providers share: the Pulumi provider protocol over gRPC.
+
+A stand-in is a plugin the engine starts like any provider (`pulumi-resource-<name>` on PATH):
+it serves on a loopback port and prints the port. The engine sees only the protocol: property
+names, which changes replace, which outputs are secret, ids. Each resource type says those
+things about itself (`ResourceType`); this module turns them into Check, Diff, Create, Read,
+Update and Delete answers the way a bridged Terraform provider gives them:
+- Check fills in the auto-name (`<resource name>-<7 hex>`) of a `name` the program left out,
+  records it in `__defaults` as the bridge does, and keeps the old one on later runs, so a
+  second `up` changes nothing;
+- Diff compares the old inputs with the new ones key by key; a changed key in `replace_on`
+  (a ForceNew field upstream) replaces, any other change updates in place;
+- a replace is delete-before-replace when the type says so, or when the program chose the
+  `name` itself (a second resource could not take the same name), as the bridge decides;
+- outputs named in `secret_outputs` are returned as secrets.
+"""
+
+# ruff: noqa: N802 (the gRPC methods are named by the protocol)
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import socket
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from concurrent import futures
+from dataclasses import dataclass, field
+from threading import Event
+from typing import Any
+
+import grpc
+from google.protobuf import empty_pb2, struct_pb2
+from pulumi.runtime import proto, rpc
+from pulumi.runtime.proto import provider_pb2_grpc
+
+Props = dict[str, Any]
+SECRET_SIG = {rpc._special_sig_key: rpc._special_secret_sig}
+
+
+class ProviderError(Exception):
+    """An error the cloud API returned; its text reaches the user as the provider's would."""
+
+
+@dataclass
+class ResourceType:
+    token: str
+    inputs: frozenset[str]
+    replace_on: frozenset[str]
+    create: Callable[[Props], tuple[str, Props]]
+    read: Callable[[str, Props], Props | None]
+    update: Callable[[str, Props, Props], Props]
+    delete: Callable[[str, Props], None]
+    secret_outputs: frozenset[str] = frozenset()
+    defaults: Props = field(default_factory=dict)
+    autoname: bool = False
+    """Whether an unset `name` is generated from the resource's name (the bridge's auto-naming)."""
+    delete_before_replace: bool = False
+
+
+def _resource_name(urn: str) -> str:
+    return urn.split("::")[-1]
+
+
+def _changed(olds: Props, news: Props, keys: frozenset[str]) -> list[str]:
+    return sorted(key for key in keys if olds.get(key) != news.get(key))
+
+
+def _unwrap(value: Any) -> Any:
+    if isinstance(value, dict):
+        if value.get(rpc._special_sig_key) == rpc._special_secret_sig:
+            return _unwrap(value["value"])
+        return {key: _unwrap(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_unwrap(item) for item in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)  # the protocol's numbers are doubles; the schema's integers are ints
+    return value
+
+
+def _serialize(props: Props) -> struct_pb2.Struct:
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(rpc.serialize_properties(props, {}))
+    finally:
+        loop.close()
+
+
+def _deserialize(message: struct_pb2.Struct, keep_unknowns: bool = False) -> Props:
+    return _unwrap(rpc.deserialize_properties(message, keep_unknowns))
+
+
+class StandInProvider(provider_pb2_grpc.ResourceProviderServicer):
+    def __init__(self, version: str, types: list[ResourceType]) -> None:
+        self.version = version
+        self.types = {resource_type.token: resource_type for resource_type in types}
+        self.accept_secrets = False
+
+    def _type(self, urn: str, context: grpc.ServicerContext) -> ResourceType:
+        token = urn.split("::")[2].split("$")[-1]
+        if token not in self.types:
+            context.abort(grpc.StatusCode.INVALID_ARGUMENT, f"this stand-in does not serve {token}")
+        return self.types[token]
+
+    def _outputs(self, resource_type: ResourceType, outputs: Props) -> struct_pb2.Struct:
+        shown = dict(outputs)
+        if self.accept_secrets:
+            for key in resource_type.secret_outputs & shown.keys():
+                shown[key] = {**SECRET_SIG, "value": shown[key]}
+        return _serialize(shown)
+
+    def GetPluginInfo(self, request: Any, context: grpc.ServicerContext) -> Any:
+        return proto.PluginInfo(version=self.version)
+
+    def CheckConfig(self, request: Any, context: grpc.ServicerContext) -> Any:
+        return proto.CheckResponse(inputs=request.news)
+
+    def DiffConfig(self, request: Any, context: grpc.ServicerContext) -> Any:
+        return proto.DiffResponse(changes=proto.DiffResponse.DIFF_NONE)
+
+    def Configure(self, request: Any, context: grpc.ServicerContext) -> Any:
+        self.accept_secrets = request.acceptSecrets
+        return proto.ConfigureResponse(acceptSecrets=True, supportsPreview=True)
+
+    def Check(self, request: Any, context: grpc.ServicerContext) -> Any:
+        resource_type = self._type(request.urn, context)
+        news = _deserialize(request.news, keep_unknowns=True)
+        olds = _deserialize(request.olds, keep_unknowns=True)
+        unknown = sorted(news.keys() - resource_type.inputs)
+        if unknown:
+            failures = [proto.CheckFailure(property=key, reason=f"unknown input {key}") for key in unknown]
+            return proto.CheckResponse(failures=failures)
+        checked = {**resource_type.defaults, **news}
+        if resource_type.autoname and "name" not in news:
+            checked["name"] = olds.get("name") or f"{_resource_name(request.urn)}-{secrets.token_hex(4)[:7]}"
+            checked["__defaults"] = ["name"]
+        return proto.CheckResponse(inputs=_serialize(checked))
+
+    def Diff(self, request: Any, context: grpc.ServicerContext) -> Any:
+        resource_type = self._type(request.urn, context)
+        olds = _deserialize(request.old_inputs if request.HasField("old_inputs") else request.olds, True)
+        news = _deserialize(request.news, keep_unknowns=True)
+        changed = _changed(olds, news, resource_type.inputs)
+        replaces = [key for key in changed if key in resource_type.replace_on]
+        named_by_program = resource_type.autoname and "name" not in news.get("__defaults", [])
+        return proto.DiffResponse(
+            changes=proto.DiffResponse.DIFF_SOME if changed else proto.DiffResponse.DIFF_NONE,
+            diffs=changed,
+            replaces=replaces,
+            deleteBeforeReplace=bool(replaces) and (resource_type.delete_before_replace or named_by_program),
+            detailedDiff={
+                key: proto.PropertyDiff(
+                    kind=proto.PropertyDiff.UPDATE_REPLACE if key in replaces else proto.PropertyDiff.UPDATE,
+                    inputDiff=True,
+                )
+                for key in changed
+            },
+        )
+
+    def Create(self, request: Any, context: grpc.ServicerContext) -> Any:
+        resource_type = self._type(request.urn, context)
+        inputs = _deserialize(request.properties, keep_unknowns=True)
+        if request.preview:
+            return proto.CreateResponse(id="", properties=_serialize(inputs))
+        try:
+            resource_id, outputs = resource_type.create(_without_markers(inputs))
+        except ProviderError as error:
+            context.abort(grpc.StatusCode.UNKNOWN, f"creating {request.urn}: {error}")
+        return proto.CreateResponse(
+            id=resource_id, properties=self._outputs(resource_type, {**_without_markers(inputs), **outputs})
+        )
+
+    def Read(self, request: Any, context: grpc.ServicerContext) -> Any:
+        resource_type = self._type(request.urn, context)
+        state = _deserialize(request.properties)
+        found = resource_type.read(request.id, _without_markers(state))
+        if found is None:
+            return proto.ReadResponse(id="")
+        outputs = {**state, **found}
+        return proto.ReadResponse(
+            id=request.id, properties=self._outputs(resource_type, outputs), inputs=request.inputs
+        )
+
+    def Update(self, request: Any, context: grpc.ServicerContext) -> Any:
+        resource_type = self._type(request.urn, context)
+        olds = _deserialize(request.olds)
+        news = _deserialize(request.news, keep_unknowns=True)
+        if request.preview:
+            return proto.UpdateResponse(properties=_serialize({**olds, **news}))
+        try:
+            outputs = resource_type.update(request.id, _without_markers(olds), _without_markers(news))
+        except ProviderError as error:
+            context.abort(grpc.StatusCode.UNKNOWN, f"updating {request.urn}: {error}")
+        return proto.UpdateResponse(properties=self._outputs(resource_type, {**_without_markers(news), **outputs}))
+
+    def Delete(self, request: Any, context: grpc.ServicerContext) -> Any:
+        resource_type = self._type(request.urn, context)
+        try:
+            resource_type.delete(request.id, _without_markers(_deserialize(request.properties)))
+        except ProviderError as error:
+            context.abort(grpc.StatusCode.UNKNOWN, f"deleting {request.urn}: {error}")
+        return empty_pb2.Empty()
+
+    def Cancel(self, request: Any, context: grpc.ServicerContext) -> Any:
+        return empty_pb2.Empty()
+
+    def GetSchema(self, request: Any, context: grpc.ServicerContext) -> Any:
+        context.abort(grpc.StatusCode.UNIMPLEMENTED, "the stand-in has no schema")
+
+
+def _without_markers(props: Props) -> Props:
+    return {key: value for key, value in props.items() if not key.startswith("__")}
+
+
+def _exit_when_the_engine_is_gone(engine: str) -> None:
+    """Like Pulumi's own plugins: a CLI killed outright cannot stop its plugins, so they watch its address."""
+    host, _, port = engine.rpartition(":")
+    failures = 0
+    while failures < 3:
+        time.sleep(1)
+        try:
+            socket.create_connection((host, int(port)), timeout=1).close()
+            failures = 0
+        except OSError:
+            failures += 1
+    os._exit(0)
+
+
+def serve(provider: StandInProvider) -> None:
+    """Serves on a loopback port, prints it for the engine, and runs until the engine ends it or goes away."""
+    if len(sys.argv) > 1:
+        threading.Thread(target=_exit_when_the_engine_is_gone, args=(sys.argv[1],), daemon=True).start()
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
+    provider_pb2_grpc.add_ResourceProviderServicer_to_server(provider, server)
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    sys.stdout.write(f"{port}\n")
+    sys.stdout.flush()
+    try:
+        Event().wait()
+    except KeyboardInterrupt:
+        server.stop(0)
+    except Exception:  # pragma: no cover - shows why the plugin stopped
+        traceback.print_exc()
+        raise
