@@ -91,6 +91,22 @@ func main() {
 }
 
 // pythonOptions reads Pulumi.yaml's runtime options (toolchain, virtualenv) as the stock host does.
+// programToolchain is the program's Python toolchain (uv for this project), its virtualenv checked.
+func programToolchain(ctx context.Context, info *pulumirpc.ProgramInfo) (toolchain.Toolchain, error) {
+	opts, err := pythonOptions(info)
+	if err != nil {
+		return nil, err
+	}
+	tc, err := toolchain.ResolveToolchain(opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := tc.ValidateVenv(ctx); err != nil {
+		return nil, err
+	}
+	return tc, nil
+}
+
 func pythonOptions(info *pulumirpc.ProgramInfo) (toolchain.PythonOptions, error) {
 	opts := toolchain.PythonOptions{Root: info.RootDirectory, ProgramDir: info.ProgramDirectory}
 	options := info.GetOptions().AsMap()
@@ -126,15 +142,8 @@ func (h *host) GetPluginInfo(context.Context, *emptypb.Empty) (*pulumirpc.Plugin
 func (h *host) GetRequiredPackages(
 	ctx context.Context, req *pulumirpc.GetRequiredPackagesRequest,
 ) (*pulumirpc.GetRequiredPackagesResponse, error) {
-	opts, err := pythonOptions(req.Info)
+	tc, err := programToolchain(ctx, req.Info)
 	if err != nil {
-		return nil, err
-	}
-	tc, err := toolchain.ResolveToolchain(opts)
-	if err != nil {
-		return nil, err
-	}
-	if err := tc.ValidateVenv(ctx); err != nil {
 		return nil, err
 	}
 	installed, err := tc.ListPackages(ctx, true)
@@ -172,15 +181,8 @@ func (h *host) GetRequiredPlugins(
 // Run runs the program with the executor in the toolchain's Python, the stack's config passed as
 // JSON in PULUMI_CONFIG and the names of its secret keys in PULUMI_CONFIG_SECRET_KEYS.
 func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.RunResponse, error) {
-	opts, err := pythonOptions(req.Info)
+	tc, err := programToolchain(ctx, req.Info)
 	if err != nil {
-		return nil, err
-	}
-	tc, err := toolchain.ResolveToolchain(opts)
-	if err != nil {
-		return nil, err
-	}
-	if err := tc.ValidateVenv(ctx); err != nil {
 		return nil, err
 	}
 	args := []string{h.executor}
