@@ -30,7 +30,7 @@ import pulumi.dynamic
 
 from components import naming
 
-# Other modules and older code import these from here: the names keep working.
+# Names other modules imported from here before the split still work from here.
 from components.attach_detach import attach_plugin, check_plugin_works, detach_plugin, is_attached
 from components.ingress_api import (
     ConflictError,

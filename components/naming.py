@@ -28,6 +28,7 @@ KONG_OIDC = "kong-oidc"
 INGRESS = "ingress"
 """The attachment of the original route; other routes' are `ingress-<namespace>.<ingress>`."""
 
+# The head of derived hosted-UI domain prefixes (a DNS name, not the KongOidcPlugin component's name).
 _DERIVED_DOMAIN_PREFIX_HEAD = "kong-oidc"
 
 

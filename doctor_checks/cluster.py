@@ -49,7 +49,7 @@ def check_cluster(
         version = f"version hidden ({error.status})"  # it answered: reachable
     except Exception as error:  # urllib3's connection errors, timeouts, TLS errors
         reason = str(getattr(error, "reason", "") or error)
-        return failed("cluster", f"cannot reach {where}: {reason}", f"{pick} CheckLine the network or VPN."), None
+        return failed("cluster", f"cannot reach {where}: {reason}", f"{pick} Check the network or VPN."), None
     cluster = Cluster(api, target.context)
     return passed("cluster", f"{where}, Kubernetes {version}"), cluster
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from components.ingress_api import status_message
-from components.kong_crds import KONG_CONTROLLER
+from components.kong_crds import KONG_CONTROLLER, KONG_GROUP, KONG_PLURAL, KONG_VERSION
 from components.settings_model import Route
 from doctor_checks.cluster import Cluster, IngressClasses, get_json, object_not_found
 from verification.results import CheckLine, failed, passed, skipped
@@ -109,7 +109,6 @@ def _check_plugin_name(
     from kubernetes import client
     from kubernetes.client.exceptions import ApiException
 
-    from components.kong_crds import KONG_GROUP, KONG_PLURAL, KONG_VERSION
     from components.kong_oidc_plugin import OWNER_ANNOTATION
 
     name = f"kongplugin {route.namespace}/{route.plugin}"

@@ -272,6 +272,7 @@ def test_a_kubeconfig_whose_context_points_at_a_cluster_that_cannot_be_reached(
     checks = run(tmp_path, config)
     assert_fails(checks["cluster"], "cannot reach context elsewhere at http://127.0.0.1:", "kubernetes:context")
     assert "kubectl config get-contexts" in checks["cluster"].fix
+    assert checks["cluster"].fix.endswith(" Check the network or VPN.")
     assert checks["kong-crd"].status == "SKIP"
     assert checks["ingress default/demo"].status == "SKIP"
 

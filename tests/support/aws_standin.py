@@ -19,7 +19,7 @@ from werkzeug.serving import make_server
 
 @pytest.fixture(scope="session", autouse=True)
 def botocore_data_read_once() -> Iterator[None]:
-    """Every boto3 session in a test run shares one loader of AWS's service models, as doctor.py's do.
+    """Every boto3 session in a test run shares one loader of AWS's service models, as doctor_checks/aws.py's do.
 
     verify.py makes a session per run, which re-reads about 2 MB of JSON (~0.2 s); the tests run it
     dozens of times. The loader holds no credentials or settings, only the parsed files.
