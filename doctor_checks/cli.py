@@ -16,7 +16,6 @@ from doctor_checks.dns import check_dns
 from doctor_checks.routes import check_route
 from doctor_checks.stack_config import (
     StackFileError,
-    project_defaults,
     read_secret,
     read_stack_config,
     short_stack_name,
@@ -41,11 +40,10 @@ def run_checks(
 
     try:
         config = read_stack_config(project_dir, stack, world)
-        project = project_defaults(project_dir)[0]
     except StackFileError as error:
         yield failed("settings", str(error), f"correct the YAML in {error.path.name}, then run make doctor again.")
         return
-    values = config.values
+    project, values = config.project, config.values
     # Every key of this project's namespace, readable or not: the program refuses unknown ones.
     namespace = f"{project}:"
     set_keys = [key.removeprefix(namespace) for key in (*values, *config.unreadable) if key.startswith(namespace)]

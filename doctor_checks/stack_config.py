@@ -16,6 +16,8 @@ from doctor_checks.world import ROOT, World
 
 @dataclass(frozen=True)
 class StackConfig:
+    project: str
+    """Pulumi.yaml's `name`: the namespace of this project's keys."""
     values: dict[str, str]
     """Fully qualified key -> the string the Pulumi CLI hands the program."""
     unreadable: frozenset[str]
@@ -101,13 +103,15 @@ def read_stack_config(project_dir: Path, stack: str, world: World) -> StackConfi
                     values[key] = str(entry["value"])
                 elif entry.get("secret"):
                     unreadable.add(key)
-            return StackConfig(values, frozenset(unreadable), f"`pulumi config --stack {stack}`")
+            return StackConfig(project, values, frozenset(unreadable), f"`pulumi config --stack {stack}`")
         if listed is not None:
             lines = (listed.stderr or listed.stdout).strip().splitlines()
             why_not_cli = f"`pulumi config` failed: {lines[-1] if lines else f'exit status {listed.returncode}'}"
     stack_file = project_dir / f"Pulumi.{short_stack_name(stack)}.yaml"
     if not stack_file.is_file():
-        return StackConfig(values, frozenset(), f"Pulumi.yaml's defaults only ({why_not_cli}; no {stack_file.name})")
+        return StackConfig(
+            project, values, frozenset(), f"Pulumi.yaml's defaults only ({why_not_cli}; no {stack_file.name})"
+        )
     for key, value in read_yaml_mapping(stack_file, "config").items():
         qualified = qualified_key(key, project)
         if _is_secure(value):
@@ -115,7 +119,9 @@ def read_stack_config(project_dir: Path, stack: str, world: World) -> StackConfi
             values.pop(qualified, None)
         else:
             values[qualified] = config_string(value)
-    return StackConfig(values, frozenset(unreadable), f"{stack_file.name} and Pulumi.yaml's defaults ({why_not_cli})")
+    return StackConfig(
+        project, values, frozenset(unreadable), f"{stack_file.name} and Pulumi.yaml's defaults ({why_not_cli})"
+    )
 
 
 def read_secret(project_dir: Path, stack: str, world: World, key: str) -> str | None:
