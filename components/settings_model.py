@@ -6,13 +6,49 @@ Components import these, never the parser (components/settings.py), which builds
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 import pulumi
 
 from components import naming, urls
 from components.naming import PROJECT
+
+ProviderType = Literal["SAML", "OIDC", "Google"]
+MfaMode = Literal["off", "optional", "required"]
+UserPoolTier = Literal["LITE", "ESSENTIALS", "PLUS"]
+RouteMode = Literal["browser", "api", "both"]
+RouteKind = Literal["Ingress", "HTTPRoute"]
+
+
+@dataclass(frozen=True)
+class IdentityProvider:
+    """One company identity provider that Cognito federates (an entry of `identityProviders`)."""
+
+    name: str
+    type: ProviderType
+    provider_details: tuple[tuple[str, str], ...]
+    """Cognito's ProviderDetails without the client secret, e.g. (("MetadataURL", "https://..."),)."""
+    attribute_mapping: tuple[tuple[str, str], ...]
+    """(pool attribute, provider attribute) pairs; always maps `email`."""
+    groups_attribute: str | None
+    """The provider's attribute listing the user's groups, or None."""
+    identifiers: tuple[str, ...]
+    metadata_url: str | None = None
+    """SAML with metadataUrl: the URL the doctor checks."""
+    issuer: str | None = None
+    """OIDC: the issuer whose discovery document the doctor checks."""
+    client_secret: str | None = field(default=None, repr=False)
+    """OIDC and Google; kept out of repr, and components wrap it with `pulumi.Output.secret`."""
+
+
+@dataclass(frozen=True)
+class ApiClient:
+    """A machine client (an entry of `apiClients`): client credentials for `scopes` of the resource server."""
+
+    name: str
+    scopes: tuple[str, ...]
+    """Short scope names, without the resource server's identifier."""
 
 
 @dataclass(frozen=True)
@@ -30,6 +66,14 @@ class Route:
     its resources keep the names they had then, so upgrading replaces nothing."""
     signed_out_url: str
     """Where Cognito sends the browser after sign-out: signedOutUrl, else the route's own URL."""
+    sign_in_with: str | None = None
+    """An `identityProviders` name: the route's sign-in skips Cognito's chooser and goes there."""
+    mode: RouteMode = "browser"
+    """browser: redirect to sign-in; api: bearer tokens only, else 401; both: a bearer token is api."""
+    kind: RouteKind = "Ingress"
+    """The kind of the object named by `ingress` (an HTTPRoute is gateway.networking.k8s.io/v1)."""
+    required_scopes: tuple[str, ...] = ()
+    """api/both: short scope names an access token must carry."""
 
     @property
     def url(self) -> str:
@@ -68,6 +112,14 @@ class Settings:
     """(claim, header) pairs, in the order given."""
     routes: tuple[Route, ...]
     """Never empty; without the `routes` setting, the one route of the keys above."""
+    identity_providers: tuple[IdentityProvider, ...] = ()
+    local_accounts: bool = True
+    """False: only the identity providers appear on the sign-in page."""
+    mfa: MfaMode = "off"
+    user_pool_tier: UserPoolTier = "LITE"
+    api_clients: tuple[ApiClient, ...] = ()
+    api_identifier: str | None = None
+    """The resource server's identifier; None when there are no api clients."""
 
 
 class SettingsError(pulumi.RunError):
