@@ -4,9 +4,9 @@ First the structure (jsonschema), then Cognito's rules for each field, then the 
 entries (each name and identifier once). Every limit is CreateIdentityProvider's, as botocore's
 Cognito model states it (tests/unit/test_identity_providers_setting.py reads the model).
 
-No message shows a field's value: `pulumi config set --secret --path
-'identityProviders[0].clientSecret'` makes the whole key a secret, and Pulumi masks only exact
-copies of a secret in what the program prints, not a part or an escaped copy.
+No message shows a field's value, only where it is (names of fields and attributes): `pulumi
+config set --secret --path 'identityProviders[0].clientSecret'` makes the whole key a secret, and
+Pulumi masks only exact copies of a secret in what the program prints, not a part or an escaped copy.
 """
 
 from __future__ import annotations
