@@ -168,11 +168,11 @@ def _provider(
         f"{where}.{field}: required for {type_} providers" for field in REQUIRED_BY_TYPE[type_] if field not in entry
     ]
 
-    details: dict[str, str] = {}
-    if type_ == "SAML":
-        details = _saml_details(entry, where, project_dir, found)
-    else:
-        details = _oauth_details(entry, type_, where, secret, found)
+    details = (
+        _saml_details(entry, where, project_dir, found)
+        if type_ == "SAML"
+        else _oauth_details(entry, type_, where, secret, found)
+    )
     attributes = entry.get("attributes", {"email": "email"})
     found += [f"{where}.attributes{problem}" for problem in attribute_problems(attributes)]
     groups_attribute = entry.get("groupsAttribute")
