@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 import pulumi
 
 from components import field_rules
+from components.api_clients_setting import api_problems, default_api_identifier, parse_api_clients, parse_api_identifier
 from components.field_rules import check_domain_prefix, check_host
 from components.naming import PROJECT
 from components.routes_setting import parse_routes
@@ -105,8 +106,12 @@ def parse_settings(values: Mapping[str, str | None]) -> Settings:
             problems.append(f"{qualified_key(key)} = {show_value(raw)}: {error}")
     parsed["routes"] = parse_routes(values.get("routes"), parsed, problems)
     problems += _claims_without_their_scope(parsed)
+    if not problems:
+        problems += api_problems(parsed)
     if problems:
         raise SettingsError(problems)
+    if parsed["api_clients"] and parsed["api_identifier"] is None:
+        parsed["api_identifier"] = default_api_identifier(parsed["routes"])
     return Settings(**parsed)
 
 
@@ -315,6 +320,8 @@ _PARSERS: dict[str, tuple[str, Callable[[str | None], object]]] = {
     "allowedGroups": ("allowed_groups", parse_allowed_groups),
     "signedOutUrl": ("signed_out_url", parse_signed_out_url),
     "upstreamHeaders": ("upstream_headers", parse_upstream_headers),
+    "apiClients": ("api_clients", parse_api_clients),
+    "apiIdentifier": ("api_identifier", parse_api_identifier),
 }
 # Every key the program reads (`routes` is parsed last: its defaults are the keys above).
 CONFIG_KEYS: tuple[str, ...] = (*_PARSERS, "routes")
