@@ -6,11 +6,13 @@ then the Ingress annotation, for every route; `pulumi destroy` undoes them in re
 
 import pulumi
 
-from components import naming
+from components import naming, urls
+from components.api_clients import ApiClients, ApiClientsArgs
 from components.cognito_sign_in import CognitoSignIn, CognitoSignInArgs
 from components.ingress_plugin_attachment import IngressPluginAttachment, IngressPluginAttachmentArgs
 from components.kong_oidc_plugin import CONFIG_PATCH_PATHS, KongOidcPlugin, KongOidcPluginArgs
 from components.settings import load_settings
+from components.settings_model import Route
 
 # 1. Settings: all checked here, before anything is declared.
 settings = load_settings(pulumi.Config(), pulumi.Config("aws"))
@@ -32,6 +34,20 @@ cognito = CognitoSignIn(
     ),
 )
 
+# 2b. Machine clients, only with `apiClients`: a resource server and a client-credentials client each.
+api_clients = None
+if settings.api_clients:
+    assert settings.api_identifier is not None  # the settings default it with apiClients
+    api_clients = ApiClients(
+        naming.API_CLIENTS,
+        ApiClientsArgs(
+            region=settings.aws_region,
+            user_pool_id=cognito.user_pool_id,
+            identifier=settings.api_identifier,
+            clients=settings.api_clients,
+        ),
+    )
+
 # 3. Kong's openid-connect plugin for each route, their secrets in a Kubernetes Secret per namespace.
 kong = KongOidcPlugin(
     naming.KONG_OIDC,
@@ -47,6 +63,8 @@ kong = KongOidcPlugin(
         cache_ttl=settings.cache_ttl,
         allowed_groups=settings.allowed_groups,
         upstream_headers=settings.upstream_headers,
+        api_client_ids=list(api_clients.client_ids.values()) if api_clients else [],
+        api_identifier=settings.api_identifier,
     ),
 )
 
@@ -63,21 +81,29 @@ for route in routes:
         ),
     )
 
+
 # 5. What to open in a browser, and what to debug with. The single-URL outputs are the first route's.
-pulumi.export(
-    "routes",
-    [
-        {
-            "ingress": route.ingress,
-            "namespace": route.namespace,
-            "url": route.url,
-            "plugin": route.plugin,
-            "signOutUrl": route.sign_out_url,
-            "signedOutUrl": route.signed_out_url,
-        }
-        for route in routes
-    ],
-)
+def route_output(route: Route) -> dict[str, object]:
+    entry: dict[str, object] = {
+        "ingress": route.ingress,
+        "namespace": route.namespace,
+        "url": route.url,
+        "plugin": route.plugin,
+        "signOutUrl": route.sign_out_url,
+        "signedOutUrl": route.signed_out_url,
+    }
+    # Only what differs from the defaults: existing stacks' outputs stay as they were.
+    if route.mode != "browser":
+        entry["mode"] = route.mode
+    if route.kind != "Ingress":
+        entry["kind"] = route.kind
+    if route.required_scopes:
+        assert settings.api_identifier is not None
+        entry["scopes"] = [urls.full_scope(settings.api_identifier, scope) for scope in route.required_scopes]
+    return entry
+
+
+pulumi.export("routes", [route_output(route) for route in routes])
 pulumi.export("protectedUrl", routes[0].url)
 pulumi.export("redirectUri", routes[0].url)
 pulumi.export("signOutUrl", routes[0].sign_out_url)
@@ -90,3 +116,14 @@ pulumi.export("hostedUiDomain", cognito.hosted_ui_domain)
 pulumi.export("userPoolId", cognito.user_pool_id)
 pulumi.export("clientId", cognito.client_id)
 pulumi.export("clientSecret", cognito.client_secret)
+if api_clients:
+    pulumi.export("tokenUrl", cognito.hosted_ui_domain.apply(urls.token_url))
+    pulumi.export(
+        "apiClients",
+        [
+            {"name": name, "clientId": client_id, "scopes": api_clients.scopes[name]}
+            for name, client_id in api_clients.client_ids.items()
+        ],
+    )
+    # Read with `pulumi stack output --show-secrets apiClientSecrets`.
+    pulumi.export("apiClientSecrets", pulumi.Output.secret(api_clients.client_secrets))

@@ -24,6 +24,19 @@ OPENID_CONNECT = "openid-connect"
 # A browser signs in once (authorization code) and then presents Kong's session cookie.
 # Kong's default enables every method, password grant and introspection included.
 BROWSER_AUTH_METHODS = ("authorization_code", "session")
+# Kong's `bearer` verifies a JWT access token itself: signature from the JWKS, issuer, expiry.
+# (`client_credentials` would instead forward the caller's credentials to Cognito.)
+API_AUTH_METHODS = ("bearer",)
+# Kong tries a session before a bearer token, and the authorization code (a redirect) last.
+BOTH_AUTH_METHODS = (*BROWSER_AUTH_METHODS, "bearer")
+# Cognito access tokens name their app client in `client_id` (they have no `aud`), and list
+# their scopes space-separated in `scope`.
+COGNITO_CLIENT_ID_CLAIM = "client_id"
+COGNITO_SCOPE_CLAIM = "scope"
+# Every user access token of the browser client holds it; a machine token never does.
+USER_TOKEN_SCOPE = "openid"
+# Config only a browser sign-in uses: an api route must never redirect.
+_BROWSER_ONLY_FIELDS = ("redirect_uri", "scopes", "logout_uri_suffix", "logout_methods", "end_session_endpoint")
 # Cognito lists a user's groups in this claim of both its ID and access tokens.
 COGNITO_GROUPS_CLAIM = "cognito:groups"
 # Which stack declared a KongPlugin: `make doctor` tells the stack's own plugins from others'.
@@ -51,6 +64,10 @@ class KongOidcPluginArgs:
     allowed_groups: Sequence[str]
     upstream_headers: Sequence[tuple[str, str]]
     """(claim, header) pairs."""
+    api_client_ids: Sequence[pulumi.Input[str]] = ()
+    """The machine clients whose tokens `api` and `both` routes accept."""
+    api_identifier: str | None = None
+    """The resource server's identifier: a route's scopes are `<identifier>/<scope>`."""
 
 
 def secret_values(client_secret: str, session_secret: str) -> dict[str, str]:
@@ -146,4 +163,39 @@ def plugin_config(args: KongOidcPluginArgs, route: Route) -> dict[str, Any]:
     if args.upstream_headers:
         config["upstream_headers_claims"] = [claim for claim, _ in args.upstream_headers]
         config["upstream_headers_names"] = [header for _, header in args.upstream_headers]
+    if route.mode != "browser":
+        config = bearer_token_config(config, args, route)
+    return config
+
+
+def bearer_token_config(browser: dict[str, Any], args: KongOidcPluginArgs, route: Route) -> dict[str, Any]:
+    """An `api` or `both` route's config: Kong verifies bearer access tokens of this pool's clients.
+
+    api: bearer tokens only, so a request without a valid one gets 401, never a redirect.
+    both: a session or a bearer token, else the sign-in redirect. allowedGroups gate people:
+    an api route takes no user tokens, so it has no groups check (machine tokens have no groups).
+    """
+    if route.mode == "api":
+        config = {key: value for key, value in browser.items() if key not in _BROWSER_ONLY_FIELDS}
+        config.pop("groups_claim", None)
+        config.pop("groups_required", None)
+        config["auth_methods"] = list(API_AUTH_METHODS)
+        audiences = list(args.api_client_ids)
+    else:
+        config = dict(browser)
+        config["auth_methods"] = list(BOTH_AUTH_METHODS)
+        # Users' tokens come from the browser client.
+        audiences = [args.client_id, *args.api_client_ids]
+    # Only the Authorization header: a token in a query string or form ends up in logs.
+    config["bearer_token_param_type"] = ["header"]
+    config["issuers_allowed"] = [pulumi.Output.from_input(args.issuer).apply(urls.issuer_of_discovery_url)]
+    # Entries of *_required are alternatives (any one passes); space-separated values inside one must all hold.
+    config["audience_claim"] = [COGNITO_CLIENT_ID_CLAIM]
+    config["audience_required"] = audiences
+    if route.required_scopes:
+        assert args.api_identifier is not None, "routes with scopes need apiClients (checked with the settings)"
+        scopes = " ".join(urls.full_scope(args.api_identifier, scope) for scope in route.required_scopes)
+        config["scopes_claim"] = [COGNITO_SCOPE_CLAIM]
+        # both: a user's token (it holds openid) passes as a browser's would; a machine's needs the scopes.
+        config["scopes_required"] = [scopes] if route.mode == "api" else [scopes, USER_TOKEN_SCOPE]
     return config

@@ -19,6 +19,7 @@ PROJECT = "kong-cognito-oidc"
 COGNITO_SIGN_IN_TYPE = f"{PROJECT}:index:CognitoSignIn"
 KONG_OIDC_PLUGIN_TYPE = f"{PROJECT}:index:KongOidcPlugin"  # singular, though it holds a plugin per route
 INGRESS_PLUGIN_ATTACHMENT_TYPE = f"{PROJECT}:index:IngressPluginAttachment"
+API_CLIENTS_TYPE = f"{PROJECT}:index:ApiClients"
 # The dynamic resource's type is pulumi-python:dynamic/<module>:<name>.
 ANNOTATION_MODULE, ANNOTATION_NAME = "kong", "IngressPluginAnnotation"
 
@@ -27,6 +28,10 @@ COGNITO = "cognito"
 KONG_OIDC = "kong-oidc"
 INGRESS = "ingress"
 """The attachment of the original route; other routes' are `ingress-<namespace>.<ingress>`."""
+API_CLIENTS = "api-clients"
+"""Declared only with `apiClients`: the resource server and a client per machine client."""
+RESOURCE_SERVER_NAME = PROJECT
+"""The Cognito resource server's name (replacing it would re-create the resource server)."""
 
 # The head of derived hosted-UI domain prefixes (a DNS name, not the KongOidcPlugin component's name).
 _DERIVED_DOMAIN_PREFIX_HEAD = "kong-oidc"
@@ -39,6 +44,11 @@ def child(component: str, part: str) -> str:
 
 def user_group(component: str, group: str) -> str:
     return child(component, f"group-{group}")
+
+
+def api_client(component: str, client_name: str) -> str:
+    """A machine client's app client: named after its `apiClients` entry, so reordering renames nothing."""
+    return child(component, f"client-{client_name}")
 
 
 def namespace_secret(component: str, namespace: str, original_namespace: str) -> str:

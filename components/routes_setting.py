@@ -1,19 +1,25 @@
 """The `routes` setting: its structure, the defaults a route takes from the single-Ingress keys,
 and the rule that no two routes claim the same Ingress, URL or KongPlugin.
+
+A route's `mode` and `scopes` are checked against `apiClients` in api_clients_setting.py.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from components import field_rules, naming, urls
 from components.naming import PROJECT
-from components.settings_model import Route, json_value, show_value
+from components.settings_model import Route, RouteKind, RouteMode, json_value, show_value
 
 # An app client holds at most 100 callback URLs (and 100 sign-out URLs): one per route.
 MAX_ROUTES = 100
 ROUTE_FIELDS = ("ingress", "namespace", "host", "path", "plugin", "signInWith")
+ROUTE_MODES: tuple[RouteMode, ...] = ("browser", "api", "both")
+ROUTE_KINDS: tuple[RouteKind, ...] = ("Ingress", "HTTPRoute")
+_STRING_FIELDS = (*ROUTE_FIELDS, "mode", "kind")
 
 _ROUTES_SCHEMA = {
     "type": "array",
@@ -28,7 +34,14 @@ _ROUTES_SCHEMA = {
         "required": ["ingress"],
         "additionalProperties": False,
         "description": 'expected an object such as {"ingress": "demo", "namespace": "default"}',
-        "properties": {field: {"type": "string", "description": "expected a string"} for field in ROUTE_FIELDS},
+        "properties": {
+            **{field: {"type": "string", "description": "expected a string"} for field in _STRING_FIELDS},
+            "scopes": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": 'expected a list of scope names of apiClients, such as ["orders.read"]',
+            },
+        },
     },
 }
 # The settings a route takes its defaults (and its being the original route) from.
@@ -47,6 +60,31 @@ _ROUTE_FIELD_CHECKS: dict[str, Callable[[str], object]] = {
     "path": field_rules.check_url_path,
     "plugin": field_rules.check_object_name,
 }
+
+
+def _one_of(choices: tuple[str, ...]) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        if value not in choices:
+            raise ValueError(f"expected one of {', '.join(choices)}")
+        return value
+
+    return check
+
+
+def _check_scopes(scopes: list[str]) -> tuple[str, ...]:
+    """Short scope names, each once; which of them exist is checked against apiClients."""
+    if len(set(scopes)) != len(scopes):
+        raise ValueError("each scope once")
+    return tuple(scopes)
+
+
+# Checked like the fields above; a route without them keeps the defaults of `Route`.
+_ROUTE_ACCESS_CHECKS: dict[str, Callable[[Any], object]] = {
+    "mode": _one_of(ROUTE_MODES),
+    "kind": _one_of(ROUTE_KINDS),
+    "scopes": _check_scopes,
+}
+_ROUTE_ACCESS_FIELDS = {"mode": "mode", "kind": "kind", "scopes": "required_scopes"}
 
 
 def parse_routes(raw: str | None, defaults: Mapping[str, Any], problems: list[str]) -> tuple[Route, ...]:
@@ -86,15 +124,17 @@ def parse_routes(raw: str | None, defaults: Mapping[str, Any], problems: list[st
     return tuple(route for _, route in routes)
 
 
-def _route(entry: Mapping[str, str], defaults: Mapping[str, Any], where: str, problems: list[str]) -> Route | None:
+def _route(entry: Mapping[str, Any], defaults: Mapping[str, Any], where: str, problems: list[str]) -> Route | None:
     fields: dict[str, Any] = {}
-    for field, check in _ROUTE_FIELD_CHECKS.items():
+    for field, check in {**_ROUTE_FIELD_CHECKS, **_ROUTE_ACCESS_CHECKS}.items():
         if field not in entry:
             continue
         try:
             fields[field] = check(entry[field])
         except ValueError as error:
-            problems.append(f"{where}.{field} = {show_value(entry[field])}: {error}")
+            value = entry[field]
+            shown = show_value(value) if isinstance(value, str) else json.dumps(value)
+            problems.append(f"{where}.{field} = {shown}: {error}")
     if "signInWith" in entry:
         fields["signInWith"] = _sign_in_with(entry["signInWith"], defaults, where, problems)
     if len(fields) < len(entry) or not defaults.keys() >= _ROUTE_DEFAULTS:
@@ -124,6 +164,7 @@ def _route(entry: Mapping[str, str], defaults: Mapping[str, Any], where: str, pr
         original=original,
         signed_out_url=defaults["signed_out_url"] or urls.callback_url(host, path),
         sign_in_with=fields.get("signInWith"),
+        **{_ROUTE_ACCESS_FIELDS[field]: value for field, value in fields.items() if field in _ROUTE_ACCESS_FIELDS},
     )
 
 

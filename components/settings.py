@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 import pulumi
 
 from components import field_rules
+from components.api_clients_setting import api_problems, default_api_identifier, parse_api_clients, parse_api_identifier
 from components.field_rules import check_domain_prefix, check_host
 from components.identity_providers_setting import parse_identity_providers
 from components.naming import PROJECT
@@ -141,8 +142,12 @@ def parse_settings(
     parsed["routes"] = parse_routes(values.get("routes"), parsed, problems)
     problems += _claims_without_their_scope(parsed)
     problems += _no_sign_in_left(parsed)
+    if not problems:
+        problems += api_problems(parsed)
     if problems:
         raise SettingsError(problems)
+    if parsed["api_clients"] and parsed["api_identifier"] is None:
+        parsed["api_identifier"] = default_api_identifier(parsed["routes"])
     return Settings(**parsed)
 
 
@@ -383,6 +388,8 @@ _PARSERS: dict[str, tuple[str, Callable[[str | None], object]]] = {
     "localAccounts": ("local_accounts", parse_local_accounts),
     "mfa": ("mfa", parse_mfa),
     "userPoolTier": ("user_pool_tier", parse_user_pool_tier),
+    "apiClients": ("api_clients", parse_api_clients),
+    "apiIdentifier": ("api_identifier", parse_api_identifier),
 }
 # Every key the program reads (`routes` is parsed last: its defaults are the keys above; it
 # is checked against `identityProviders`, whose values are never shown: it may be a secret).

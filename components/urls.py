@@ -25,6 +25,15 @@ def discovery_url(region: str, user_pool_id: str) -> str:
     return issuer_url(region, user_pool_id) + WELL_KNOWN_OPENID_CONFIGURATION
 
 
+def issuer_of_discovery_url(discovery: str) -> str:
+    return discovery.removesuffix(WELL_KNOWN_OPENID_CONFIGURATION)
+
+
+def full_scope(identifier: str, scope: str) -> str:
+    """A custom scope as tokens and app clients name it: `<resource server identifier>/<scope>`."""
+    return f"{identifier}/{scope}"
+
+
 def hosted_ui_domain(domain_prefix: str, region: str) -> str:
     """Host name of a Cognito prefix domain (hosted UI)."""
     return f"{domain_prefix}.auth.{region}.amazoncognito.com"
@@ -45,6 +54,11 @@ def login_url(domain: str, client_id: str, redirect_uri: str, scopes: Sequence[s
         }
     )
     return urlunsplit(("https", domain, "/login", query, ""))
+
+
+def token_url(domain: str) -> str:
+    """The hosted UI's token endpoint, where a machine client trades its credentials for an access token."""
+    return urlunsplit(("https", domain, "/oauth2/token", "", ""))
 
 
 def sign_out_url(protected_url: str) -> str:

@@ -134,3 +134,32 @@ def test_removing_a_route_removes_only_its_plugin_attachment_and_unshared_secret
         "ingress-shop.shop-annotation",
     }
     _unchanged_except_the_client(before, without_c, set(without_c))
+
+
+def test_adding_machine_clients_and_an_api_route_changes_nothing_already_there(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    before = by_urn(run_routes(monkeypatch, ROUTE_A, ROUTE_C))
+    api_route = {**ROUTE_B, "mode": "api", "scopes": ["orders.read"]}
+    after = by_urn(
+        run_program(
+            monkeypatch,
+            {
+                **dev_stack_config(),
+                f"{PROJECT}:routes": json.dumps([ROUTE_A, ROUTE_C, api_route]),
+                f"{PROJECT}:apiClients": '[{"name": "billing", "scopes": ["orders.read"]}]',
+            },
+        )
+    )
+    assert set(before) < set(after)
+    # The browser routes' plugins keep their config: only the new route's plugin checks bearer tokens.
+    _unchanged_except_the_client(before, after, set(before))
+    added = {after[urn].name for urn in set(after) - set(before)}
+    assert added == {
+        "api-clients",
+        "api-clients-resource-server",
+        "api-clients-client-billing",
+        "kong-oidc-plugin-default.admin",
+        "ingress-default.admin",
+        "ingress-default.admin-annotation",
+    }

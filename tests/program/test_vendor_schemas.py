@@ -17,6 +17,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from program_harness import PROJECT, ProgramRun, dev_stack_config, run_program
 
+from components import api_clients_setting
 from components.routes_setting import MAX_ROUTES
 from components.settings import MAX_GROUP_NAME_LENGTH, parse_settings
 
@@ -53,6 +54,13 @@ KONG_OPENID_CONNECT_FIELDS: dict[str, Any] = {
     "groups_required": STRINGS,
     "upstream_headers_claims": STRINGS,
     "upstream_headers_names": STRINGS,
+    # api and both routes (issue 19)
+    "bearer_token_param_type": {"type": "array", "items": {"enum": ["body", "cookie", "header", "query"]}},
+    "issuers_allowed": STRINGS,
+    "audience_claim": STRINGS,
+    "audience_required": STRINGS,
+    "scopes_claim": STRINGS,
+    "scopes_required": STRINGS,
 }
 KONG_CONFIG_SCHEMA = {"type": "object", "properties": KONG_OPENID_CONNECT_FIELDS, "additionalProperties": False}
 
@@ -72,9 +80,29 @@ def everything() -> ProgramRun:
         return run_program(monkeypatch, config)
 
 
-def test_every_plugin_config_is_valid_for_kongs_openid_connect_schema(everything: ProgramRun) -> None:
-    plugins = everything.of_type(KONG_PLUGIN)
-    assert len(plugins) == 2
+@pytest.fixture(scope="module")
+def every_mode() -> ProgramRun:
+    """A route of each mode, with machine clients: every field an api or both route can write."""
+    routes = [
+        {"ingress": "demo"},
+        {"ingress": "orders", "path": "/api", "mode": "api", "scopes": ["orders.read", "orders.write"]},
+        {"ingress": "portal", "path": "/portal", "mode": "both", "scopes": ["orders.read"]},
+    ]
+    config = dev_stack_config() | {
+        f"{PROJECT}:routes": json.dumps(routes),
+        f"{PROJECT}:apiClients": json.dumps([{"name": "billing", "scopes": ["orders.read", "orders.write"]}]),
+        f"{PROJECT}:upstreamHeaders": '{"sub": "X-User-Id"}',
+    }
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        return run_program(monkeypatch, config)
+
+
+@pytest.mark.parametrize("stack", ["everything", "every_mode"])
+def test_every_plugin_config_is_valid_for_kongs_openid_connect_schema(
+    stack: str, request: pytest.FixtureRequest
+) -> None:
+    plugins = request.getfixturevalue(stack).of_type(KONG_PLUGIN)
+    assert len(plugins) in (2, 3)
     for plugin in plugins:
         config = dict(plugin.inputs["config"])
         # What Kong Ingress Controller patches in from the Secret, in the Secret's JSON types.
@@ -82,6 +110,21 @@ def test_every_plugin_config_is_valid_for_kongs_openid_connect_schema(everything
         assert {patch["path"] for patch in plugin.inputs["configPatches"]} == {"/client_secret", "/session_secret"}
         errors = [error.message for error in Draft202012Validator(KONG_CONFIG_SCHEMA).iter_errors(config)]
         assert errors == []
+
+
+def test_the_modes_write_the_audience_and_scope_checks(every_mode: ProgramRun) -> None:
+    configs = {plugin.inputs["metadata"]["name"]: plugin.inputs["config"] for plugin in every_mode.of_type(KONG_PLUGIN)}
+    assert not {"audience_required", "scopes_required"} & configs["oidc"].keys()
+    for name in ("oidc-orders", "oidc-portal"):
+        assert configs[name]["audience_claim"] == ["client_id"]
+        assert configs[name]["audience_required"]
+        assert configs[name]["scopes_claim"] == ["scope"]
+        assert configs[name]["scopes_required"]
+
+
+def test_an_auth_method_kong_does_not_know_would_be_caught() -> None:
+    errors = list(Draft202012Validator(KONG_CONFIG_SCHEMA).iter_errors({"auth_methods": ["bearer_token"]}))
+    assert errors, "the check above must be able to fail"
 
 
 def test_a_field_kong_does_not_know_would_be_caught() -> None:
@@ -99,3 +142,27 @@ def test_the_settings_limits_are_cognitos() -> None:
     assert group_name["pattern"] == "[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+"
     symbols = {"aws:region": "us-west-2", "dataPlaneHost": "a.example.com", "allowedGroups": '["a€_1", "é-ü"]'}
     assert parse_settings(symbols).allowed_groups == ("a€_1", "é-ü")
+
+
+def test_the_api_clients_rules_are_cognitos() -> None:
+    model = botocore.session.get_session().get_service_model("cognito-idp")
+    shapes = {
+        "ResourceServerScopeNameType": (api_clients_setting.SCOPE_NAME_PATTERN, api_clients_setting.MAX_SCOPE_NAME),
+        "ResourceServerIdentifierType": (api_clients_setting.IDENTIFIER_PATTERN, api_clients_setting.MAX_IDENTIFIER),
+        "ClientNameType": (api_clients_setting.CLIENT_NAME_PATTERN, api_clients_setting.MAX_CLIENT_NAME),
+        # A client's allowed scope, `<identifier>/<scope>`, as a whole.
+        "ScopeType": ("[\\x21\\x23-\\x5B\\x5D-\\x7E]+", api_clients_setting.MAX_FULL_SCOPE),
+    }
+    for shape, (pattern, longest) in shapes.items():
+        metadata = model.shape_for(shape).metadata
+        assert (metadata["pattern"], metadata["min"], metadata["max"]) == (pattern, 1, longest), shape
+    scope_lists = {
+        "ResourceServerScopeListType": api_clients_setting.MAX_SCOPES_PER_RESOURCE_SERVER,
+        "ScopeListType": api_clients_setting.MAX_SCOPES_PER_CLIENT,
+    }
+    for shape, most in scope_lists.items():
+        assert model.shape_for(shape).metadata["max"] == most, shape
+    create_client = model.operation_model("CreateUserPoolClient").input_shape.members
+    assert create_client["AllowedOAuthScopes"].name == "ScopeListType"
+    assert create_client["ClientName"].name == "ClientNameType"
+    assert "client_credentials" in create_client["AllowedOAuthFlows"].member.enum

@@ -68,6 +68,13 @@ PROVIDER_CALLS = {
     "aws:cognito/userGroup:UserGroup": _calls(
         read="GetGroup", create="CreateGroup GetGroup", update="UpdateGroup GetGroup", delete="DeleteGroup"
     ),
+    # resource_server.go: create and update end with a read (DescribeResourceServer).
+    "aws:cognito/resourceServer:ResourceServer": _calls(
+        read="DescribeResourceServer",
+        create="CreateResourceServer DescribeResourceServer",
+        update="UpdateResourceServer DescribeResourceServer",
+        delete="DeleteResourceServer",
+    ),
 }
 # Service Authorization Reference: these name no user pool, so only "Resource": "*" allows them.
 UNSCOPED_ACTIONS = frozenset({"cognito-idp:CreateUserPool", "cognito-idp:DescribeUserPoolDomain"})
@@ -115,14 +122,16 @@ def documented_types(sections: dict[str, list[Row]]) -> set[str]:
 
 
 def declared_types(monkeypatch: pytest.MonkeyPatch) -> set[str]:
-    """Every type the program declares: the dev stack with a group, and several routes in two namespaces."""
+    """Every type the program declares: the dev stack with a group, routes in two namespaces, machine clients."""
     single = {**dev_stack_config(), f"{PROJECT}:allowedGroups": '["staff"]'}
     routes = [
         {"ingress": "demo", "namespace": "default", "host": "apps.example.com", "path": "/bar"},
         {"ingress": "shop", "namespace": "shop", "host": "shop.example.org", "path": "/"},
     ]
     several = {**single, f"{PROJECT}:routes": json.dumps(routes)}
-    return {resource.type for config in (single, several) for resource in run_program(monkeypatch, config).declared}
+    machines = {**single, f"{PROJECT}:apiClients": '[{"name": "job", "scopes": ["read"]}]'}
+    configs = (single, several, machines)
+    return {resource.type for config in configs for resource in run_program(monkeypatch, config).declared}
 
 
 # --- The page --------------------------------------------------------------------------------------

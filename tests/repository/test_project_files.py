@@ -36,9 +36,10 @@ SETTING_KEYS = {
     "localAccounts",
     "mfa",
     "userPoolTier",
+    "apiIdentifier",
 }
 # Objects, which Pulumi.yaml cannot type: documented in its header comment and docs/settings.md.
-UNTYPED_SETTING_KEYS = {"routes", "upstreamHeaders", "identityProviders"}
+UNTYPED_SETTING_KEYS = {"routes", "upstreamHeaders", "apiClients", "identityProviders"}
 
 
 def test_project_declares_every_setting_with_type_and_description() -> None:

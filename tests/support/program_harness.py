@@ -28,6 +28,11 @@ CLIENT_SECRET = "mock-client-secret-value-0123456789"
 SESSION_SECRET = "mock-session-secret-value-0123456789"
 RANDOM_HEX = "1a2b3c4d"
 
+
+def machine_client_secret(resource_name: str) -> str:
+    return f"mock-machine-secret-of-{resource_name}"
+
+
 # How Pulumi's wire format marks a secret value (pulumi/sdk/python/lib/pulumi/runtime/rpc.py).
 _SIG_KEY = "4dabf18193072939515e22adb298388d"
 _SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
@@ -55,8 +60,10 @@ class CloudMocks(Mocks):
         if args.typ == "aws:cognito/userPool:UserPool":
             resource_id = USER_POOL_ID
         elif args.typ == "aws:cognito/userPoolClient:UserPoolClient":
-            resource_id = CLIENT_ID
-            state["clientSecret"] = CLIENT_SECRET
+            # The browser client's values are the constants above; each machine client has its own.
+            browser = args.name == "cognito-client"
+            resource_id = CLIENT_ID if browser else f"{args.name}-id"
+            state["clientSecret"] = CLIENT_SECRET if browser else machine_client_secret(args.name)
         elif args.typ == "aws:cognito/userPoolDomain:UserPoolDomain":
             resource_id = state["domain"]
         elif args.typ == "random:index/randomId:RandomId":

@@ -57,3 +57,10 @@ def test_derived_domain_prefix_always_satisfies_cognito(stack: str) -> None:
     assert not any(word in prefix for word in ("aws", "amazon", "cognito")), prefix
     assert prefix.startswith("kong-oidc-")
     assert prefix.endswith("-1a2b3c4d")
+
+
+def test_the_api_clients_component_and_its_children() -> None:
+    assert naming.API_CLIENTS_TYPE == "kong-cognito-oidc:index:ApiClients"
+    assert naming.API_CLIENTS == "api-clients"
+    assert naming.RESOURCE_SERVER_NAME == "kong-cognito-oidc"
+    assert naming.api_client("api-clients", "billing-job") == "api-clients-client-billing-job"

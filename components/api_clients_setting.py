@@ -1,0 +1,169 @@
+"""The `apiClients` and `apiIdentifier` settings, and how they bound the routes' `mode` and `scopes`.
+
+Cognito's rules below are those of botocore's cognito-idp model (tests/program/test_vendor_schemas.py
+checks them against it): a machine client gets a token for scopes `<apiIdentifier>/<scope>` of one
+resource server, and Kong lets a token through an `api` route only if it carries the route's scopes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from components.naming import PROJECT
+from components.routes_setting import _schema_problems
+from components.settings_model import ApiClient, Route, json_value, show_value
+from components.urls import full_scope
+
+# botocore's patterns, in Java's syntax: `\w` and `\s` are ASCII there, hence re.ASCII.
+SCOPE_NAME_PATTERN = "[\\x21\\x23-\\x2E\\x30-\\x5B\\x5D-\\x7E]+"  # ResourceServerScopeNameType
+IDENTIFIER_PATTERN = "[\\x21\\x23-\\x5B\\x5D-\\x7E]+"  # ResourceServerIdentifierType
+CLIENT_NAME_PATTERN = "[\\w\\s+=,.@-]+"  # ClientNameType
+MAX_SCOPE_NAME = 256
+MAX_IDENTIFIER = 256
+MAX_CLIENT_NAME = 128
+MAX_FULL_SCOPE = 256
+"""ScopeType: a client's allowed scope `<identifier>/<scope>` as a whole."""
+MAX_SCOPES_PER_RESOURCE_SERVER = 100  # ResourceServerScopeListType
+MAX_SCOPES_PER_CLIENT = 50  # ScopeListType (AllowedOAuthScopes)
+
+_SCOPE_NAME = re.compile(SCOPE_NAME_PATTERN, re.ASCII)
+_IDENTIFIER = re.compile(IDENTIFIER_PATTERN, re.ASCII)
+_CLIENT_NAME = re.compile(CLIENT_NAME_PATTERN, re.ASCII)
+
+_API_CLIENTS_SCHEMA = {
+    "type": "array",
+    "description": 'expected a list of machine clients, such as [{"name": "billing-job", "scopes": ["orders.read"]}]',
+    "items": {
+        "type": "object",
+        "required": ["name", "scopes"],
+        "additionalProperties": False,
+        "description": 'expected an object such as {"name": "billing-job", "scopes": ["orders.read"]}',
+        "properties": {
+            "name": {"type": "string", "description": "expected a string"},
+            "scopes": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": 'expected a list of scope names, such as ["orders.read"]',
+            },
+        },
+    },
+}
+
+
+def parse_api_clients(raw: str | None) -> tuple[ApiClient, ...]:
+    if raw is None or raw.strip() in ("", "[]"):
+        return ()
+    entries = json_value(raw, str(_API_CLIENTS_SCHEMA["description"]))
+    # dict.fromkeys: jsonschema reports each missing field of an entry once per missing field.
+    structure = list(dict.fromkeys(_schema_problems(entries, _API_CLIENTS_SCHEMA)))
+    if structure:
+        raise ValueError("; ".join(f"{where}: {what}" if where else what for where, what in structure))
+    problems: list[str] = []
+    clients: list[ApiClient] = []
+    for index, entry in enumerate(entries):
+        name, scopes = entry["name"], entry["scopes"]
+        if not (1 <= len(name) <= MAX_CLIENT_NAME and _CLIENT_NAME.fullmatch(name)):
+            problems.append(
+                f"[{index}].name {show_value(name)}: expected 1 to {MAX_CLIENT_NAME} letters, digits, spaces "
+                "or + = , . @ _ - (Cognito's app client names)"
+            )
+        elif name in (client.name for client in clients):
+            problems.append(f"[{index}].name {show_value(name)}: another client has this name")
+        problems += [f"[{index}].scopes: {problem}" for problem in _scope_problems(scopes)]
+        clients.append(ApiClient(name=name, scopes=tuple(scopes)))
+    every_scope = {scope for client in clients for scope in client.scopes}
+    if len(every_scope) > MAX_SCOPES_PER_RESOURCE_SERVER:
+        problems.append(
+            f"{len(every_scope)} different scopes: a Cognito resource server holds at most "
+            f"{MAX_SCOPES_PER_RESOURCE_SERVER}"
+        )
+    if problems:
+        raise ValueError("; ".join(problems))
+    return tuple(clients)
+
+
+def _scope_problems(scopes: Sequence[str]) -> list[str]:
+    problems = []
+    if not scopes:
+        # Cognito issues a machine token only for scopes the client holds: without one it is useless.
+        problems.append("a machine client needs at least one scope")
+    if len(scopes) > MAX_SCOPES_PER_CLIENT:
+        problems.append(f"a Cognito app client holds at most {MAX_SCOPES_PER_CLIENT} scopes")
+    for scope in scopes:
+        if not (1 <= len(scope) <= MAX_SCOPE_NAME and _SCOPE_NAME.fullmatch(scope)):
+            problems.append(
+                f"{show_value(scope)} is not a Cognito scope name: 1 to {MAX_SCOPE_NAME} printable ASCII "
+                "characters without spaces, '\"', '/' or '\\'"
+            )
+    if len(set(scopes)) != len(scopes):
+        problems.append("each scope once")
+    return problems
+
+
+def parse_api_identifier(raw: str | None) -> str | None:
+    """None: `https://<first route's host>` once there are api clients (see `api_problems`)."""
+    if raw is None or raw == "":
+        return None
+    return check_api_identifier(raw)
+
+
+def check_api_identifier(identifier: str) -> str:
+    if not (1 <= len(identifier) <= MAX_IDENTIFIER and _IDENTIFIER.fullmatch(identifier)):
+        raise ValueError(
+            f"expected a Cognito resource server identifier such as 'https://api.example.com': 1 to "
+            f"{MAX_IDENTIFIER} printable ASCII characters without spaces, '\"' or '\\'"
+        )
+    return identifier
+
+
+def default_api_identifier(routes: Sequence[Route]) -> str:
+    return f"https://{routes[0].host}"
+
+
+def api_problems(parsed: Mapping[str, Any]) -> list[str]:
+    """What ties apiClients, apiIdentifier and the routes' mode and scopes together.
+
+    Run once every key parsed, so that `routes[i]` is the i-th route of the setting.
+    """
+    clients: tuple[ApiClient, ...] = parsed["api_clients"]
+    allowed_groups: tuple[str, ...] = parsed["allowed_groups"]
+    routes: tuple[Route, ...] = parsed["routes"]
+    identifier: str | None = parsed["api_identifier"]
+    problems = []
+    if identifier is not None and not clients:
+        problems.append(f"{PROJECT}:apiIdentifier: set without apiClients, which it names the scopes of")
+    if clients and routes:
+        identifier = identifier or default_api_identifier(routes)
+        longest = max((scope for client in clients for scope in client.scopes), key=len)
+        if len(full_scope(identifier, longest)) > MAX_FULL_SCOPE:
+            problems.append(
+                f"{PROJECT}:apiIdentifier = {show_value(identifier)}: with the scope {longest!r}, "
+                f"'<apiIdentifier>/<scope>' is longer than Cognito's {MAX_FULL_SCOPE} characters; "
+                "choose a shorter identifier"
+            )
+    for index, route in enumerate(routes):
+        where = f"{PROJECT}:routes[{index}]"
+        if route.mode == "browser":
+            if route.required_scopes:
+                problems.append(
+                    f"{where}.scopes: only bearer tokens carry scopes; set mode to api or both, or drop scopes"
+                )
+            continue
+        if not clients:
+            problems.append(f"{where}.mode = {show_value(route.mode)}: no apiClients to call it; add apiClients")
+            continue
+        held = {scope for client in clients for scope in client.scopes}
+        missing = [scope for scope in route.required_scopes if scope not in held]
+        if missing:
+            problems.append(f"{where}.scopes: no client in apiClients holds {', '.join(map(repr, missing))}")
+        elif not any(set(route.required_scopes) <= set(client.scopes) for client in clients):
+            problems.append(f"{where}.scopes: no client in apiClients holds them all, so no token would pass")
+        if route.mode == "both" and allowed_groups:
+            # Kong checks the groups claim on every token; machine tokens carry no cognito:groups.
+            problems.append(
+                f'{where}.mode = "both": with allowedGroups, Kong would refuse every machine token (they carry '
+                "no cognito:groups); give the machines a route of mode api, or drop allowedGroups"
+            )
+    return problems
