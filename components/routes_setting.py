@@ -137,6 +137,8 @@ def _route(entry: Mapping[str, Any], defaults: Mapping[str, Any], where: str, pr
             problems.append(f"{where}.{field} = {shown}: {error}")
     if "signInWith" in entry:
         fields["signInWith"] = _sign_in_with(entry["signInWith"], defaults, where, problems)
+        if fields.get("mode") == "api":
+            problems.append(f"{where}.signInWith: an api route never signs users in; drop it, or use mode both")
     if len(fields) < len(entry) or not defaults.keys() >= _ROUTE_DEFAULTS:
         return None  # what is wrong is reported already
     namespace = fields.get("namespace", defaults["ingress_namespace"])

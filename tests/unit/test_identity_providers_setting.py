@@ -436,6 +436,16 @@ def test_sign_in_with_an_unknown_provider_is_refused_listing_the_known_ones() ->
     ]
 
 
+def test_sign_in_with_on_an_api_route_is_refused_as_it_never_signs_in() -> None:
+    clients = json.dumps([{"name": "cron", "scopes": ["orders.read"]}])
+    api = json.dumps([{"ingress": "demo", "mode": "api", "signInWith": "Okta"}])
+    assert problems([OIDC], routes=api, apiClients=clients) == [
+        "kong-cognito-oidc:routes[0].signInWith: an api route never signs users in; drop it, or use mode both"
+    ]
+    both = json.dumps([{"ingress": "demo", "mode": "both", "signInWith": "Okta"}])
+    assert parse([OIDC], routes=both, apiClients=clients).routes[0].sign_in_with == "Okta"
+
+
 @pytest.mark.parametrize(
     ("key", "raw", "expected"),
     [
