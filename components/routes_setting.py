@@ -16,7 +16,7 @@ from components.settings_model import Route, RouteKind, RouteMode, json_value, s
 
 # An app client holds at most 100 callback URLs (and 100 sign-out URLs): one per route.
 MAX_ROUTES = 100
-ROUTE_FIELDS = ("ingress", "namespace", "host", "path", "plugin")
+ROUTE_FIELDS = ("ingress", "namespace", "host", "path", "plugin", "signInWith")
 ROUTE_MODES: tuple[RouteMode, ...] = ("browser", "api", "both")
 ROUTE_KINDS: tuple[RouteKind, ...] = ("Ingress", "HTTPRoute")
 _STRING_FIELDS = (*ROUTE_FIELDS, "mode", "kind")
@@ -135,6 +135,10 @@ def _route(entry: Mapping[str, Any], defaults: Mapping[str, Any], where: str, pr
             value = entry[field]
             shown = show_value(value) if isinstance(value, str) else json.dumps(value)
             problems.append(f"{where}.{field} = {shown}: {error}")
+    if "signInWith" in entry:
+        fields["signInWith"] = _sign_in_with(entry["signInWith"], defaults, where, problems)
+        if fields.get("mode") == "api":
+            problems.append(f"{where}.signInWith: an api route never signs users in; drop it, or use mode both")
     if len(fields) < len(entry) or not defaults.keys() >= _ROUTE_DEFAULTS:
         return None  # what is wrong is reported already
     namespace = fields.get("namespace", defaults["ingress_namespace"])
@@ -161,8 +165,21 @@ def _route(entry: Mapping[str, Any], defaults: Mapping[str, Any], where: str, pr
         plugin=plugin,
         original=original,
         signed_out_url=defaults["signed_out_url"] or urls.callback_url(host, path),
+        sign_in_with=fields.get("signInWith"),
         **{_ROUTE_ACCESS_FIELDS[field]: value for field, value in fields.items() if field in _ROUTE_ACCESS_FIELDS},
     )
+
+
+def _sign_in_with(name: str, defaults: Mapping[str, Any], where: str, problems: list[str]) -> str:
+    """The name of one of `identityProviders` (checked when that setting parsed: else it is reported already)."""
+    if "identity_providers" in defaults:
+        names = [provider.name for provider in defaults["identity_providers"]]
+        if name not in names:
+            known = f"one of {', '.join(names)}" if names else "an identityProviders name, and none is set"
+            problems.append(
+                f"{where}.signInWith = {show_value(name)}: not an identity provider of the stack; expected {known}"
+            )
+    return name
 
 
 def _check_routes_are_distinct(routes: list[tuple[int, Route]], problems: list[str]) -> None:

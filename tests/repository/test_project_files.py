@@ -33,10 +33,13 @@ SETTING_KEYS = {
     "selfSignUp",
     "allowedGroups",
     "signedOutUrl",
+    "localAccounts",
+    "mfa",
+    "userPoolTier",
     "apiIdentifier",
 }
 # Objects, which Pulumi.yaml cannot type: documented in its header comment and docs/settings.md.
-UNTYPED_SETTING_KEYS = {"routes", "upstreamHeaders", "apiClients"}
+UNTYPED_SETTING_KEYS = {"routes", "upstreamHeaders", "apiClients", "identityProviders"}
 
 
 def test_project_declares_every_setting_with_type_and_description() -> None:
