@@ -219,19 +219,26 @@ def test_an_issuer_that_does_not_answer_fails(idp: TlsServer, certificates: Cert
 
 
 class FakePulumi:
-    """`pulumi config --json` and `pulumi stack output --json` through scripts/pulumi-stack.sh."""
+    """`pulumi config --json`, `config get` and `stack output --json` through scripts/pulumi-stack.sh.
 
-    def __init__(self, config: Mapping[str, str], outputs: Mapping[str, Any] | None) -> None:
-        self.config = config
-        self.outputs = outputs
+    `identityProviders` holds client secrets (`--secret --path`): the CLI lists it as secret, without a value.
+    """
+
+    def __init__(
+        self, config: Mapping[str, str], secrets: Mapping[str, str], outputs: Mapping[str, Any] | None
+    ) -> None:
+        self.config, self.secrets, self.outputs = config, secrets, outputs
         self.commands: list[list[str]] = []
 
     def __call__(self, command: Sequence[str], cwd: Path, env: Mapping[str, str]) -> subprocess.CompletedProcess[str]:
         args = list(command[1:])
         self.commands.append(args)
         if args == ["config", "--json"]:
-            listed = {key: {"value": value, "secret": False} for key, value in self.config.items()}
+            listed: dict[str, Any] = {key: {"value": value, "secret": False} for key, value in self.config.items()}
+            listed |= {key: {"secret": True} for key in self.secrets}
             return subprocess.CompletedProcess(command, 0, json.dumps(listed), "")
+        if args[:2] == ["config", "get"] and args[2] in self.secrets:
+            return subprocess.CompletedProcess(command, 0, self.secrets[args[2]] + "\n", "")
         if args == ["stack", "output", "--json"] and self.outputs is not None:
             return subprocess.CompletedProcess(command, 0, json.dumps(self.outputs), "")
         return subprocess.CompletedProcess(command, 255, "", "error: no stack named 'dev' found\n")
@@ -240,7 +247,7 @@ class FakePulumi:
 def doctor(
     tmp_path: Path, idp: TlsServer, monkeypatch: pytest.MonkeyPatch, outputs: Mapping[str, Any] | None
 ) -> tuple[list[str], FakePulumi]:
-    """`make doctor` on a stack whose settings name the stand-in providers; nothing reaches AWS or a cluster."""
+    """`make doctor` on a stack whose identityProviders name the stand-ins; nothing reaches AWS or a cluster."""
     for name, value in {
         "AWS_EC2_METADATA_DISABLED": "true",
         "AWS_CONFIG_FILE": str(tmp_path / "none"),
@@ -250,14 +257,14 @@ def doctor(
         monkeypatch.setenv(name, value)
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE", "KUBECONFIG"):
         monkeypatch.delenv(name, raising=False)
-    parse = project_settings.parse_settings
-    monkeypatch.setattr(
-        project_settings,
-        "parse_settings",
-        lambda raw: dataclasses.replace(parse(raw), identity_providers=providers(idp)),
-    )
+    email = {"email": "email"}
+    configured = [
+        {"name": "Entra", "type": "SAML", "metadataUrl": idp.url(METADATA_PATH), "attributes": email},
+        {"name": "Okta", "type": "OIDC", "issuer": idp.url(ISSUER_PATH), "clientId": "0oa1", "clientSecret": SECRET},
+        {"name": "Google", "type": "Google", "clientId": "1.apps.googleusercontent.com", "clientSecret": SECRET},
+    ]
     config = {"aws:region": "us-west-2", "kong-cognito-oidc:dataPlaneHost": "kong.example.test"}
-    pulumi = FakePulumi(config, outputs)
+    pulumi = FakePulumi(config, {"kong-cognito-oidc:identityProviders": json.dumps(configured)}, outputs)
     world = World(
         which={"pulumi": "/usr/local/bin/pulumi", "uv": "/usr/local/bin/uv"}.get,
         python_version=(3, 11, 7),
@@ -268,10 +275,11 @@ def doctor(
     return [check.line() for check in cli.run_checks("dev", ROOT, world)], pulumi
 
 
-def test_doctor_reads_the_pool_from_the_stack_outputs(
+def test_doctor_checks_the_configured_providers_and_reads_the_pool_from_the_outputs(
     tmp_path: Path, idp: TlsServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     printed, pulumi = doctor(tmp_path, idp, monkeypatch, {"hostedUiDomain": DOMAIN, "userPoolId": POOL_ID})
+    assert printed[3].startswith("PASS settings: "), printed[3]
     assert ["stack", "output", "--json"] in pulumi.commands
     names = [line.split(":")[0] for line in printed]
     assert names[-5:] == [
@@ -282,6 +290,7 @@ def test_doctor_reads_the_pool_from_the_stack_outputs(
         "PASS register Google",
     ]
     assert f"urn:amazon:cognito:sp:{POOL_ID}" in printed[-4]
+    assert idp.requests == [METADATA_PATH, ISSUER_PATH + "/.well-known/openid-configuration"]
     assert SECRET not in "\n".join(printed)
 
 
@@ -289,7 +298,10 @@ def test_doctor_before_the_first_up_says_what_comes_after_it(
     tmp_path: Path, idp: TlsServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     printed, _ = doctor(tmp_path, idp, monkeypatch, None)
-    assert [line for line in printed if line.startswith("SKIP register")] == [
-        line for line in printed if "after the first `make up`" in line
+    registers = [line for line in printed if line.startswith("SKIP register")]
+    assert [line.split(":")[0] for line in registers] == [
+        "SKIP register Entra",
+        "SKIP register Okta",
+        "SKIP register Google",
     ]
-    assert len([line for line in printed if line.startswith("SKIP register")]) == 3
+    assert all("after the first `make up`" in line for line in registers)
