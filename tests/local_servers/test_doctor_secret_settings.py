@@ -58,13 +58,15 @@ def project(tmp_path: Path, stack_config: Mapping[str, Any] | None = None) -> Pa
 
 def test_a_secret_identity_providers_key_is_read_through_the_cli_and_checked(tmp_path: Path) -> None:
     secrets = {"kong-cognito-oidc:identityProviders": json.dumps(PROVIDERS)}
-    check = settings_check(project(tmp_path), SecretsCli({**PLAIN, "kong-cognito-oidc:localAccounts": "false"}, secrets))
+    plain = {**PLAIN, "kong-cognito-oidc:localAccounts": "false"}
+    check = settings_check(project(tmp_path), SecretsCli(plain, secrets))
     assert check.status == "PASS", check.line()
 
 
 def test_its_problems_are_reported_without_the_secret(tmp_path: Path) -> None:
     bad = [{**PROVIDERS[0], "issuer": f"http://{SECRET}", "clientSecret": [SECRET]}]
-    check = settings_check(project(tmp_path), SecretsCli(PLAIN, {"kong-cognito-oidc:identityProviders": json.dumps(bad)}))
+    secrets = {"kong-cognito-oidc:identityProviders": json.dumps(bad)}
+    check = settings_check(project(tmp_path), SecretsCli(PLAIN, secrets))
     assert check.status == "FAIL"
     assert "identityProviders[0].clientSecret: expected a string" in check.detail
     assert SECRET not in check.line() + check.fix
