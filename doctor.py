@@ -3,8 +3,9 @@
 One line per check, `PASS|FAIL|SKIP <name>: <detail>`, a fix on FAIL and the reason on SKIP;
 exit status 1 when any check fails. It reads only the stack's settings (`pulumi config` when
 the CLI is there, else `Pulumi.<stack>.yaml` and `Pulumi.yaml`'s defaults), the kubeconfig
-the stack will use (resolved by the same code as the Ingress attachment) and the AWS
-credentials; it writes nothing, anywhere.
+the stack will use (resolved by the same code as the Ingress attachment), the AWS credentials
+and, with identityProviders, each provider's metadata or discovery document and the stack's
+outputs (`pulumi stack output --json`, for the values to register); it writes nothing, anywhere.
 
     python doctor.py --stack dev
 

@@ -13,6 +13,7 @@ from doctor_checks.access import access
 from doctor_checks.aws import check_aws
 from doctor_checks.cluster import check_cluster, check_kong_crd, read_ingress_classes
 from doctor_checks.dns import check_dns
+from doctor_checks.identity_providers import check_identity_providers, read_pool, read_stack_outputs
 from doctor_checks.routes import check_route
 from doctor_checks.stack_config import (
     StackFileError,
@@ -100,6 +101,10 @@ def run_checks(
         yield skipped("dns", "the settings are invalid (see settings)")
     for host in dict.fromkeys(route.host for route in routes):
         yield check_dns(host, world, raw.get("routes") is not None, stack)
+
+    if settings is not None and settings.identity_providers:
+        pool = read_pool(settings, read_stack_outputs(project_dir, stack, world))
+        yield from check_identity_providers(settings, pool, stack)
 
 
 def main(argv: Sequence[str] | None = None, project_dir: Path = ROOT, world: World | None = None) -> int:

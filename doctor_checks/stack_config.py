@@ -84,7 +84,7 @@ def project_defaults(project_dir: Path) -> tuple[str, dict[str, str]]:
     return name, defaults
 
 
-def _pulumi(project_dir: Path, stack: str, world: World, *args: str) -> subprocess.CompletedProcess[str]:
+def pulumi_command(project_dir: Path, stack: str, world: World, *args: str) -> subprocess.CompletedProcess[str]:
     # The same backend choice as `make up` (a local backend when none is chosen).
     return world.run([str(ROOT / "scripts" / "pulumi-stack.sh"), *args], project_dir, {**world.environ, "STACK": stack})
 
@@ -95,7 +95,7 @@ def read_stack_config(project_dir: Path, stack: str, world: World) -> StackConfi
     why_not_cli = "the Pulumi CLI is not installed"
     if world.which("pulumi"):
         try:
-            listed = _pulumi(project_dir, stack, world, "config", "--json")
+            listed = pulumi_command(project_dir, stack, world, "config", "--json")
             entries: Any = json.loads(listed.stdout) if listed.returncode == 0 else None
         except (OSError, subprocess.TimeoutExpired, ValueError) as error:
             listed, entries = None, None
@@ -132,7 +132,7 @@ def read_secret(project_dir: Path, stack: str, world: World, key: str) -> str | 
     if not world.which("pulumi"):
         return None
     try:
-        got = _pulumi(project_dir, stack, world, "config", "get", key)
+        got = pulumi_command(project_dir, stack, world, "config", "get", key)
     except (OSError, subprocess.TimeoutExpired):
         return None
     return got.stdout.rstrip("\n") if got.returncode == 0 else None

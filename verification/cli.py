@@ -20,9 +20,10 @@ from urllib3.exceptions import InsecureRequestWarning
 
 from verification.discovery import check_discovery
 from verification.http_client import DEFAULT_TIMEOUT, Client
+from verification.identity_providers import check_identity_provider, check_sign_in_with
 from verification.outputs import Outputs, OutputsError, read_outputs
 from verification.protected_route import check_hosted_ui, check_protected_route
-from verification.results import Result
+from verification.results import CheckLine
 from verification.sign_out import check_sign_out
 from verification.url_parts import host
 
@@ -42,14 +43,22 @@ def kong_urls(outputs: Outputs) -> list[str]:
     return urls
 
 
-def run_checks(client: Client, outputs: Outputs) -> Iterator[Result]:
-    """Discovery once, then each route's checks, each yielded as soon as it is done."""
+def run_checks(client: Client, outputs: Outputs) -> Iterator[CheckLine]:
+    """Discovery once, each identity provider once, then each route's checks, each yielded as soon as it is done."""
     discovery, authorization_endpoint = check_discovery(client, outputs)
     yield discovery
+    # Any registered callback URL will do: the provider is asked for nothing, the browser stops at its address.
+    callback = outputs.routes[0].redirect_uri
+    for provider in outputs.identity_providers:
+        yield check_identity_provider(client, provider, outputs.client_id, callback, authorization_endpoint)
+    providers = {provider.name: provider for provider in outputs.identity_providers}
     for route in outputs.routes:
         protected, authorize_url = check_protected_route(client, route, outputs.client_id, authorization_endpoint)
         yield protected
-        yield check_hosted_ui(client, route, authorize_url)
+        if route.sign_in_with is None:
+            yield check_hosted_ui(client, route, authorize_url)
+        else:
+            yield check_sign_in_with(client, route, providers[route.sign_in_with], authorize_url)
         if route.sign_out_url and outputs.hosted_ui_origin:
             yield check_sign_out(client.get, route, outputs.client_id, outputs.hosted_ui_origin)
 
@@ -147,10 +156,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     client = Client(insecure_urls=insecure_urls, timeout=args.timeout)
     all_passed = True
 
-    def report(result: Result) -> None:
+    def report(result: CheckLine) -> None:
         nonlocal all_passed
         print(result.line(), flush=True)
-        all_passed = all_passed and result.passed
+        all_passed = all_passed and result.status != "FAIL"
 
     try:
         # Only --sign-in has users to delete: then a CI cancel or `timeout` (SIGTERM) cleans up like Ctrl-C.

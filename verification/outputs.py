@@ -2,6 +2,7 @@
 
 Outputs from before `routes` (no `routes`, `signOutUrl`, `awsRegion` or `allowedGroups`) are
 one route made of `protectedUrl` and `redirectUri`; its lines keep their old, unnamed form.
+`identityProviders` and a route's `signInWith` appear only on stacks that use them.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from verification.url_parts import is_https_url
 URL_KEYS = ("protectedUrl", "redirectUri", "discoveryUrl")
 REQUIRED_KEYS = (*URL_KEYS, "clientId")
 ROUTE_URL_KEYS = ("url", "signOutUrl", "signedOutUrl")
+PROVIDER_TYPES = ("SAML", "OIDC", "Google")
 # A user pool id is "<region>_<id>", e.g. us-west-2_AbC123.
 POOL_REGION = re.compile(r"^([a-z]{2}(?:-[a-z]+)+-\d+)_[0-9A-Za-z]+$")
 
@@ -35,10 +37,21 @@ class DeployedRoute:
     name: str | None = None
     sign_out_url: str | None = None
     signed_out_url: str | None = None
+    sign_in_with: str | None = None
+    """The identity provider whose sign-in page Kong sends this route's users to, skipping Cognito's."""
 
     def check(self, check: str) -> str:
         """The name a check of this route prints: `protected route demo (default)`."""
         return f"{check} {self.name}" if self.name else check
+
+
+@dataclass(frozen=True)
+class DeployedProvider:
+    """An entry of `identityProviders`: a company identity provider the pool federates."""
+
+    name: str
+    type: str
+    """SAML, OIDC or Google."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +63,7 @@ class Outputs:
     user_pool_id: str | None = None
     aws_region: str | None = None
     allowed_groups: tuple[str, ...] = ()
+    identity_providers: tuple[DeployedProvider, ...] = ()
 
     @property
     def hosted_ui_origin(self) -> str | None:
@@ -108,8 +122,30 @@ def _routes(data: dict[str, Any]) -> tuple[DeployedRoute, ...]:
         namespace = _optional_string(entry, "namespace", f"{where}.namespace")
         name = f"{ingress} ({namespace})" if ingress and namespace else ingress or str(urls["url"])
         url = str(urls["url"])
-        routes.append(DeployedRoute(url, url, name, urls["signOutUrl"], urls["signedOutUrl"]))
+        sign_in_with = _optional_string(entry, "signInWith", f"{where}.signInWith")
+        routes.append(DeployedRoute(url, url, name, urls["signOutUrl"], urls["signedOutUrl"], sign_in_with))
     return tuple(routes)
+
+
+def _identity_providers(data: dict[str, Any]) -> tuple[DeployedProvider, ...]:
+    value = data.get("identityProviders", [])
+    if not isinstance(value, list):
+        raise OutputsError(f"identityProviders in the outputs must be a list, got {json.dumps(value)}")
+    providers = []
+    for index, entry in enumerate(value):
+        where = f"identityProviders[{index}]"
+        if not isinstance(entry, dict):
+            raise OutputsError(f"{where} in the outputs must be an object, got {json.dumps(entry)}")
+        name = _optional_string(entry, "name", f"{where}.name")
+        if name is None:
+            raise OutputsError(f"{where} in the outputs lacks name")
+        kind = entry.get("type")
+        if kind not in PROVIDER_TYPES:
+            raise OutputsError(
+                f"{where}.type in the outputs must be one of {', '.join(PROVIDER_TYPES)}, got {json.dumps(kind)}"
+            )
+        providers.append(DeployedProvider(name, kind))
+    return tuple(providers)
 
 
 def _allowed_groups(data: dict[str, Any]) -> tuple[str, ...]:
@@ -146,6 +182,14 @@ def parse_outputs(text: str, source: str) -> Outputs:
         raise OutputsError(f"hostedUiDomain in the outputs must be a host name, got {json.dumps(hosted_ui_domain)}")
     if hosted_ui_domain is None and any(route.sign_out_url for route in routes):
         raise OutputsError("the outputs name a signOutUrl but lack hostedUiDomain, which the sign-out check needs")
+    identity_providers = _identity_providers(data)
+    names = {provider.name for provider in identity_providers}
+    for route in routes:
+        if route.sign_in_with is not None and route.sign_in_with not in names:
+            raise OutputsError(
+                f"route {route.name} signs in with {route.sign_in_with!r}, which identityProviders in the outputs "
+                "does not list"
+            )
     return Outputs(
         discovery_url=data["discoveryUrl"],
         client_id=data["clientId"],
@@ -154,6 +198,7 @@ def parse_outputs(text: str, source: str) -> Outputs:
         user_pool_id=_optional_string(data, "userPoolId", "userPoolId"),
         aws_region=_optional_string(data, "awsRegion", "awsRegion"),
         allowed_groups=_allowed_groups(data),
+        identity_providers=identity_providers,
     )
 
 

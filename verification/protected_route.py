@@ -62,6 +62,17 @@ def authorization_request_problems(location: str, client_id: str, redirect_uri: 
     return problems
 
 
+def sign_in_with_problem(route: DeployedRoute, location: str) -> str | None:
+    """What is wrong with the identity_provider on Kong's redirect for a `signInWith` route; None when right."""
+    if route.sign_in_with is None:
+        return None
+    got = query_values(location, "identity_provider")
+    if got == [route.sign_in_with]:
+        return None
+    found = f"identity_provider={', '.join(got)!r}" if got else "no identity_provider"
+    return f"{found}, expected {route.sign_in_with!r} (signInWith)"
+
+
 def error_page_detail(url: str) -> str:
     error = first_query_value(url, "error")
     reason = f"error={error}" if error is not None else "no error code given"
@@ -129,14 +140,18 @@ def check_protected_route(
             + ", ".join(differences),
         ), None
     problems = authorization_request_problems(target, client_id, route.redirect_uri)
+    sign_in_with = sign_in_with_problem(route, target)
+    if sign_in_with is not None:
+        problems.append(sign_in_with)
     if problems:
         return Result(name, False, f"redirect to the authorization endpoint with {'; '.join(problems)}"), target
     scope = first_query_value(target, "scope")
+    provider = f" and identity_provider {route.sign_in_with!r}" if route.sign_in_with else ""
     return Result(
         name,
         True,
         f"{response.status_code} to {authorization_endpoint} with response_type=code, "
-        f"clientId, redirectUri and scope {scope!r}",
+        f"clientId, redirectUri and scope {scope!r}{provider}",
     ), target
 
 

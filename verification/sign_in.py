@@ -27,7 +27,7 @@ from verification.hosted_ui_form import (
 from verification.http_client import Browser, Client, FetchError, redirect_target, status_text
 from verification.outputs import DeployedRoute, Outputs
 from verification.protected_route import MAX_HOSTED_UI_HOPS, SIGN_IN_PATHS, error_page_detail, hosted_ui_step
-from verification.results import CheckFailedError, Result
+from verification.results import CheckFailedError, CheckLine, Result, skipped
 from verification.sign_out import follow_sign_out
 from verification.url_parts import (
     Origin,
@@ -42,7 +42,7 @@ from verification.url_parts import (
 # Kong's callback redirects once to the original URL; the upstream may add a hop of its own.
 MAX_KONG_HOPS = 5
 
-Emit = Callable[[Result], None]
+Emit = Callable[[CheckLine], None]
 
 
 @dataclass
@@ -255,6 +255,10 @@ def run_sign_in(client: Client, outputs: Outputs, emit: Emit) -> None:
             emit(Result("test user", False, str(error)))
             return
         for route in outputs.routes:
+            if route.sign_in_with is not None:
+                # Cognito sends this route's browsers to the company provider: no local account signs in there.
+                emit(skipped(route.check("sign-in"), f"the route signs in with {route.sign_in_with} (signInWith)"))
+                continue
             for result in _member_checks(client, outputs, route, member, hosted_ui_origin):
                 emit(result)
             if outsider is not None:

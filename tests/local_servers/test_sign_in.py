@@ -363,3 +363,23 @@ def test_the_user_gets_no_invitation_and_an_email_like_name(
     assert call["MessageAction"] == "SUPPRESS"
     assert call["Username"].startswith("verify-") and call["Username"].endswith("@example.com")
     assert {"Name": "email_verified", "Value": "true"} in call["UserAttributes"]
+
+
+def test_a_route_that_signs_in_with_a_company_provider_is_skipped(
+    sign_in_stack: SignInStack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Cognito sends that route's browsers straight to the provider: a local test user cannot sign in there.
+    outputs = sign_in_stack.stack.outputs
+    outputs["identityProviders"] = [{"name": "Corp", "type": "SAML"}]
+    outputs["routes"][1]["signInWith"] = "Corp"
+    _, lines, _ = sign_in_stack.stack.run(capsys, "--sign-in")
+    added = sign_in_lines(lines)
+    assert check_names(added) == [
+        "PASS test user",
+        "PASS sign-in demo (default)",
+        "PASS session cookie demo (default)",
+        "PASS signed out demo (default)",
+        "SKIP sign-in shop (shop)",
+        "PASS cleanup",
+    ]
+    assert added[4] == "SKIP sign-in shop (shop): the route signs in with Corp (signInWith)"

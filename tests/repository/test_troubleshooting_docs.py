@@ -17,7 +17,7 @@ from program_harness import ROOT
 
 PAGE = ROOT / "docs" / "troubleshooting.md"
 # The checks of `make verify`'s routes, sign-out and `--sign-in`, and the modules their texts come from.
-MODULES = ("protected_route", "sign_out", "sign_in", "hosted_ui_form", "cognito_users")
+MODULES = ("protected_route", "identity_providers", "sign_out", "sign_in", "hosted_ui_form", "cognito_users")
 # Exceptions whose message is a FAIL line's detail.
 FAILURES = frozenset({"CheckFailedError", "FormNotRecognisedError", "AdminError"})
 # Where a piece starts or ends: punctuation the page may write next to a code span instead.
@@ -36,8 +36,10 @@ def _failure_text(call: ast.Call) -> ast.expr | None:
         return args[0]
     if name == "Result" and len(args) == 3 and is_false(args[1]):
         return args[2]  # Result(name, False, detail)
-    if name == "Step" and len(args) >= 2 and is_false(args[0]):
+    if name in ("Step", "Landing") and len(args) >= 2 and is_false(args[0]):
         return args[1]  # Step(False, detail)
+    if name == "failed" and len(args) >= 2:
+        return args[1]  # failed(name, detail, fix)
     if name == "append" and isinstance(call.func, ast.Attribute) and getattr(call.func.value, "id", "") == "problems":
         return args[0]  # problems joined into a failure's text
     return None
@@ -122,6 +124,8 @@ def check(name, user, status):
         raise AdminError(describe(status))
     if status == 4:
         return Step(False, "a redirect loop here")
+    if status == 5:
+        return failed(name, "provider not offered", "no fix here")
     return Result(name, True, "signed in as expected")
 """
     assert failure_pieces(source) == {
@@ -132,6 +136,7 @@ def check(name, user, status):
         "denied by the role",
         "no client_id given",
         "a redirect loop here",
+        "provider not offered",
     }
 
 
