@@ -29,6 +29,10 @@ cognito = CognitoSignIn(
         deletion_protection=settings.deletion_protection,
         self_sign_up=settings.self_sign_up,
         groups=settings.allowed_groups,
+        identity_providers=settings.identity_providers,
+        local_accounts=settings.local_accounts,
+        mfa=settings.mfa,
+        user_pool_tier=settings.user_pool_tier,
     ),
 )
 
@@ -74,6 +78,8 @@ pulumi.export(
             "plugin": route.plugin,
             "signOutUrl": route.sign_out_url,
             "signedOutUrl": route.signed_out_url,
+            # Only when set: existing stacks' outputs stay as they were.
+            **({"signInWith": route.sign_in_with} if route.sign_in_with else {}),
         }
         for route in routes
     ],
@@ -90,3 +96,8 @@ pulumi.export("hostedUiDomain", cognito.hosted_ui_domain)
 pulumi.export("userPoolId", cognito.user_pool_id)
 pulumi.export("clientId", cognito.client_id)
 pulumi.export("clientSecret", cognito.client_secret)
+if settings.identity_providers:
+    pulumi.export(
+        "identityProviders",
+        [{"name": provider.name, "type": provider.type} for provider in settings.identity_providers],
+    )

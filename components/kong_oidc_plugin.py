@@ -26,6 +26,8 @@ OPENID_CONNECT = "openid-connect"
 BROWSER_AUTH_METHODS = ("authorization_code", "session")
 # Cognito lists a user's groups in this claim of both its ID and access tokens.
 COGNITO_GROUPS_CLAIM = "cognito:groups"
+# The /oauth2/authorize parameter that names the identity provider to sign in with.
+COGNITO_IDENTITY_PROVIDER_ARG = "identity_provider"
 # Which stack declared a KongPlugin: `make doctor` tells the stack's own plugins from others'.
 OWNER_ANNOTATION = "kong-cognito-oidc/stack"
 
@@ -146,4 +148,16 @@ def plugin_config(args: KongOidcPluginArgs, route: Route) -> dict[str, Any]:
     if args.upstream_headers:
         config["upstream_headers_claims"] = [claim for claim, _ in args.upstream_headers]
         config["upstream_headers_names"] = [header for _, header in args.upstream_headers]
+    config.update(sign_in_with_config(route))
     return config
+
+
+def sign_in_with_config(route: Route) -> dict[str, list[str]]:
+    """`signInWith`: Kong adds identity_provider=<name> to Cognito's /oauth2/authorize, which then skips
+    its sign-in page and redirects straight to that provider."""
+    if route.sign_in_with is None:
+        return {}
+    return {
+        "authorization_query_args_names": [COGNITO_IDENTITY_PROVIDER_ARG],
+        "authorization_query_args_values": [route.sign_in_with],
+    }

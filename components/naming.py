@@ -19,6 +19,7 @@ PROJECT = "kong-cognito-oidc"
 COGNITO_SIGN_IN_TYPE = f"{PROJECT}:index:CognitoSignIn"
 KONG_OIDC_PLUGIN_TYPE = f"{PROJECT}:index:KongOidcPlugin"  # singular, though it holds a plugin per route
 INGRESS_PLUGIN_ATTACHMENT_TYPE = f"{PROJECT}:index:IngressPluginAttachment"
+FEDERATED_GROUPS_TYPE = f"{PROJECT}:index:FederatedGroups"
 # The dynamic resource's type is pulumi-python:dynamic/<module>:<name>.
 ANNOTATION_MODULE, ANNOTATION_NAME = "kong", "IngressPluginAnnotation"
 
@@ -39,6 +40,11 @@ def child(component: str, part: str) -> str:
 
 def user_group(component: str, group: str) -> str:
     return child(component, f"group-{group}")
+
+
+def identity_provider(component: str, provider: str) -> str:
+    """A company identity provider of the pool, e.g. `cognito-idp-Okta` (Cognito's provider names are unique)."""
+    return child(component, f"idp-{provider}")
 
 
 def namespace_secret(component: str, namespace: str, original_namespace: str) -> str:
