@@ -13,7 +13,7 @@ from components.settings_model import Route, json_value, show_value
 
 # An app client holds at most 100 callback URLs (and 100 sign-out URLs): one per route.
 MAX_ROUTES = 100
-ROUTE_FIELDS = ("ingress", "namespace", "host", "path", "plugin")
+ROUTE_FIELDS = ("ingress", "namespace", "host", "path", "plugin", "signInWith")
 
 _ROUTES_SCHEMA = {
     "type": "array",
@@ -69,7 +69,7 @@ def parse_routes(raw: str | None, defaults: Mapping[str, Any], problems: list[st
         except ValueError as error:
             problems.append(f"{key} = {show_value(raw)}: {error}")
             return ()
-        structure = _schema_problems(entries, _ROUTES_SCHEMA)
+        structure = schema_problems(entries, _ROUTES_SCHEMA)
         if any(not where for where, _ in structure):  # not a list, or the wrong length
             problems.extend(f"{key} = {show_value(raw)}: {what}" for where, what in structure if not where)
             return ()
@@ -95,6 +95,8 @@ def _route(entry: Mapping[str, str], defaults: Mapping[str, Any], where: str, pr
             fields[field] = check(entry[field])
         except ValueError as error:
             problems.append(f"{where}.{field} = {show_value(entry[field])}: {error}")
+    if "signInWith" in entry:
+        fields["signInWith"] = _sign_in_with(entry["signInWith"], defaults, where, problems)
     if len(fields) < len(entry) or not defaults.keys() >= _ROUTE_DEFAULTS:
         return None  # what is wrong is reported already
     namespace = fields.get("namespace", defaults["ingress_namespace"])
@@ -121,7 +123,20 @@ def _route(entry: Mapping[str, str], defaults: Mapping[str, Any], where: str, pr
         plugin=plugin,
         original=original,
         signed_out_url=defaults["signed_out_url"] or urls.callback_url(host, path),
+        sign_in_with=fields.get("signInWith"),
     )
+
+
+def _sign_in_with(name: str, defaults: Mapping[str, Any], where: str, problems: list[str]) -> str:
+    """The name of one of `identityProviders` (checked when that setting parsed: else it is reported already)."""
+    if "identity_providers" in defaults:
+        names = [provider.name for provider in defaults["identity_providers"]]
+        if name not in names:
+            known = f"one of {', '.join(names)}" if names else "an identityProviders name, and none is set"
+            problems.append(
+                f"{where}.signInWith = {show_value(name)}: not an identity provider of the stack; expected {known}"
+            )
+    return name
 
 
 def _check_routes_are_distinct(routes: list[tuple[int, Route]], problems: list[str]) -> None:
@@ -141,7 +156,7 @@ def _check_routes_are_distinct(routes: list[tuple[int, Route]], problems: list[s
             seen.setdefault(identity, index)
 
 
-def _schema_problems(value: Any, schema: dict[str, Any]) -> list[tuple[str, str]]:
+def schema_problems(value: Any, schema: dict[str, Any]) -> list[tuple[str, str]]:
     """(where, what) for each way `value` breaks `schema`; `where` is like "[1].namepace" ("" for the whole)."""
     from jsonschema import Draft202012Validator  # only stacks that set a list or map setting pay for it
 

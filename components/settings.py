@@ -15,7 +15,8 @@ from __future__ import annotations
 import difflib
 import json
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,6 +24,7 @@ import pulumi
 
 from components import field_rules
 from components.field_rules import check_domain_prefix, check_host
+from components.identity_providers_setting import parse_identity_providers
 from components.naming import PROJECT
 from components.routes_setting import parse_routes
 from components.settings_model import Settings, SettingsError, json_value, qualified_key, show_value
@@ -35,6 +37,13 @@ DEFAULT_CACHE_TTL = 10
 DEFAULT_SCOPES: tuple[str, ...] = ("openid", "email", "profile")
 DEFAULT_DELETION_PROTECTION = False
 DEFAULT_SELF_SIGN_UP = True
+DEFAULT_LOCAL_ACCOUNTS = True
+MFA_MODES = ("off", "optional", "required")
+# Cognito's feature plans (UserPoolTierType). Everything the stack uses is in LITE, the cheapest:
+# the classic hosted UI, groups, SAML/OIDC federation, TOTP MFA and V1_0 pre-token-generation
+# triggers; Essentials adds managed login, email MFA, password history and access-token
+# customization, Plus threat protection (docs/identity-providers.md cites AWS's pages).
+USER_POOL_TIERS = ("LITE", "ESSENTIALS", "PLUS")
 
 # Cognito group names: 1 to 128 letters, marks, symbols, numbers or punctuation (no spaces).
 MAX_GROUP_NAME_LENGTH = 128
@@ -72,7 +81,7 @@ def load_settings(config: pulumi.Config, aws_config: pulumi.Config) -> Settings:
     values: dict[str, str | None] = dict.fromkeys(stack_config_keys(config.name))
     values.update({key: config.get(key) for key in CONFIG_KEYS if key != "aws:region"})
     values["aws:region"] = aws_config.get("region")
-    return parse_settings(values)
+    return parse_settings(values, secret_keys=stack_secret_keys(config.name))
 
 
 def stack_config_keys(namespace: str) -> list[str]:
@@ -89,11 +98,31 @@ def stack_config_keys(namespace: str) -> list[str]:
     return sorted(key.removeprefix(prefix) for key in keys if key.startswith(prefix))
 
 
-def parse_settings(values: Mapping[str, str | None]) -> Settings:
+def stack_secret_keys(namespace: str) -> set[str]:
+    """The keys of `namespace` (without the prefix) whose values the stack holds encrypted.
+
+    Setting one field of a key with `pulumi config set --secret --path` makes the whole key a
+    secret: the program gets it decrypted, with its name in PULUMI_CONFIG_SECRET_KEYS (an
+    Automation API inline program: through `set_all_config`).
+    """
+    from pulumi.runtime import config as runtime_config
+
+    prefix = f"{namespace}:"
+    secret = {key for key in runtime_config.get_config_secret_keys_env() if key.startswith(prefix)}
+    secret |= {f"{prefix}{key}" for key in CONFIG_KEYS if runtime_config.is_config_secret(f"{prefix}{key}")}
+    return {key.removeprefix(prefix) for key in secret}
+
+
+def parse_settings(
+    values: Mapping[str, str | None], secret_keys: Collection[str] = (), project_dir: Path | None = None
+) -> Settings:
     """Validate raw config strings (None for unset keys) into `Settings`.
 
     `values` holds this project's keys unqualified (`allowedGroups`) and `aws:region`; any other
-    key in it is refused as unknown. Raises SettingsError listing every problem found.
+    key in it is refused as unknown. `secret_keys` names those of them the stack holds encrypted;
+    files named by settings (a SAML metadata file) are read relative to `project_dir` (the
+    working directory, where Pulumi runs the program, if None). Raises SettingsError listing
+    every problem found.
     """
     problems = unknown_key_problems(values)
     parsed: dict[str, Any] = {}
@@ -103,8 +132,14 @@ def parse_settings(values: Mapping[str, str | None]) -> Settings:
             parsed[field] = parse(raw)
         except ValueError as error:
             problems.append(f"{qualified_key(key)} = {show_value(raw)}: {error}")
+    providers = parse_identity_providers(
+        values.get("identityProviders"), "identityProviders" in secret_keys, project_dir or Path.cwd(), problems
+    )
+    if providers is not None:
+        parsed["identity_providers"] = providers
     parsed["routes"] = parse_routes(values.get("routes"), parsed, problems)
     problems += _claims_without_their_scope(parsed)
+    problems += _no_sign_in_left(parsed)
     if problems:
         raise SettingsError(problems)
     return Settings(**parsed)
@@ -140,6 +175,16 @@ def _claims_without_their_scope(parsed: Mapping[str, Any]) -> list[str]:
         for claim, _ in parsed["upstream_headers"]
         if claim in CLAIM_SCOPES and CLAIM_SCOPES[claim] not in parsed["scopes"]
     ]
+
+
+def _no_sign_in_left(parsed: Mapping[str, Any]) -> list[str]:
+    """Without local accounts and without a provider, the sign-in page would offer nothing."""
+    if parsed.get("local_accounts") is False and parsed.get("identity_providers") == ():
+        return [
+            f"{PROJECT}:localAccounts = false: the sign-in page would offer no way to sign in; "
+            "add a provider to identityProviders, or set localAccounts to true"
+        ]
+    return []
 
 
 # --- one parser per key: raw config string (or None) -> typed value, or ValueError ---
@@ -226,6 +271,25 @@ def _parse_bool(default: bool) -> Callable[[str | None], bool]:
 
 parse_deletion_protection = _parse_bool(DEFAULT_DELETION_PROTECTION)
 parse_self_sign_up = _parse_bool(DEFAULT_SELF_SIGN_UP)
+parse_local_accounts = _parse_bool(DEFAULT_LOCAL_ACCOUNTS)
+
+
+def _parse_choice(choices: tuple[str, ...]) -> Callable[[str | None], str]:
+    """One of `choices`, in any case, spelt as listed; the first when unset."""
+
+    def parse(raw: str | None) -> str:
+        if raw is None:
+            return choices[0]
+        by_folded = {choice.casefold(): choice for choice in choices}
+        if raw.strip().casefold() not in by_folded:
+            raise ValueError(f"expected one of {', '.join(choices)}")
+        return by_folded[raw.strip().casefold()]
+
+    return parse
+
+
+parse_mfa = _parse_choice(MFA_MODES)
+parse_user_pool_tier = _parse_choice(USER_POOL_TIERS)
 
 
 def parse_allowed_groups(raw: str | None) -> tuple[str, ...]:
@@ -315,6 +379,10 @@ _PARSERS: dict[str, tuple[str, Callable[[str | None], object]]] = {
     "allowedGroups": ("allowed_groups", parse_allowed_groups),
     "signedOutUrl": ("signed_out_url", parse_signed_out_url),
     "upstreamHeaders": ("upstream_headers", parse_upstream_headers),
+    "localAccounts": ("local_accounts", parse_local_accounts),
+    "mfa": ("mfa", parse_mfa),
+    "userPoolTier": ("user_pool_tier", parse_user_pool_tier),
 }
-# Every key the program reads (`routes` is parsed last: its defaults are the keys above).
-CONFIG_KEYS: tuple[str, ...] = (*_PARSERS, "routes")
+# Every key the program reads (`routes` is parsed last: its defaults are the keys above; it
+# is checked against `identityProviders`, whose values are never shown: it may be a secret).
+CONFIG_KEYS: tuple[str, ...] = (*_PARSERS, "identityProviders", "routes")

@@ -33,9 +33,12 @@ SETTING_KEYS = {
     "selfSignUp",
     "allowedGroups",
     "signedOutUrl",
+    "localAccounts",
+    "mfa",
+    "userPoolTier",
 }
 # Objects, which Pulumi.yaml cannot type: documented in its header comment and docs/settings.md.
-UNTYPED_SETTING_KEYS = {"routes", "upstreamHeaders"}
+UNTYPED_SETTING_KEYS = {"routes", "upstreamHeaders", "identityProviders"}
 
 
 def test_project_declares_every_setting_with_type_and_description() -> None:
