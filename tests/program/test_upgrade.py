@@ -159,3 +159,26 @@ def test_removing_a_route_removes_only_its_plugin_attachment_and_unshared_secret
         "ingress-shop.shop-annotation",
     }
     _unchanged_except_the_client(before, without_c, set(without_c))
+
+
+def test_adding_identity_providers_updates_only_the_pool_and_the_client_in_place(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # What each update changes is an input the AWS provider updates in place: the pool's schema grows
+    # (AddCustomAttributes) and gets the trigger (UpdateUserPool); the client lists the providers.
+    with_groups = {**dev_stack_config(), f"{PROJECT}:allowedGroups": '["staff"]'}
+    provider = {
+        "name": "Entra",
+        "type": "SAML",
+        "metadataUrl": "https://login.microsoftonline.com/tenant/federationmetadata.xml",
+        "attributes": {"email": "emailaddress"},
+        "groupsAttribute": "groups",
+    }
+    before = by_urn(run_program(monkeypatch, with_groups))
+    after = by_urn(run_program(monkeypatch, {**with_groups, f"{PROJECT}:identityProviders": json.dumps([provider])}))
+    assert set(before) < set(after)
+    in_place = {POOL: {"schemas", "lambdaConfig"}, CLIENT: {"supportedIdentityProviders", "writeAttributes"}}
+    for urn, resource in before.items():
+        keys = resource.inputs.keys() | after[urn].inputs.keys()
+        changed = {key for key in keys if resource.inputs.get(key) != after[urn].inputs.get(key)}
+        assert changed <= in_place.get(resource.type, set()), urn

@@ -27,6 +27,8 @@ CLIENT_ID = "4mockclientid0123456789abc"
 CLIENT_SECRET = "mock-client-secret-value-0123456789"
 SESSION_SECRET = "mock-session-secret-value-0123456789"
 RANDOM_HEX = "1a2b3c4d"
+ACCOUNT = "123456789012"
+USER_POOL_ARN = f"arn:aws:cognito-idp:us-west-2:{ACCOUNT}:userpool/{USER_POOL_ID}"
 
 # How Pulumi's wire format marks a secret value (pulumi/sdk/python/lib/pulumi/runtime/rpc.py).
 _SIG_KEY = "4dabf18193072939515e22adb298388d"
@@ -54,6 +56,14 @@ class CloudMocks(Mocks):
         resource_id = f"{args.name}-id"
         if args.typ == "aws:cognito/userPool:UserPool":
             resource_id = USER_POOL_ID
+            state["arn"] = USER_POOL_ARN
+        elif args.typ in ("aws:lambda/function:Function", "aws:iam/role:Role"):
+            # Auto-named, as the AWS provider names what the program leaves unnamed.
+            state["name"] = f"{args.name}-5f3a2b1"
+            if args.typ == "aws:iam/role:Role":
+                state["arn"] = f"arn:aws:iam::{ACCOUNT}:role/{state['name']}"
+            else:
+                state["arn"] = f"arn:aws:lambda:us-west-2:{ACCOUNT}:function:{state['name']}"
         elif args.typ == "aws:cognito/userPoolClient:UserPoolClient":
             resource_id = CLIENT_ID
             state["clientSecret"] = CLIENT_SECRET
