@@ -4,9 +4,9 @@ First the structure (jsonschema), then Cognito's rules for each field, then the 
 entries (each name and identifier once). Every limit is CreateIdentityProvider's, as botocore's
 Cognito model states it (tests/unit/test_identity_providers_setting.py reads the model).
 
-No message shows a field's value: `pulumi config set --secret --path
-'identityProviders[0].clientSecret'` makes the whole key a secret, and Pulumi masks only exact
-copies of a secret in what the program prints, not a part or an escaped copy.
+No message shows a field's value, only where it is (names of fields and attributes): `pulumi
+config set --secret --path 'identityProviders[0].clientSecret'` makes the whole key a secret, and
+Pulumi masks only exact copies of a secret in what the program prints, not a part or an escaped copy.
 """
 
 from __future__ import annotations
@@ -168,11 +168,11 @@ def _provider(
         f"{where}.{field}: required for {type_} providers" for field in REQUIRED_BY_TYPE[type_] if field not in entry
     ]
 
-    details: dict[str, str] = {}
-    if type_ == "SAML":
-        details = _saml_details(entry, where, project_dir, found)
-    else:
-        details = _oauth_details(entry, type_, where, secret, found)
+    details = (
+        _saml_details(entry, where, project_dir, found)
+        if type_ == "SAML"
+        else _oauth_details(entry, type_, where, secret, found)
+    )
     attributes = entry.get("attributes", {"email": "email"})
     found += [f"{where}.attributes{problem}" for problem in attribute_problems(attributes)]
     groups_attribute = entry.get("groupsAttribute")

@@ -131,7 +131,8 @@ def parse_settings(
         try:
             parsed[field] = parse(raw)
         except ValueError as error:
-            problems.append(f"{qualified_key(key)} = {show_value(raw)}: {error}")
+            shown = "(a secret)" if key in secret_keys else show_value(raw)
+            problems.append(f"{qualified_key(key)} = {shown}: {error}")
     providers = parse_identity_providers(
         values.get("identityProviders"), "identityProviders" in secret_keys, project_dir or Path.cwd(), problems
     )

@@ -48,9 +48,14 @@ def run_checks(
     namespace = f"{project}:"
     set_keys = [key.removeprefix(namespace) for key in (*values, *config.unreadable) if key.startswith(namespace)]
     raw = {key: values.get(qualified_key(key, project)) for key in (*set_keys, *project_settings.CONFIG_KEYS)}
+    # A setting with one field set by `--secret --path` (a client secret) is a secret as a whole:
+    # read it decrypted, as the program gets it; the settings' problems never show a secret's value.
+    secret_keys = [key for key in project_settings.CONFIG_KEYS if qualified_key(key, project) in config.unreadable]
+    for key in secret_keys:
+        raw[key] = read_secret(project_dir, stack, world, qualified_key(key, project))
     settings: Settings | None = None
     try:
-        settings = project_settings.parse_settings(raw)
+        settings = project_settings.parse_settings(raw, secret_keys, project_dir)
     except SettingsError as error:
         yield failed(
             "settings",

@@ -26,7 +26,10 @@ class StackConfig:
 
 
 def _is_secure(value: Any) -> bool:
-    return isinstance(value, dict) and set(value) == {"secure"}
+    """An encrypted value, or a list or map holding one (`pulumi config set --secret --path 'a[0].b'`)."""
+    if isinstance(value, dict):
+        return set(value) == {"secure"} or any(_is_secure(item) for item in value.values())
+    return isinstance(value, list) and any(_is_secure(item) for item in value)
 
 
 def short_stack_name(stack: str) -> str:
