@@ -69,7 +69,7 @@ def parse_routes(raw: str | None, defaults: Mapping[str, Any], problems: list[st
         except ValueError as error:
             problems.append(f"{key} = {show_value(raw)}: {error}")
             return ()
-        structure = schema_problems(entries, _ROUTES_SCHEMA)
+        structure = _schema_problems(entries, _ROUTES_SCHEMA)
         if any(not where for where, _ in structure):  # not a list, or the wrong length
             problems.extend(f"{key} = {show_value(raw)}: {what}" for where, what in structure if not where)
             return ()
@@ -156,7 +156,7 @@ def _check_routes_are_distinct(routes: list[tuple[int, Route]], problems: list[s
             seen.setdefault(identity, index)
 
 
-def schema_problems(value: Any, schema: dict[str, Any]) -> list[tuple[str, str]]:
+def _schema_problems(value: Any, schema: dict[str, Any]) -> list[tuple[str, str]]:
     """(where, what) for each way `value` breaks `schema`; `where` is like "[1].namepace" ("" for the whole)."""
     from jsonschema import Draft202012Validator  # only stacks that set a list or map setting pay for it
 
