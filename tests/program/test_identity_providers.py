@@ -219,6 +219,16 @@ def test_only_this_pool_may_invoke_the_trigger(federated: ProgramRun) -> None:
     assert permission["function"] == auto_name(federated.one(FUNCTION))
 
 
+def test_the_pool_keeps_its_groups_attribute_once_the_stack_no_longer_declares_it(
+    monkeypatch: pytest.MonkeyPatch, federated: ProgramRun
+) -> None:
+    # Cognito refuses to remove a custom attribute (the AWS provider fails the update): without the
+    # trigger the stack leaves the pool's schema as it is, whatever it holds.
+    assert federated.one(POOL).ignore_changes == []
+    without = run_with(monkeypatch, identityProviders=[ENTRA, OKTA])
+    assert without.one(POOL).ignore_changes == ["schemas"]
+
+
 def test_without_allowed_groups_or_a_groups_attribute_there_is_no_trigger(monkeypatch: pytest.MonkeyPatch) -> None:
     no_gate = run_with(monkeypatch, identityProviders=[ENTRA, OKTA])
     no_attribute = run_with(

@@ -48,6 +48,7 @@ class Declared:
     dependencies: list[str] = field(default_factory=list)
     provider_version: str = ""
     delete_before_replace: bool = False
+    ignore_changes: list[str] = field(default_factory=list)
 
 
 class CloudMocks(Mocks):
@@ -103,6 +104,7 @@ class RecordingMonitor(MockMonitor):
                     dependencies=list(request.dependencies),
                     provider_version=request.version,
                     delete_before_replace=request.deleteBeforeReplace,
+                    ignore_changes=list(request.ignoreChanges),
                 )
             )
         return response
