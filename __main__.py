@@ -31,6 +31,10 @@ cognito = CognitoSignIn(
         deletion_protection=settings.deletion_protection,
         self_sign_up=settings.self_sign_up,
         groups=settings.allowed_groups,
+        identity_providers=settings.identity_providers,
+        local_accounts=settings.local_accounts,
+        mfa=settings.mfa,
+        user_pool_tier=settings.user_pool_tier,
     ),
 )
 
@@ -93,6 +97,8 @@ def route_output(route: Route) -> dict[str, object]:
         "signedOutUrl": route.signed_out_url,
     }
     # Only what differs from the defaults: existing stacks' outputs stay as they were.
+    if route.sign_in_with:
+        entry["signInWith"] = route.sign_in_with
     if route.mode != "browser":
         entry["mode"] = route.mode
     if route.kind != "Ingress":
@@ -127,3 +133,8 @@ if api_clients:
     )
     # Read with `pulumi stack output --show-secrets apiClientSecrets`.
     pulumi.export("apiClientSecrets", pulumi.Output.secret(api_clients.client_secrets))
+if settings.identity_providers:
+    pulumi.export(
+        "identityProviders",
+        [{"name": provider.name, "type": provider.type} for provider in settings.identity_providers],
+    )

@@ -4,12 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 from pulumi_aws import cognito
 from pulumi_random import RandomId
 
 from components import naming, urls
+from components.federated_groups import (
+    GROUPS_ATTRIBUTE,
+    TRIGGER_VERSION,
+    FederatedGroups,
+    groups_attribute_schema,
+    providers_with_groups,
+)
+from components.identity_provider_resources import declare_identity_providers
+from components.settings_model import IdentityProvider, MfaMode, UserPoolTier
+
+# Cognito's names for the `mfa` setting; TOTP (an authenticator app) is the factor whenever MFA is on.
+MFA_CONFIGURATION: dict[MfaMode, str] = {"off": "OFF", "optional": "OPTIONAL", "required": "ON"}
+LOCAL_ACCOUNTS = "COGNITO"
 
 
 @dataclass(frozen=True)
@@ -27,6 +41,11 @@ class CognitoSignInArgs:
     self_sign_up: bool
     groups: Sequence[str]
     """Groups to create in the pool (those whose members Kong lets through)."""
+    identity_providers: Sequence[IdentityProvider] = ()
+    local_accounts: bool = True
+    """False: the hosted UI offers only the identity providers."""
+    mfa: MfaMode = "off"
+    user_pool_tier: UserPoolTier = "LITE"
 
 
 class CognitoSignIn(pulumi.ComponentResource):
@@ -45,6 +64,14 @@ class CognitoSignIn(pulumi.ComponentResource):
         super().__init__(naming.COGNITO_SIGN_IN_TYPE, name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
 
+        # Only stacks whose group gate must let federated users in get the trigger and the custom attribute.
+        grouped_providers = providers_with_groups(args.identity_providers, args.groups)
+        federated_groups = (
+            FederatedGroups(naming.child(name, "groups-trigger"), args.region, grouped_providers, opts=child)
+            if grouped_providers
+            else None
+        )
+
         # Every resource names its region, so it is the region the URLs below are built with.
         user_pool = cognito.UserPool(
             naming.child(name, "users"),
@@ -56,7 +83,10 @@ class CognitoSignIn(pulumi.ComponentResource):
             verification_message_template={"default_email_option": "CONFIRM_WITH_CODE"},
             # Updated in place: switching sign-up off or on keeps every account.
             admin_create_user_config={"allow_admin_create_user_only": not args.self_sign_up},
-            mfa_configuration="OFF",
+            **user_pool_mfa(args.mfa),
+            # The feature plan: changed in place (UpdateUserPool's UserPoolTier).
+            user_pool_tier=args.user_pool_tier,
+            **user_pool_federated_groups(federated_groups),
             password_policy={
                 "minimum_length": 12,
                 "require_lowercase": True,
@@ -67,7 +97,15 @@ class CognitoSignIn(pulumi.ComponentResource):
             },
             account_recovery_setting={"recovery_mechanisms": [{"name": "verified_email", "priority": 1}]},
             deletion_protection="ACTIVE" if args.deletion_protection else "INACTIVE",
-            opts=child,
+            # Cognito cannot remove a custom attribute: once the groups attribute is no longer
+            # declared, the pool keeps it and the stack leaves the schema as it is.
+            opts=pulumi.ResourceOptions(parent=self, ignore_changes=None if federated_groups else ["schemas"]),
+        )
+        if federated_groups is not None:
+            federated_groups.allow_invocation_by(user_pool.arn)
+
+        providers = declare_identity_providers(
+            name, args.region, user_pool.id, args.identity_providers, bool(grouped_providers), parent=self
         )
 
         domain_prefix: pulumi.Input[str]
@@ -101,14 +139,16 @@ class CognitoSignIn(pulumi.ComponentResource):
             allowed_oauth_scopes=list(args.scopes),
             # Without these two the hosted UI refuses the client.
             allowed_oauth_flows_user_pool_client=True,
-            supported_identity_providers=["COGNITO"],
+            supported_identity_providers=supported_identity_providers(args),
             callback_urls=list(args.callback_urls),
             logout_urls=list(args.logout_urls),
             # Only refresh is left on: no password or SRP sign-in outside the hosted UI.
             explicit_auth_flows=["ALLOW_REFRESH_TOKEN_AUTH"],
             prevent_user_existence_errors="ENABLED",
             enable_token_revocation=True,
-            opts=child,
+            **client_write_attributes(args.identity_providers, bool(grouped_providers)),
+            # Creating a client that names a provider Cognito does not have yet fails.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=providers) if providers else child,
         )
 
         for group in args.groups:
@@ -145,3 +185,43 @@ class CognitoSignIn(pulumi.ComponentResource):
                 "loginUrl": self.login_url,
             }
         )
+
+
+def user_pool_mfa(mfa: MfaMode) -> dict[str, Any]:
+    """The pool's MFA inputs. A change is in place: the AWS provider calls SetUserPoolMfaConfig."""
+    if mfa == "off":
+        return {"mfa_configuration": MFA_CONFIGURATION[mfa]}
+    return {"mfa_configuration": MFA_CONFIGURATION[mfa], "software_token_mfa_configuration": {"enabled": True}}
+
+
+def user_pool_federated_groups(federated_groups: FederatedGroups | None) -> dict[str, Any]:
+    """The custom attribute the providers map their groups to, and the trigger that puts them in tokens."""
+    if federated_groups is None:
+        return {}
+    return {
+        "schemas": [groups_attribute_schema()],
+        "lambda_config": {
+            "pre_token_generation_config": {
+                "lambda_arn": federated_groups.function_arn,
+                "lambda_version": TRIGGER_VERSION,
+            }
+        },
+    }
+
+
+def supported_identity_providers(args: CognitoSignInArgs) -> list[str]:
+    """What the hosted UI offers: local accounts (unless `localAccounts` is false), then each provider."""
+    local = [LOCAL_ACCOUNTS] if args.local_accounts else []
+    return local + [provider.name for provider in args.identity_providers]
+
+
+def client_write_attributes(providers: Sequence[IdentityProvider], map_groups: bool) -> dict[str, Any]:
+    """Cognito writes a federated user's mapped attributes through the app client, which must be allowed to.
+
+    By default a client may write the standard attributes only; the custom groups attribute must be listed,
+    and then every mapped attribute with it. Without it the client stays as it was.
+    """
+    if not map_groups:
+        return {}
+    mapped = {attribute for provider in providers for attribute, _ in provider.attribute_mapping}
+    return {"write_attributes": sorted(mapped | {GROUPS_ATTRIBUTE})}

@@ -36,9 +36,19 @@ COGNITO_SCOPE_CLAIM = "scope"
 # Every user access token of the browser client holds it; a machine token never does.
 USER_TOKEN_SCOPE = "openid"
 # Config only a browser sign-in uses: an api route must never redirect.
-_BROWSER_ONLY_FIELDS = ("redirect_uri", "scopes", "logout_uri_suffix", "logout_methods", "end_session_endpoint")
+_BROWSER_ONLY_FIELDS = (
+    "redirect_uri",
+    "scopes",
+    "logout_uri_suffix",
+    "logout_methods",
+    "end_session_endpoint",
+    "authorization_query_args_names",
+    "authorization_query_args_values",
+)
 # Cognito lists a user's groups in this claim of both its ID and access tokens.
 COGNITO_GROUPS_CLAIM = "cognito:groups"
+# The /oauth2/authorize parameter that names the identity provider to sign in with.
+COGNITO_IDENTITY_PROVIDER_ARG = "identity_provider"
 # Which stack declared a KongPlugin: `make doctor` tells the stack's own plugins from others'.
 OWNER_ANNOTATION = "kong-cognito-oidc/stack"
 
@@ -163,6 +173,7 @@ def plugin_config(args: KongOidcPluginArgs, route: Route) -> dict[str, Any]:
     if args.upstream_headers:
         config["upstream_headers_claims"] = [claim for claim, _ in args.upstream_headers]
         config["upstream_headers_names"] = [header for _, header in args.upstream_headers]
+    config.update(sign_in_with_config(route))
     if route.mode != "browser":
         config = bearer_token_config(config, args, route)
     return config
@@ -199,3 +210,14 @@ def bearer_token_config(browser: dict[str, Any], args: KongOidcPluginArgs, route
         # both: a user's token (it holds openid) passes as a browser's would; a machine's needs the scopes.
         config["scopes_required"] = [scopes] if route.mode == "api" else [scopes, USER_TOKEN_SCOPE]
     return config
+
+
+def sign_in_with_config(route: Route) -> dict[str, list[str]]:
+    """`signInWith`: Kong adds identity_provider=<name> to Cognito's /oauth2/authorize, which then skips
+    its sign-in page and redirects straight to that provider."""
+    if route.sign_in_with is None:
+        return {}
+    return {
+        "authorization_query_args_names": [COGNITO_IDENTITY_PROVIDER_ARG],
+        "authorization_query_args_values": [route.sign_in_with],
+    }

@@ -20,6 +20,7 @@ COGNITO_SIGN_IN_TYPE = f"{PROJECT}:index:CognitoSignIn"
 KONG_OIDC_PLUGIN_TYPE = f"{PROJECT}:index:KongOidcPlugin"  # singular, though it holds a plugin per route
 INGRESS_PLUGIN_ATTACHMENT_TYPE = f"{PROJECT}:index:IngressPluginAttachment"
 API_CLIENTS_TYPE = f"{PROJECT}:index:ApiClients"
+FEDERATED_GROUPS_TYPE = f"{PROJECT}:index:FederatedGroups"
 # The dynamic resource's type is pulumi-python:dynamic/<module>:<name>.
 ANNOTATION_MODULE, ANNOTATION_NAME = "kong", "IngressPluginAnnotation"
 
@@ -49,6 +50,11 @@ def user_group(component: str, group: str) -> str:
 def api_client(component: str, client_name: str) -> str:
     """A machine client's app client: named after its `apiClients` entry, so reordering renames nothing."""
     return child(component, f"client-{client_name}")
+
+
+def identity_provider(component: str, provider: str) -> str:
+    """A company identity provider of the pool, e.g. `cognito-idp-Okta` (Cognito's provider names are unique)."""
+    return child(component, f"idp-{provider}")
 
 
 def namespace_secret(component: str, namespace: str, original_namespace: str) -> str:

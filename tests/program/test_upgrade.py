@@ -14,11 +14,16 @@ import pytest
 from program_harness import PROJECT, ROOT, Declared, ProgramRun, dev_stack_config, run_program
 
 BEFORE_ROUTES = json.loads((ROOT / "tests" / "fixtures" / "dev_stack_before_routes.json").read_text())
+POOL = "aws:cognito/userPool:UserPool"
 CLIENT = "aws:cognito/userPoolClient:UserPoolClient"
 KONG_PLUGIN = "kubernetes:configuration.konghq.com/v1:KongPlugin"
 SECRET = "kubernetes:core/v1:Secret"
 # Inputs added since the fixture was recorded, each updated in place by the AWS provider.
-ADDED_IN_PLACE = {CLIENT: {"logoutUrls"}}  # sign-out (issue 10)
+ADDED_IN_PLACE = {
+    CLIENT: {"logoutUrls"},  # sign-out (issue 10)
+    # The feature plan (issue 18): AWS made the pool Essentials; UpdateUserPool moves it to Lite in place.
+    POOL: {"userPoolTier"},
+}
 # Kong config fields and metadata added since: the KongPlugin is updated in place.
 ADDED_TO_THE_PLUGIN = {"logout_uri_suffix", "logout_methods", "end_session_endpoint"}  # sign-out (issue 10)
 
@@ -59,6 +64,26 @@ def test_the_dev_stack_keeps_the_names_of_its_kubernetes_objects(monkeypatch: py
     resources = by_urn(run_program(monkeypatch, dev_stack_config()))
     for urn, before in BEFORE_ROUTES["kubernetes_identities"].items():
         assert kubernetes_identity(resources[urn]) == before, urn
+
+
+def test_the_dev_stacks_pool_moves_to_the_lite_plan_and_gains_nothing_else(monkeypatch: pytest.MonkeyPatch) -> None:
+    run = run_program(monkeypatch, dev_stack_config())
+    assert run.one(POOL).inputs["userPoolTier"] == "LITE"
+    # No identity providers, no groups trigger: an upgrade declares nothing new (test above: same URNs),
+    # and the client still offers local accounts only.
+    assert run.one(CLIENT).inputs["supportedIdentityProviders"] == ["COGNITO"]
+    assert "identityProviders" not in run.exports
+    assert all("signInWith" not in route for route in run.exports["routes"].value)
+
+
+def test_a_stack_with_allowed_groups_and_no_identity_provider_gets_no_groups_trigger(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    run = run_program(monkeypatch, {**dev_stack_config(), f"{PROJECT}:allowedGroups": '["staff"]'})
+    added = {resource.name for resource in run.declared if resource.urn not in BEFORE_ROUTES["urns"]}
+    assert added == {"cognito-group-staff"}
+    pool = run.one(POOL).inputs
+    assert "lambdaConfig" not in pool and "schemas" not in pool
 
 
 def test_the_dev_stacks_kong_plugin_only_gains_sign_out_and_its_owner(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -163,3 +188,26 @@ def test_adding_machine_clients_and_an_api_route_changes_nothing_already_there(
         "ingress-default.admin",
         "ingress-default.admin-annotation",
     }
+
+
+def test_adding_identity_providers_updates_only_the_pool_and_the_client_in_place(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # What each update changes is an input the AWS provider updates in place: the pool's schema grows
+    # (AddCustomAttributes) and gets the trigger (UpdateUserPool); the client lists the providers.
+    with_groups = {**dev_stack_config(), f"{PROJECT}:allowedGroups": '["staff"]'}
+    provider = {
+        "name": "Entra",
+        "type": "SAML",
+        "metadataUrl": "https://login.microsoftonline.com/tenant/federationmetadata.xml",
+        "attributes": {"email": "emailaddress"},
+        "groupsAttribute": "groups",
+    }
+    before = by_urn(run_program(monkeypatch, with_groups))
+    after = by_urn(run_program(monkeypatch, {**with_groups, f"{PROJECT}:identityProviders": json.dumps([provider])}))
+    assert set(before) < set(after)
+    in_place = {POOL: {"schemas", "lambdaConfig"}, CLIENT: {"supportedIdentityProviders", "writeAttributes"}}
+    for urn, resource in before.items():
+        keys = resource.inputs.keys() | after[urn].inputs.keys()
+        changed = {key for key in keys if resource.inputs.get(key) != after[urn].inputs.get(key)}
+        assert changed <= in_place.get(resource.type, set()), urn

@@ -18,6 +18,7 @@ from jsonschema import Draft202012Validator
 from program_harness import PROJECT, ProgramRun, dev_stack_config, run_program
 
 from components import api_clients_setting
+from components.federated_groups import CUSTOM_ATTRIBUTE, GROUPS_ATTRIBUTE, TRIGGER_VERSION
 from components.routes_setting import MAX_ROUTES
 from components.settings import MAX_GROUP_NAME_LENGTH, parse_settings
 
@@ -61,6 +62,8 @@ KONG_OPENID_CONNECT_FIELDS: dict[str, Any] = {
     "audience_required": STRINGS,
     "scopes_claim": STRINGS,
     "scopes_required": STRINGS,
+    "authorization_query_args_names": STRINGS,
+    "authorization_query_args_values": STRINGS,
 }
 KONG_CONFIG_SCHEMA = {"type": "object", "properties": KONG_OPENID_CONNECT_FIELDS, "additionalProperties": False}
 
@@ -70,7 +73,17 @@ def everything() -> ProgramRun:
     """A stack using every setting, so every field the program can write is declared."""
     config = dev_stack_config() | {
         f"{PROJECT}:routes": json.dumps(
-            [{"ingress": "demo"}, {"ingress": "shop", "namespace": "shop", "path": "/shop"}]
+            [{"ingress": "demo"}, {"ingress": "shop", "namespace": "shop", "path": "/shop", "signInWith": "Entra"}]
+        ),
+        f"{PROJECT}:identityProviders": json.dumps(
+            [
+                {
+                    "name": "Entra",
+                    "type": "SAML",
+                    "metadataUrl": "https://login.microsoftonline.com/tenant/federationmetadata.xml",
+                    "attributes": {"email": "emailaddress"},
+                }
+            ]
         ),
         f"{PROJECT}:allowedGroups": '["staff"]',
         f"{PROJECT}:upstreamHeaders": '{"sub": "X-User-Id", "email": "X-User-Email"}',
@@ -166,3 +179,16 @@ def test_the_api_clients_rules_are_cognitos() -> None:
     assert create_client["AllowedOAuthScopes"].name == "ScopeListType"
     assert create_client["ClientName"].name == "ClientNameType"
     assert "client_credentials" in create_client["AllowedOAuthFlows"].member.enum
+
+
+def test_what_the_groups_mechanism_and_the_feature_plan_rely_on_is_in_cognitos_api() -> None:
+    model = botocore.session.get_session().get_service_model("cognito-idp")
+    # The custom attribute's name (without "custom:") and the mapping key that names it.
+    name = model.shape_for("CustomAttributeNameType").metadata
+    assert name["min"] <= len(CUSTOM_ATTRIBUTE) <= name["max"]
+    assert len(GROUPS_ATTRIBUTE) <= model.shape_for("AttributeMappingKeyType").metadata["max"]
+    assert TRIGGER_VERSION in model.shape_for("PreTokenGenerationLambdaVersionType").enum
+    # An existing pool changes its feature plan and grows its schema in place, with these two calls.
+    assert "UserPoolTier" in model.operation_model("UpdateUserPool").input_shape.members
+    assert model.shape_for("UserPoolTierType").enum == ["LITE", "ESSENTIALS", "PLUS"]
+    assert "CustomAttributes" in model.operation_model("AddCustomAttributes").input_shape.members

@@ -36,18 +36,24 @@ class Calls:
 
 
 def _calls(read: str, create: str, update: str, delete: str) -> Calls:
+    """Each argument lists API operations; without a service prefix, Cognito's (cognito-idp)."""
     return Calls(
-        *(frozenset(f"cognito-idp:{name}" for name in names.split()) for names in (read, create, update, delete))
+        *(
+            frozenset(name if ":" in name else f"cognito-idp:{name}" for name in names.split())
+            for names in (read, create, update, delete)
+        )
     )
 
 
-# hashicorp/terraform-provider-aws, internal/service/cognitoidp/: each function's calls, waits included.
+# hashicorp/terraform-provider-aws, internal/service/{cognitoidp,iam,lambda}/: each function's calls, waits included.
 PROVIDER_CALLS = {
     # user_pool.go: the read gets the tags with DescribeUserPool; tags change through the tagging interceptor.
+    # MFA is set apart from the rest (SetUserPoolMfaConfig), at create when on and at update when changed;
+    # a schema that grows (the groups attribute) is AddCustomAttributes.
     "aws:cognito/userPool:UserPool": _calls(
         read="DescribeUserPool GetUserPoolMfaConfig",
-        create="CreateUserPool",
-        update="UpdateUserPool TagResource UntagResource ListTagsForResource",
+        create="CreateUserPool SetUserPoolMfaConfig",
+        update="UpdateUserPool SetUserPoolMfaConfig AddCustomAttributes TagResource UntagResource ListTagsForResource",
         delete="DeleteUserPool",
     ),
     # user_pool_domain.go: create, update and delete wait on DescribeUserPoolDomain.
@@ -74,6 +80,37 @@ PROVIDER_CALLS = {
         create="CreateResourceServer DescribeResourceServer",
         update="UpdateResourceServer DescribeResourceServer",
         delete="DeleteResourceServer",
+    ),
+    # identity_provider.go: create and update end with a read.
+    "aws:cognito/identityProvider:IdentityProvider": _calls(
+        read="DescribeIdentityProvider",
+        create="CreateIdentityProvider",
+        update="UpdateIdentityProvider",
+        delete="DeleteIdentityProvider",
+    ),
+    # iam/role.go: the read lists the inline and attached policies; the delete first removes the role
+    # from instance profiles and lists what is still attached. Tags change only with aws:defaultTags.
+    "aws:iam/role:Role": _calls(
+        read="iam:GetRole iam:ListRolePolicies iam:ListAttachedRolePolicies",
+        create="iam:CreateRole",
+        update="iam:UpdateAssumeRolePolicy iam:TagRole iam:UntagRole",
+        delete="iam:ListInstanceProfilesForRole iam:DeleteRole",
+    ),
+    # iam/role_policy_attachment.go: no update (every input replaces).
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": _calls(
+        read="iam:ListAttachedRolePolicies", create="iam:AttachRolePolicy", update="", delete="iam:DetachRolePolicy"
+    ),
+    # lambda/function.go: create and update wait with GetFunction; Lambda checks iam:PassRole on the role.
+    "aws:lambda/function:Function": _calls(
+        read="lambda:GetFunction lambda:ListVersionsByFunction lambda:GetFunctionCodeSigningConfig",
+        create="lambda:CreateFunction iam:PassRole",
+        update="lambda:UpdateFunctionConfiguration lambda:UpdateFunctionCode iam:PassRole "
+        "lambda:TagResource lambda:UntagResource",
+        delete="lambda:DeleteFunction",
+    ),
+    # lambda/permission.go: the function's resource policy; no update (every input replaces).
+    "aws:lambda/permission:Permission": _calls(
+        read="lambda:GetPolicy", create="lambda:AddPermission", update="", delete="lambda:RemovePermission"
     ),
 }
 # Service Authorization Reference: these name no user pool, so only "Resource": "*" allows them.
@@ -129,8 +166,17 @@ def declared_types(monkeypatch: pytest.MonkeyPatch) -> set[str]:
         {"ingress": "shop", "namespace": "shop", "host": "shop.example.org", "path": "/"},
     ]
     several = {**single, f"{PROJECT}:routes": json.dumps(routes)}
+    # A company identity provider whose groups pass the gate: the provider and the groups trigger.
+    provider = {
+        "name": "Entra",
+        "type": "SAML",
+        "metadataUrl": "https://login.microsoftonline.com/tenant/federationmetadata.xml",
+        "attributes": {"email": "emailaddress"},
+        "groupsAttribute": "groups",
+    }
+    federated = {**single, f"{PROJECT}:identityProviders": json.dumps([provider])}
     machines = {**single, f"{PROJECT}:apiClients": '[{"name": "job", "scopes": ["read"]}]'}
-    configs = (single, several, machines)
+    configs = (single, several, machines, federated)
     return {resource.type for config in configs for resource in run_program(monkeypatch, config).declared}
 
 
@@ -164,7 +210,8 @@ def test_a_preview_only_reads_and_an_update_can_do_what_a_preview_does() -> None
     for type_, row in aws_rows().items():
         preview = row.codes("make preview")
         assert preview, type_
-        assert all(re.fullmatch(r"cognito-idp:(Describe|Get|List)\w+", action) for action in preview), type_
+        reads = r"(cognito-idp|iam|lambda):(Describe|Get|List)\w+"
+        assert all(re.fullmatch(reads, action) for action in preview), type_
         assert preview <= row.codes("make up"), type_
         assert preview <= row.codes("make destroy"), type_
 

@@ -87,6 +87,7 @@ def _pool_request(props: Props) -> dict[str, Any]:
             else None
         ),
         "DeletionProtection": props.get("deletionProtection"),
+        "UserPoolTier": props.get("userPoolTier"),
     }
 
 
@@ -291,6 +292,7 @@ TYPES = [
                 "verificationMessageTemplate",
                 "adminCreateUserConfig",
                 "mfaConfiguration",
+                "userPoolTier",
                 "passwordPolicy",
                 "accountRecoverySetting",
                 "deletionProtection",

@@ -27,6 +27,8 @@ CLIENT_ID = "4mockclientid0123456789abc"
 CLIENT_SECRET = "mock-client-secret-value-0123456789"
 SESSION_SECRET = "mock-session-secret-value-0123456789"
 RANDOM_HEX = "1a2b3c4d"
+ACCOUNT = "123456789012"
+USER_POOL_ARN = f"arn:aws:cognito-idp:us-west-2:{ACCOUNT}:userpool/{USER_POOL_ID}"
 
 
 def machine_client_secret(resource_name: str) -> str:
@@ -51,6 +53,7 @@ class Declared:
     dependencies: list[str] = field(default_factory=list)
     provider_version: str = ""
     delete_before_replace: bool = False
+    ignore_changes: list[str] = field(default_factory=list)
 
 
 class CloudMocks(Mocks):
@@ -59,6 +62,14 @@ class CloudMocks(Mocks):
         resource_id = f"{args.name}-id"
         if args.typ == "aws:cognito/userPool:UserPool":
             resource_id = USER_POOL_ID
+            state["arn"] = USER_POOL_ARN
+        elif args.typ in ("aws:lambda/function:Function", "aws:iam/role:Role"):
+            # Auto-named, as the AWS provider names what the program leaves unnamed.
+            state["name"] = f"{args.name}-5f3a2b1"
+            if args.typ == "aws:iam/role:Role":
+                state["arn"] = f"arn:aws:iam::{ACCOUNT}:role/{state['name']}"
+            else:
+                state["arn"] = f"arn:aws:lambda:us-west-2:{ACCOUNT}:function:{state['name']}"
         elif args.typ == "aws:cognito/userPoolClient:UserPoolClient":
             # The browser client's values are the constants above; each machine client has its own.
             browser = args.name == "cognito-client"
@@ -100,6 +111,7 @@ class RecordingMonitor(MockMonitor):
                     dependencies=list(request.dependencies),
                     provider_version=request.version,
                     delete_before_replace=request.deleteBeforeReplace,
+                    ignore_changes=list(request.ignoreChanges),
                 )
             )
         return response

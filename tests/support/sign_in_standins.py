@@ -13,6 +13,7 @@ import base64
 import html
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -86,6 +87,13 @@ class CognitoStandIn:
     codes: dict[str, dict[str, Any]] = field(default_factory=dict)
     # Tests swap this for a page the code must not recognise.
     login_page: Any = classic_login_page
+    # Company identity providers: name -> the attributes of the user their sign-in returns (as the
+    # provider's attribute mapping writes them). /oauth2/authorize?identity_provider=<name> signs them in.
+    federated_users: dict[str, dict[str, str]] = field(default_factory=dict)
+    # The provider of each such sign-in, in order.
+    federated_sign_ins: list[str] = field(default_factory=list)
+    # The pool's pre token generation trigger (a V1_0 event in, the event with its response out), if any.
+    pre_token_generation: Callable[[dict[str, Any]], dict[str, Any]] | None = None
 
     def install(self) -> None:
         self.server.routes.update(
@@ -107,7 +115,49 @@ class CognitoStandIn:
     def authorize(self, request: Request) -> Reply:
         if not self._known_client(request):
             return self.error("redirect_mismatch")
+        provider = request.one("identity_provider")
+        if provider is not None:
+            return self._federated_sign_in(request, provider)
         return redirect(self.server.url("/login", {k: v[0] for k, v in request.query.items()}))
+
+    def _federated_sign_in(self, request: Request, provider: str) -> Reply:
+        """Cognito skips its sign-in page and the provider signs the user in (collapsed to one step here)."""
+        attributes = self.federated_users.get(provider)
+        if attributes is None:
+            return self.error("invalid_request")
+        self.federated_sign_ins.append(provider)
+        claims: dict[str, Any] = {"email": attributes["email"], "cognito:groups": []}
+        if self.pre_token_generation is not None:
+            claims = self._run_trigger(claims, attributes)
+        return self._issue_code(request, claims)
+
+    def _run_trigger(self, claims: dict[str, Any], attributes: dict[str, str]) -> dict[str, Any]:
+        """What Cognito does with a V1_0 response: `groupsToOverride` becomes the ID token's cognito:groups."""
+        event = {
+            "version": "1",
+            "triggerSource": "TokenGeneration_HostedAuth",
+            "userPoolId": self.pool_id,
+            "request": {
+                "userAttributes": dict(attributes),
+                "groupConfiguration": {
+                    "groupsToOverride": list(claims["cognito:groups"]),
+                    "iamRolesToOverride": [],
+                    "preferredRole": None,
+                },
+            },
+            "response": {"claimsOverrideDetails": None},
+        }
+        assert self.pre_token_generation is not None
+        overrides = self.pre_token_generation(event)["response"]["claimsOverrideDetails"] or {}
+        groups = (overrides.get("groupOverrideDetails") or {}).get("groupsToOverride", [])
+        return {**claims, "cognito:groups": list(groups)}
+
+    def _issue_code(self, request: Request, claims: dict[str, Any]) -> Reply:
+        code = secrets.token_urlsafe(16)
+        self.codes[code] = {"redirect_uri": request.one("redirect_uri"), "claims": claims}
+        state = request.one("state") or ""
+        location = f"{request.one('redirect_uri')}?{urlencode({'code': code, 'state': state})}"
+        return Reply(302, {"Location": location}, cookies=("cognito=signed-in; Path=/; Secure; HttpOnly",))
 
     def login(self, request: Request) -> Reply:
         if not self._known_client(request):
@@ -135,14 +185,7 @@ class CognitoStandIn:
         if pool_says.get("email_verified") != "true":
             # The hosted UI asks for the code it mailed before it lets an unverified user in.
             return redirect(self.server.url("/confirmUser") + "?" + query)
-        code = secrets.token_urlsafe(16)
-        self.codes[code] = {
-            "redirect_uri": request.one("redirect_uri"),
-            "claims": {"email": username, "cognito:groups": pool_says.get("cognito:groups", [])},
-        }
-        state = request.one("state") or ""
-        location = f"{request.one('redirect_uri')}?{urlencode({'code': code, 'state': state})}"
-        return Reply(302, {"Location": location}, cookies=("cognito=signed-in; Path=/; Secure; HttpOnly",))
+        return self._issue_code(request, {"email": username, "cognito:groups": pool_says.get("cognito:groups", [])})
 
     def _page(self, query: str, error: str = "") -> Reply:
         csrf = secrets.token_urlsafe(24)
@@ -186,6 +229,8 @@ class KongStandIn:
     set_session_cookie: bool = True
     # On a failed code exchange: 401, or (True) start sign-in again.
     retry_sign_in_on_failure: bool = False
+    # The plugin's authorization_query_args_names/values, paired: extra parameters of /oauth2/authorize.
+    authorization_query_args: dict[str, str] = field(default_factory=dict)
     sessions: dict[str, dict[str, Any]] = field(default_factory=dict)
     # The ID token of each session, which Kong sends to Cognito's /logout as id_token_hint.
     id_tokens: dict[str, str] = field(default_factory=dict)
@@ -212,6 +257,7 @@ class KongStandIn:
             "scope": "openid email profile",
             "state": state,
             "nonce": secrets.token_urlsafe(12),
+            **self.authorization_query_args,
         }
         location = self.cognito.server.url("/oauth2/authorize", query)
         return Reply(302, {"Location": location}, cookies=(f"authorization={state}; Path=/; Secure; HttpOnly",))

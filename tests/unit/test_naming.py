@@ -14,6 +14,7 @@ def test_the_project_and_component_types() -> None:
     assert naming.COGNITO_SIGN_IN_TYPE == "kong-cognito-oidc:index:CognitoSignIn"
     assert naming.KONG_OIDC_PLUGIN_TYPE == "kong-cognito-oidc:index:KongOidcPlugin"
     assert naming.INGRESS_PLUGIN_ATTACHMENT_TYPE == "kong-cognito-oidc:index:IngressPluginAttachment"
+    assert naming.FEDERATED_GROUPS_TYPE == "kong-cognito-oidc:index:FederatedGroups"
     assert (naming.ANNOTATION_MODULE, naming.ANNOTATION_NAME) == ("kong", "IngressPluginAnnotation")
 
 
@@ -21,6 +22,7 @@ def test_the_components_and_their_children() -> None:
     assert (naming.COGNITO, naming.KONG_OIDC, naming.INGRESS) == ("cognito", "kong-oidc", "ingress")
     assert naming.child("cognito", "users") == "cognito-users"
     assert naming.user_group("cognito", "staff") == "cognito-group-staff"
+    assert naming.identity_provider("cognito", "Okta") == "cognito-idp-Okta"
 
 
 @pytest.mark.parametrize(

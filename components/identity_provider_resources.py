@@ -1,0 +1,59 @@
+"""The pool's company identity providers (`identityProviders`), one `aws.cognito.IdentityProvider` each."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pulumi
+from pulumi_aws import cognito
+
+from components import naming
+from components.federated_groups import GROUPS_ATTRIBUTE
+from components.settings_model import IdentityProvider
+
+
+def provider_details(provider: IdentityProvider) -> dict[str, pulumi.Input[str]]:
+    """Cognito's ProviderDetails; the client secret only as a Pulumi secret (state, preview and logs hide it)."""
+    details: dict[str, pulumi.Input[str]] = dict(provider.provider_details)
+    if provider.client_secret is not None:
+        details["client_secret"] = pulumi.Output.secret(provider.client_secret)
+    return details
+
+
+def attribute_mapping(provider: IdentityProvider, map_groups: bool) -> dict[str, str]:
+    """Pool attribute -> provider attribute; with `map_groups`, the provider's groups go to the custom attribute."""
+    mapping = dict(provider.attribute_mapping)
+    if map_groups and provider.groups_attribute:
+        mapping[GROUPS_ATTRIBUTE] = provider.groups_attribute
+    return mapping
+
+
+def declare_identity_providers(
+    component: str,
+    region: str,
+    user_pool_id: pulumi.Input[str],
+    providers: Sequence[IdentityProvider],
+    map_groups: bool,
+    parent: pulumi.Resource,
+) -> list[cognito.IdentityProvider]:
+    declared = []
+    for provider in providers:
+        secret = provider.client_secret is not None
+        declared.append(
+            cognito.IdentityProvider(
+                naming.identity_provider(component, provider.name),
+                region=region,
+                user_pool_id=user_pool_id,
+                provider_name=provider.name,
+                provider_type=provider.type,
+                provider_details=provider_details(provider),
+                attribute_mapping=attribute_mapping(provider, map_groups),
+                idp_identifiers=list(provider.identifiers) or None,
+                opts=pulumi.ResourceOptions(
+                    parent=parent,
+                    # What Cognito reads back holds the secret too.
+                    additional_secret_outputs=["providerDetails"] if secret else None,
+                ),
+            )
+        )
+    return declared

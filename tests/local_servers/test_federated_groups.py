@@ -1,0 +1,76 @@
+"""A federated user's provider groups pass Kong's group gate, through the stack's own pieces.
+
+Kong's stand-in gates on the ID token's `cognito:groups`, as the plugin does with `groups_claim:
+[cognito:groups]`; Cognito's stand-in runs the stack's pre token generation trigger (the handler
+deployed to Lambda) on a V1_0 event and writes its `groupsToOverride` into that claim. The route
+signs in with its provider (`signInWith`) through the plugin config the program declares.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import requests
+from verify_sign_in_stack import GROUP, SignInStack
+
+from components.federated_groups import GROUPS_ATTRIBUTE
+from components.federated_groups_trigger import handler
+from components.kong_oidc_plugin import sign_in_with_config
+from components.settings_model import Route
+
+PROVIDER = "Entra"
+
+
+def federated_user(email: str, groups: str) -> dict[str, str]:
+    """A user's pool attributes after a sign-in at PROVIDER: its mapping writes the groups attribute."""
+    identities = [{"providerName": PROVIDER, "providerType": "SAML", "userId": email, "primary": "true"}]
+    return {"email": email, "identities": json.dumps(identities), GROUPS_ATTRIBUTE: groups}
+
+
+@pytest.fixture(name="federated_stack")
+def federated_stack_fixture(sign_in_stack: SignInStack, monkeypatch: pytest.MonkeyPatch) -> SignInStack:
+    monkeypatch.setenv(handler.GROUPS_ATTRIBUTE_ENV, GROUPS_ATTRIBUTE)
+    monkeypatch.setenv(handler.PROVIDERS_ENV, json.dumps([PROVIDER]))
+    sign_in_stack.use_groups(GROUP)
+    sign_in_stack.cognito.pre_token_generation = handler.handler
+    route = Route("demo", "default", "apps.example.com", "/bar", "oidc", True, "https://x/", sign_in_with=PROVIDER)
+    config = sign_in_with_config(route)
+    sign_in_stack.kong.authorization_query_args = dict(
+        zip(config["authorization_query_args_names"], config["authorization_query_args_values"], strict=True)
+    )
+    return sign_in_stack
+
+
+def browse(stack: SignInStack) -> requests.Response:
+    """A browser opening the protected route, following every redirect (Kong, Cognito, back to Kong)."""
+    with requests.Session() as browser:
+        return browser.get(stack.stack.kong.url("/bar"), timeout=5)
+
+
+def test_a_federated_member_of_staff_passes_the_gate(federated_stack: SignInStack) -> None:
+    federated_stack.cognito.federated_users[PROVIDER] = federated_user("alice@example.com", "[staff, sales]")
+    answer = browse(federated_stack)
+    assert answer.status_code == 200
+    assert federated_stack.kong.upstream_calls == ["alice@example.com"]
+
+
+def test_a_federated_user_outside_staff_gets_403(federated_stack: SignInStack) -> None:
+    federated_stack.cognito.federated_users[PROVIDER] = federated_user("bob@example.com", "sales")
+    answer = browse(federated_stack)
+    assert answer.status_code == 403
+    assert federated_stack.kong.upstream_calls == []
+
+
+def test_without_the_trigger_the_same_member_of_staff_is_locked_out(federated_stack: SignInStack) -> None:
+    # Why the stack declares the trigger: a federated user has no Cognito groups of their own.
+    federated_stack.cognito.pre_token_generation = None
+    federated_stack.cognito.federated_users[PROVIDER] = federated_user("alice@example.com", "staff")
+    assert browse(federated_stack).status_code == 403
+
+
+def test_the_route_goes_straight_to_its_provider(federated_stack: SignInStack) -> None:
+    federated_stack.cognito.federated_users[PROVIDER] = federated_user("alice@example.com", "staff")
+    browse(federated_stack)
+    assert federated_stack.cognito.federated_sign_ins == [PROVIDER]
+    assert "/login" not in federated_stack.stack.hosted_ui.requests, "Cognito's own sign-in page was shown"
