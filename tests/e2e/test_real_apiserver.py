@@ -28,7 +28,7 @@ from components.ingress_plugin_attachment import (
     detach_plugin,
 )
 from components.plugin_annotation import PLUGINS_ANNOTATION
-from components.settings_model import Route
+from components.settings_model import Route, RouteKind
 from doctor_checks import cluster as cluster_checks
 from doctor_checks.routes import check_route
 
@@ -191,8 +191,10 @@ class SomeoneWritesAfterOurRead:
         self.api, self.cluster, self.annotations = api, cluster, annotations
         self.reads = 0
 
-    def read_annotations(self, namespace: str, name: str) -> tuple[dict[str, str], str] | None:
-        found = self.api.read_annotations(namespace, name)
+    def read_annotations(
+        self, namespace: str, name: str, kind: RouteKind = "Ingress"
+    ) -> tuple[dict[str, str], str] | None:
+        found = self.api.read_annotations(namespace, name, kind)
         self.reads += 1
         if self.reads == 1:
             from kubernetes import client
@@ -201,8 +203,16 @@ class SomeoneWritesAfterOurRead:
             other.patch_namespaced_ingress(name, namespace, {"metadata": {"annotations": self.annotations}})
         return found
 
-    def write_annotation(self, namespace: str, name: str, key: str, value: str | None, resource_version: str) -> None:
-        self.api.write_annotation(namespace, name, key, value, resource_version)
+    def write_annotation(
+        self,
+        namespace: str,
+        name: str,
+        key: str,
+        value: str | None,
+        resource_version: str,
+        kind: RouteKind = "Ingress",
+    ) -> None:
+        self.api.write_annotation(namespace, name, key, value, resource_version, kind)
 
     def read_kong_plugin(self, namespace: str, name: str) -> dict[str, Any] | None:
         return self.api.read_kong_plugin(namespace, name)

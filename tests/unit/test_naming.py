@@ -37,6 +37,17 @@ def test_routes_are_named_after_their_ingress_and_the_original_keeps_the_bare_na
     assert naming.default_plugin("oidc", "web", original=False) == "oidc-web"
 
 
+def test_an_httproutes_resources_never_meet_an_ingresses_of_the_same_namespace_and_name() -> None:
+    assert naming.route_resource("ingress", "shop", "web", original=False, kind="HTTPRoute") == (
+        "ingress-HTTPRoute.shop.web"
+    )
+    # Even marked original, an HTTPRoute never takes the bare name an Ingress kept from before `routes`.
+    assert naming.route_resource("ingress", "default", "demo", original=True, kind="HTTPRoute") == (
+        "ingress-HTTPRoute.default.demo"
+    )
+    assert naming.route_resource("ingress", "shop", "web", original=False, kind="Ingress") == "ingress-shop.web"
+
+
 def test_the_owner_of_a_stacks_plugins() -> None:
     assert naming.stack_owner("kong-cognito-oidc", "prod") == "kong-cognito-oidc/prod"
 
