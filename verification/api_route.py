@@ -74,13 +74,11 @@ def request_token(
     if scopes:
         form.append(("scope", " ".join(scopes)))
     try:
-        response = client.request(
-            "POST",
-            token_url,
-            data=form,
-            session=Client.new_session(),
-            headers={"Authorization": f"Basic {credentials}"},
-        )
+        # A session of its own: no cookie of another check goes along.
+        with Client.new_session() as session:
+            response = client.request(
+                "POST", token_url, data=form, session=session, headers={"Authorization": f"Basic {credentials}"}
+            )
     except FetchError as error:
         raise CheckFailedError(f"token endpoint: {error}") from None
     try:
@@ -98,7 +96,8 @@ def request_token(
 
 
 def _call(client: Client, route: DeployedRoute, token: str) -> requests.Response:
-    return client.request("GET", route.url, session=Client.new_session(), headers={"Authorization": f"Bearer {token}"})
+    with Client.new_session() as session:
+        return client.request("GET", route.url, session=session, headers={"Authorization": f"Bearer {token}"})
 
 
 def _secret(outputs: Outputs, api_client: ApiClientOutput) -> str:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
 from components import naming
+from components.settings_model import Route
 
 
 def test_the_project_and_component_types() -> None:
@@ -46,6 +48,12 @@ def test_an_httproutes_resources_never_meet_an_ingresses_of_the_same_namespace_a
         "ingress-HTTPRoute.default.demo"
     )
     assert naming.route_resource("ingress", "shop", "web", original=False, kind="Ingress") == "ingress-shop.web"
+
+
+def test_a_routes_resources_are_named_by_its_kind() -> None:
+    ingress = Route("web", "shop", "shop.example.org", "/", "oidc-web", False, "https://shop.example.org/")
+    assert ingress.resource_name("ingress") == "ingress-shop.web"
+    assert replace(ingress, kind="HTTPRoute").resource_name("ingress") == "ingress-HTTPRoute.shop.web"
 
 
 def test_the_owner_of_a_stacks_plugins() -> None:
