@@ -26,6 +26,8 @@ from doctor_checks.cluster import Cluster, IngressClasses, get_json, object_not_
 from verification.results import CheckLine, failed, passed, skipped
 
 LEGACY_CLASS_ANNOTATION = "kubernetes.io/ingress.class"
+# On a GatewayClass: the Kong Ingress Controller serves its Gateways itself (KIC's internal/annotations).
+UNMANAGED_CLASS_ANNOTATION = "konghq.com/gatewayclass-unmanaged"
 
 
 def _set_command(index: int | None, field_name: str, single_key: str, stack: str) -> str:
@@ -177,7 +179,17 @@ def _check_gateways(custom: Any, route: Route, parent_refs: list[dict[str, Any]]
             continue
         controller = gateway_class.get("spec", {}).get("controllerName", "")
         if controller == KONG_GATEWAY_CONTROLLER:
-            return passed(name, f"{gateway}, GatewayClass {class_name}, controller {controller}")
+            annotations = gateway_class.get("metadata", {}).get("annotations") or {}
+            # KIC itself reconciles only unmanaged classes' Gateways; a managed one waits for Kong's operator.
+            note = (
+                ""
+                if UNMANAGED_CLASS_ANNOTATION in annotations
+                else (
+                    f" (without {UNMANAGED_CLASS_ANNOTATION}: the Kong Ingress Controller alone does not accept its "
+                    "Gateways; Kong's operator must)"
+                )
+            )
+            return passed(name, f"{gateway}, GatewayClass {class_name}, controller {controller}{note}")
         seen.append(f"{gateway}: GatewayClass {class_name}, controller {controller or '(none)'}")
     return failed(name, f"no parent Gateway is Kong's ({'; '.join(seen)}).", fix)
 

@@ -567,8 +567,8 @@ def http_route_checks(server: FakeApiServer, route: Route = API_ROUTE) -> dict[s
 
 @pytest.fixture
 def gateway_cluster(cluster: FakeApiServer) -> FakeApiServer:
-    """Beside the Ingress: Kong's GatewayClass, Gateway kong/kong of it, and HTTPRoute default/api under it."""
-    cluster.store.add_gateway_class("kong", KONG_GATEWAY_CONTROLLER)
+    """Beside the Ingress: Kong's unmanaged GatewayClass, Gateway kong/kong of it, HTTPRoute default/api under it."""
+    cluster.store.add_gateway_class("kong", KONG_GATEWAY_CONTROLLER, {"konghq.com/gatewayclass-unmanaged": "true"})
     cluster.store.add_gateway("kong", "kong", "kong")
     cluster.store.add_http_route(
         "default", "api", {PLUGINS_ANNOTATION: "cors"}, parent_refs=[{"name": "kong", "namespace": "kong"}]
@@ -585,6 +585,22 @@ def test_an_httproute_under_a_gateway_of_kongs_class_passes(gateway_cluster: Fak
         f"Gateway kong/kong, GatewayClass kong, controller {KONG_GATEWAY_CONTROLLER}"
     )
     assert {method for method, *_ in gateway_cluster.requests} == {"GET"}
+
+
+def test_a_managed_kong_class_passes_with_a_note_that_kic_alone_does_not_accept_its_gateways(
+    gateway_cluster: FakeApiServer,
+) -> None:
+    gateway_cluster.store.add_gateway_class("kong-managed", KONG_GATEWAY_CONTROLLER)
+    gateway_cluster.store.add_gateway("default", "managed", "kong-managed")
+    gateway_cluster.store.add_http_route("default", "managed-api", parent_refs=[{"name": "managed"}])
+    check = http_route_checks(gateway_cluster, replace(API_ROUTE, ingress="managed-api"))[
+        "httproute-gateway default/managed-api"
+    ]
+    assert check.status == "PASS", check.line()
+    assert check.detail.endswith(
+        "(without konghq.com/gatewayclass-unmanaged: the Kong Ingress Controller alone does not accept its "
+        "Gateways; Kong's operator must)"
+    )
 
 
 def test_an_httproute_whose_gateways_are_not_kongs_fails_naming_each_and_the_controller(

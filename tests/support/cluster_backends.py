@@ -276,11 +276,11 @@ class RealClusterStore:
         }
         self._custom.create_namespaced_custom_object(*GATEWAY_API, namespace, "gateways", gateway)
 
-    def add_gateway_class(self, name: str, controller: str) -> None:
+    def add_gateway_class(self, name: str, controller: str, annotations: dict[str, str] | None = None) -> None:
         gateway_class = {
             "apiVersion": "gateway.networking.k8s.io/v1",
             "kind": "GatewayClass",
-            "metadata": {"name": name},
+            "metadata": {"name": name, "annotations": dict(annotations or {})},
             "spec": {"controllerName": controller},
         }
         self._custom.create_cluster_custom_object(*GATEWAY_API, "gatewayclasses", gateway_class)

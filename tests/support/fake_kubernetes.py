@@ -58,6 +58,7 @@ class FakeIngressApi:
     """(namespace, Gateway name) -> spec.gatewayClassName."""
     gateway_classes: dict[str, str] = field(default_factory=dict)
     """GatewayClass name -> spec.controllerName."""
+    gateway_class_annotations: dict[str, dict[str, str]] = field(default_factory=dict)
     gateway_api: bool = True
     """False: the Gateway API's CRDs are not installed, and its paths answer `404 page not found`."""
 
@@ -89,8 +90,9 @@ class FakeIngressApi:
     def add_gateway(self, namespace: str, name: str, gateway_class: str) -> None:
         self.gateways[(namespace, name)] = gateway_class
 
-    def add_gateway_class(self, name: str, controller: str) -> None:
+    def add_gateway_class(self, name: str, controller: str, annotations: Mapping[str, str] | None = None) -> None:
         self.gateway_classes[name] = controller
+        self.gateway_class_annotations[name] = dict(annotations or {})
 
     def _objects(self, kind: RouteKind) -> dict[tuple[str, str], StoredIngress]:
         return self.http_routes if kind == "HTTPRoute" else self.ingresses
@@ -453,7 +455,7 @@ class _Handler(BaseHTTPRequestHandler):
             {
                 "apiVersion": "gateway.networking.k8s.io/v1",
                 "kind": "GatewayClass",
-                "metadata": {"name": name},
+                "metadata": {"name": name, "annotations": self.store.gateway_class_annotations.get(name, {})},
                 "spec": {"controllerName": controller},
             },
         )
