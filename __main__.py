@@ -72,13 +72,14 @@ kong = KongOidcPlugin(
     ),
 )
 
-# 4. Each existing Ingress lists its plugin (and stops listing it on destroy).
+# 4. Each existing Ingress or HTTPRoute lists its plugin (and stops listing it on destroy).
 for route in routes:
     IngressPluginAttachment(
         route.resource_name(naming.INGRESS),
         IngressPluginAttachmentArgs(
             namespace=route.namespace,
             ingress_name=route.ingress,
+            kind=route.kind,
             plugin_name=route.plugin,
             plugin=kong.plugins[route],
             config_patch_paths=CONFIG_PATCH_PATHS,

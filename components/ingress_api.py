@@ -1,5 +1,7 @@
-"""The Kubernetes calls the Ingress attachment makes: their protocol, the real client and their errors.
+"""The Kubernetes calls the attachment makes: their protocol, the real client and their errors.
 
+The attachment edits a `networking.k8s.io/v1` Ingress or a `gateway.networking.k8s.io/v1`
+HTTPRoute (`kind`); the Kong Ingress Controller reads `konghq.com/plugins` on both.
 Every call that the API server refuses with 403 raises ForbiddenError, never "not found".
 """
 
@@ -9,12 +11,22 @@ import json
 from functools import cached_property
 from typing import Any, Protocol
 
-from components.kong_crds import INGRESSES, KONG_GROUP, KONG_PLUGINS, KONG_PLURAL, KONG_VERSION
+from components.kong_crds import (
+    GATEWAY_GROUP,
+    GATEWAY_VERSION,
+    HTTPROUTES,
+    INGRESSES,
+    KONG_GROUP,
+    KONG_PLUGINS,
+    KONG_PLURAL,
+    KONG_VERSION,
+)
 from components.kubeconfig import load as load_kubeconfig
+from components.settings_model import RouteKind
 
 
 class IngressNotFoundError(Exception):
-    pass
+    """The Ingress (or HTTPRoute) to attach to does not exist."""
 
 
 class KongPluginNotFoundError(Exception):
@@ -45,11 +57,21 @@ class ForbiddenError(Exception):
 class IngressApi(Protocol):
     """The calls this resource makes to the Kubernetes API; each raises ForbiddenError on HTTP 403."""
 
-    def read_annotations(self, namespace: str, name: str) -> tuple[dict[str, str], str] | None:
-        """The Ingress's annotations and resourceVersion, or None if there is no such Ingress."""
+    def read_annotations(
+        self, namespace: str, name: str, kind: RouteKind = "Ingress"
+    ) -> tuple[dict[str, str], str] | None:
+        """The object's annotations and resourceVersion, or None if there is no such object."""
 
-    def write_annotation(self, namespace: str, name: str, key: str, value: str | None, resource_version: str) -> None:
-        """Set (or with None, remove) one annotation unless the Ingress changed since `resource_version`."""
+    def write_annotation(
+        self,
+        namespace: str,
+        name: str,
+        key: str,
+        value: str | None,
+        resource_version: str,
+        kind: RouteKind = "Ingress",
+    ) -> None:
+        """Set (or with None, remove) one annotation unless the object changed since `resource_version`."""
 
     def read_kong_plugin(self, namespace: str, name: str) -> dict[str, Any] | None:
         """The stored KongPlugin object, or None if there is none."""
@@ -78,30 +100,63 @@ class KubernetesIngressApi:
 
         return client.CustomObjectsApi(self._client)
 
-    def read_annotations(self, namespace: str, name: str) -> tuple[dict[str, str], str] | None:
+    def read_annotations(
+        self, namespace: str, name: str, kind: RouteKind = "Ingress"
+    ) -> tuple[dict[str, str], str] | None:
         from kubernetes.client.exceptions import ApiException
 
         try:
+            if kind == "HTTPRoute":
+                route = self._custom.get_namespaced_custom_object(
+                    GATEWAY_GROUP, GATEWAY_VERSION, namespace, "httproutes", name
+                )
+                metadata = route.get("metadata", {})
+                return dict(metadata.get("annotations") or {}), str(metadata.get("resourceVersion", ""))
             ingress = self._networking.read_namespaced_ingress(name, namespace)
         except ApiException as error:
-            _raise_if_forbidden(error, "get", INGRESSES, namespace)
+            if kind == "HTTPRoute":
+                _raise_if_forbidden(error, "get", HTTPROUTES, namespace)
+            else:
+                _raise_if_forbidden(error, "get", INGRESSES, namespace)
             if error.status == 404:
                 return None
             raise
         return dict(ingress.metadata.annotations or {}), ingress.metadata.resource_version
 
-    def write_annotation(self, namespace: str, name: str, key: str, value: str | None, resource_version: str) -> None:
+    def write_annotation(
+        self,
+        namespace: str,
+        name: str,
+        key: str,
+        value: str | None,
+        resource_version: str,
+        kind: RouteKind = "Ingress",
+    ) -> None:
         from kubernetes.client.exceptions import ApiException
 
-        # A merge patch that names resourceVersion is refused with 409 if the Ingress changed;
+        # A merge patch that names resourceVersion is refused with 409 if the object changed;
         # a null value removes the key.
         body = {"metadata": {"resourceVersion": resource_version, "annotations": {key: value}}}
         try:
-            self._networking.patch_namespaced_ingress(
-                name, namespace, body, _content_type="application/merge-patch+json"
-            )
+            if kind == "HTTPRoute":
+                self._custom.patch_namespaced_custom_object(
+                    GATEWAY_GROUP,
+                    GATEWAY_VERSION,
+                    namespace,
+                    "httproutes",
+                    name,
+                    body,
+                    _content_type="application/merge-patch+json",
+                )
+            else:
+                self._networking.patch_namespaced_ingress(
+                    name, namespace, body, _content_type="application/merge-patch+json"
+                )
         except ApiException as error:
-            _raise_if_forbidden(error, "patch", INGRESSES, namespace)
+            if kind == "HTTPRoute":
+                _raise_if_forbidden(error, "patch", HTTPROUTES, namespace)
+            else:
+                _raise_if_forbidden(error, "patch", INGRESSES, namespace)
             if error.status == 409:
                 raise ConflictError(str(error)) from error
             raise

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 INGRESSES = "ingresses.networking.k8s.io"
+HTTPROUTES = "httproutes.gateway.networking.k8s.io"
+GATEWAYS = "gateways.gateway.networking.k8s.io"
+GATEWAY_CLASSES = "gatewayclasses.gateway.networking.k8s.io"
+GATEWAY_GROUP, GATEWAY_VERSION = "gateway.networking.k8s.io", "v1"
 KONG_PLUGINS = "kongplugins.configuration.konghq.com"
 KONG_GROUP, KONG_VERSION, KONG_PLURAL = "configuration.konghq.com", "v1", "kongplugins"
 # How to bring a cluster's Kong CRDs to KIC >= 3.1 (`helm upgrade` leaves CRDs alone).
@@ -10,5 +14,7 @@ KIC_CRD_UPGRADE = (
     "kubectl kustomize 'https://github.com/kong/kubernetes-ingress-controller/config/crd?ref=v3.5' "
     "| kubectl apply -f -, then helm upgrade the controller (helm upgrade does not upgrade CRDs)"
 )
-# The controller name of IngressClasses (and GatewayClasses) served by the Kong Ingress Controller.
+# The controller name of IngressClasses served by the Kong Ingress Controller.
 KONG_CONTROLLER = "ingress-controllers.konghq.com/kong"
+# The `spec.controllerName` of GatewayClasses it serves (KIC's internal/controllers/gateway, since 2.x).
+KONG_GATEWAY_CONTROLLER = "konghq.com/kic-gateway-controller"

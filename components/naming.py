@@ -63,12 +63,16 @@ def namespace_secret(component: str, namespace: str, original_namespace: str) ->
     return child(component, f"secrets{suffix}")
 
 
-def route_resource(base: str, namespace: str, ingress: str, original: bool) -> str:
+def route_resource(base: str, namespace: str, ingress: str, original: bool, kind: str = "Ingress") -> str:
     """A route's resource: `base` for the original route, else `base-<namespace>.<ingress>`.
 
     Names follow the Ingress, not the list position, so adding or removing a route renames nothing.
-    The '.' cannot occur in a namespace, so no two Ingresses share a name.
+    The '.' cannot occur in a namespace, so no two Ingresses share a name. An HTTPRoute's is
+    `base-HTTPRoute.<namespace>.<name>`: no namespace is spelled `HTTPRoute` (namespaces are lower
+    case), so it never meets an Ingress's of the same namespace and name.
     """
+    if kind == "HTTPRoute":
+        return f"{base}-HTTPRoute.{namespace}.{ingress}"
     return base if original else f"{base}-{namespace}.{ingress}"
 
 

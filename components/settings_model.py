@@ -85,7 +85,7 @@ class Route:
 
     def resource_name(self, base: str) -> str:
         """A Pulumi resource name for this route (components/naming.py)."""
-        return naming.route_resource(base, self.namespace, self.ingress, self.original)
+        return naming.route_resource(base, self.namespace, self.ingress, self.original, self.kind)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,8 @@
-"""Each route: its Ingress exists and Kong serves its class, and its KongPlugin's name is free or the stack's own."""
+"""Each route: its Ingress exists and Kong serves its class, and its KongPlugin's name is free or the stack's own.
+
+A route with `kind: HTTPRoute` names a gateway.networking.k8s.io/v1 HTTPRoute instead: it must exist,
+and one of its parent Gateways must be of a GatewayClass whose controller is the Kong Ingress Controller.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,23 @@ from collections.abc import Iterator
 from typing import Any
 
 from components.ingress_api import status_message
-from components.kong_crds import KONG_CONTROLLER, KONG_GROUP, KONG_PLURAL, KONG_VERSION
+from components.kong_crds import (
+    GATEWAY_GROUP,
+    GATEWAY_VERSION,
+    HTTPROUTES,
+    KONG_CONTROLLER,
+    KONG_GATEWAY_CONTROLLER,
+    KONG_GROUP,
+    KONG_PLURAL,
+    KONG_VERSION,
+)
 from components.settings_model import Route
 from doctor_checks.cluster import Cluster, IngressClasses, get_json, object_not_found
 from verification.results import CheckLine, failed, passed, skipped
 
 LEGACY_CLASS_ANNOTATION = "kubernetes.io/ingress.class"
+# On a GatewayClass: the Kong Ingress Controller serves its Gateways itself (KIC's internal/annotations).
+UNMANAGED_CLASS_ANNOTATION = "konghq.com/gatewayclass-unmanaged"
 
 
 def _set_command(index: int | None, field_name: str, single_key: str, stack: str) -> str:
@@ -38,6 +53,10 @@ def check_route(
     where = f"{route.namespace}/{route.ingress}"
     networking = client.NetworkingV1Api(cluster.api)
     rbac = "grant it to your user in that namespace (the RBAC lines in docs/github-actions.md)."
+    if route.kind == "HTTPRoute":
+        yield from _check_http_route(cluster, route, index, stack, rbac)
+        yield _check_plugin_name(cluster, route, index, owner, stack, rbac)
+        return
     try:
         ingress: dict[str, Any] | None = get_json(networking.read_namespaced_ingress, route.ingress, route.namespace)
     except ApiException as error:
@@ -68,18 +87,150 @@ def check_route(
     yield _check_plugin_name(cluster, route, index, owner, stack, rbac)
 
 
+def _check_http_route(cluster: Cluster, route: Route, index: int | None, stack: str, rbac: str) -> Iterator[CheckLine]:
+    from kubernetes import client
+    from kubernetes.client.exceptions import ApiException
+
+    from components.plugin_annotation import PLUGINS_ANNOTATION, plugin_names
+
+    name = f"httproute {route.namespace}/{route.ingress}"
+    custom = client.CustomObjectsApi(cluster.api)
+    try:
+        found = get_json(
+            custom.get_namespaced_custom_object, GATEWAY_GROUP, GATEWAY_VERSION, route.namespace, "httproutes",
+            route.ingress,
+        )  # fmt: skip
+    except ApiException as error:
+        if error.status == 403:
+            yield failed(name, f"forbidden: {status_message(error)}", rbac)
+        elif error.status == 404 and not object_not_found(error):
+            yield failed(
+                name,
+                f"context {cluster.context} does not serve HTTPRoutes (no {HTTPROUTES}): the Gateway API's "
+                "CRDs are not installed.",
+                "install the Gateway API's standard CRDs (https://gateway-api.sigs.k8s.io/guides/#installing-gateway"
+                "-api) and a Kong Ingress Controller >= 3.1 with the Gateway API enabled, or protect an Ingress "
+                f"instead: {_set_command(index, 'kind', 'kind', stack)} with Ingress.",
+            )
+        elif error.status == 404:
+            yield failed(
+                name,
+                f"no HTTPRoute {route.ingress} in namespace {route.namespace} on context {cluster.context}."
+                + _similar_http_routes(custom, route),
+                f"name an existing HTTPRoute, {_set_command(index, 'ingress', 'ingressName', stack)} (its "
+                f"namespace: {_set_command(index, 'namespace', 'ingressNamespace', stack)}), or create the "
+                "HTTPRoute first.",
+            )
+        else:
+            yield failed(name, f"reading it failed: {status_message(error)}", "see the answer.")
+        return
+    listed = plugin_names((found.get("metadata", {}).get("annotations") or {}).get(PLUGINS_ANNOTATION))
+    note = (
+        f" ({route.plugin} is listed already: destroy will leave it there, as someone else's)"
+        if route.plugin in listed
+        else ""
+    )
+    yield passed(name, f"found; {PLUGINS_ANNOTATION}: {', '.join(listed) or '(none)'}{note}")
+    yield _check_gateways(custom, route, found.get("spec", {}).get("parentRefs") or [])
+
+
+def _check_gateways(custom: Any, route: Route, parent_refs: list[dict[str, Any]]) -> CheckLine:
+    """One of the HTTPRoute's parent Gateways is of a GatewayClass whose controller is Kong's."""
+    from kubernetes.client.exceptions import ApiException
+
+    name = f"httproute-gateway {route.namespace}/{route.ingress}"
+    fix = (
+        "list a Gateway served by the Kong Ingress Controller in the HTTPRoute's spec.parentRefs: one whose "
+        f"GatewayClass has spec.controllerName {KONG_GATEWAY_CONTROLLER}; without one, Kong never sees the route "
+        "and the plugin guards nothing."
+    )
+    gateways = [
+        (ref.get("namespace") or route.namespace, ref["name"])
+        for ref in parent_refs
+        if ref.get("group", GATEWAY_GROUP) == GATEWAY_GROUP and ref.get("kind", "Gateway") == "Gateway"
+    ]
+    if not gateways:
+        return failed(name, "its spec.parentRefs name no Gateway, so no Gateway serves it.", fix)
+    seen = []
+    for namespace, gateway_name in gateways:
+        gateway = f"Gateway {namespace}/{gateway_name}"
+        try:
+            found = _read_or_none(
+                custom.get_namespaced_custom_object, GATEWAY_GROUP, GATEWAY_VERSION, namespace, "gateways",
+                gateway_name,
+            )  # fmt: skip
+            class_name = (found or {}).get("spec", {}).get("gatewayClassName", "")
+            gateway_class = found and _read_or_none(
+                custom.get_cluster_custom_object, GATEWAY_GROUP, GATEWAY_VERSION, "gatewayclasses", class_name
+            )
+        except ApiException as error:
+            if error.status == 403:
+                return skipped(
+                    name,
+                    f"these credentials may not read {gateway} or its GatewayClass ({status_message(error)}), so "
+                    "whether Kong serves the HTTPRoute is not checked here.",
+                )
+            return failed(name, f"reading {gateway} failed: {status_message(error)}", "see the answer.")
+        if found is None:
+            seen.append(f"{gateway}: not found")
+            continue
+        if gateway_class is None:
+            seen.append(f"{gateway}: its GatewayClass {class_name} not found")
+            continue
+        controller = gateway_class.get("spec", {}).get("controllerName", "")
+        if controller == KONG_GATEWAY_CONTROLLER:
+            annotations = gateway_class.get("metadata", {}).get("annotations") or {}
+            # KIC itself reconciles only unmanaged classes' Gateways; a managed one waits for Kong's operator.
+            note = (
+                ""
+                if UNMANAGED_CLASS_ANNOTATION in annotations
+                else (
+                    f" (without {UNMANAGED_CLASS_ANNOTATION}: the Kong Ingress Controller alone does not accept its "
+                    "Gateways; Kong's operator must)"
+                )
+            )
+            return passed(name, f"{gateway}, GatewayClass {class_name}, controller {controller}{note}")
+        seen.append(f"{gateway}: GatewayClass {class_name}, controller {controller or '(none)'}")
+    return failed(name, f"no parent Gateway is Kong's ({'; '.join(seen)}).", fix)
+
+
+def _read_or_none(call: Any, *args: Any) -> dict[str, Any] | None:
+    """The object, or None when it does not exist (a 404 naming it)."""
+    from kubernetes.client.exceptions import ApiException
+
+    try:
+        return get_json(call, *args)
+    except ApiException as error:
+        if error.status == 404 and object_not_found(error):
+            return None
+        raise
+
+
+def _similar_http_routes(custom: Any, route: Route) -> str:
+    try:
+        listed = get_json(
+            custom.list_namespaced_custom_object, GATEWAY_GROUP, GATEWAY_VERSION, route.namespace, "httproutes"
+        )
+    except Exception:  # only a hint
+        return ""
+    return _similar(route, sorted(item["metadata"]["name"] for item in listed.get("items", [])), "HTTPRoutes")
+
+
 def _similar_ingresses(networking: Any, route: Route) -> str:
     try:
         listed = get_json(networking.list_namespaced_ingress, route.namespace)
     except Exception:  # only a hint
         return ""
-    names = sorted(item["metadata"]["name"] for item in listed.get("items", []))
+    return _similar(route, sorted(item["metadata"]["name"] for item in listed.get("items", [])), "Ingresses")
+
+
+def _similar(route: Route, names: list[str], kinds: str) -> str:
     if not names:
-        return f" Namespace {route.namespace} has no Ingresses."
+        return f" Namespace {route.namespace} has no {kinds}."
     close = difflib.get_close_matches(route.ingress, names, n=3)
     if close:
         return f" Did you mean {', '.join(close)}?"
-    return f" Ingresses there: {', '.join(names[:10])}."
+    return f" {kinds} there: {', '.join(names[:10])}."
 
 
 def _check_class(ingress: dict[str, Any], where: str, classes: IngressClasses | str) -> CheckLine:

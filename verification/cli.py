@@ -14,10 +14,12 @@ import sys
 import threading
 import warnings
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from types import FrameType
 
 from urllib3.exceptions import InsecureRequestWarning
 
+from verification.api_route import check_api_route, run_api_token_checks, token_routes
 from verification.discovery import check_discovery
 from verification.http_client import DEFAULT_TIMEOUT, Client
 from verification.identity_providers import check_identity_provider, check_sign_in_with
@@ -53,6 +55,9 @@ def run_checks(client: Client, outputs: Outputs) -> Iterator[CheckLine]:
         yield check_identity_provider(client, provider, outputs.client_id, callback, authorization_endpoint)
     providers = {provider.name: provider for provider in outputs.identity_providers}
     for route in outputs.routes:
+        if route.mode == "api":
+            yield check_api_route(client, route)
+            continue
         protected, authorize_url = check_protected_route(client, route, outputs.client_id, authorization_endpoint)
         yield protected
         if route.sign_in_with is None:
@@ -100,14 +105,24 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--sign-in",
         action="store_true",
-        help="also sign a throwaway user in through the hosted UI on every route, check the session, sign-out "
-        "and the group gate, then delete the user (needs AWS credentials for Cognito's admin API)",
+        help="also sign a throwaway user in through the hosted UI on every browser route, check the session, "
+        "sign-out and the group gate, then delete the user (needs AWS credentials for Cognito's admin API); on "
+        "api routes, call with machine tokens (needs apiClientSecrets: the outputs read with --show-secrets)",
     )
     return parser.parse_args(argv)
 
 
+def browser_routes(outputs: Outputs) -> Outputs:
+    """The outputs with only the routes a browser signs in on: `browser` and `both`."""
+    return replace(outputs, routes=tuple(route for route in outputs.routes if route.mode != "api"))
+
+
 def check_sign_in_outputs(outputs: Outputs) -> None:
     """What --sign-in needs beyond the other checks."""
+    if token_routes(outputs):
+        check_api_client_outputs(outputs)
+    if not browser_routes(outputs).routes:
+        return
     if outputs.user_pool_id is None:
         raise OutputsError("--sign-in needs userPoolId in the outputs")
     if outputs.hosted_ui_domain is None:
@@ -117,6 +132,17 @@ def check_sign_in_outputs(outputs: Outputs) -> None:
         raise OutputsError(
             f"--sign-in needs awsRegion in the outputs, or a userPoolId that starts with its region "
             f"(like us-west-2_AbC123), got {outputs.user_pool_id!r}"
+        )
+
+
+def check_api_client_outputs(outputs: Outputs) -> None:
+    """What --sign-in needs for the routes that take bearer tokens."""
+    if outputs.token_url is None or not outputs.api_clients:
+        raise OutputsError("--sign-in on api routes needs tokenUrl and apiClients in the outputs")
+    if outputs.api_client_secrets is None:
+        raise OutputsError(
+            "--sign-in on api routes needs apiClientSecrets, a secret output: run it as `make verify "
+            "VERIFY_ARGS=--sign-in`, which reads the outputs with `pulumi stack output --json --show-secrets`"
         )
 
 
@@ -159,7 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     def report(result: CheckLine) -> None:
         nonlocal all_passed
         print(result.line(), flush=True)
-        all_passed = all_passed and result.status != "FAIL"
+        all_passed = all_passed and result.status != "FAIL"  # a SKIP says why, and fails nothing
 
     try:
         # Only --sign-in has users to delete: then a CI cancel or `timeout` (SIGTERM) cleans up like Ctrl-C.
@@ -175,10 +201,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             for result in run_checks(client, outputs):
                 report(result)
             if args.sign_in:
+                run_api_token_checks(client, outputs, report)
+            if args.sign_in and browser_routes(outputs).routes:
                 # Only --sign-in needs boto3 and Beautiful Soup: plain checks start faster without them.
                 from verification.sign_in import run_sign_in
 
-                run_sign_in(client, outputs, report)
+                run_sign_in(client, browser_routes(outputs), report)
     except KeyboardInterrupt:
         # The test users are deleted by then (run_sign_in's cleanup line says so).
         print("verify.py: interrupted", file=sys.stderr)

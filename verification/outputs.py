@@ -3,6 +3,9 @@
 Outputs from before `routes` (no `routes`, `signOutUrl`, `awsRegion` or `allowedGroups`) are
 one route made of `protectedUrl` and `redirectUri`; its lines keep their old, unnamed form.
 `identityProviders` and a route's `signInWith` appear only on stacks that use them.
+A route entry without `mode`, `kind` or `scopes` is a browser route on an Ingress. Machine
+clients (`tokenUrl`, `apiClients`) appear only in stacks that declare them; their secrets
+(`apiClientSecrets`) only in outputs read with `--show-secrets`, and are never printed.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from components.urls import WELL_KNOWN_OPENID_CONFIGURATION
@@ -22,6 +25,10 @@ ROUTE_URL_KEYS = ("url", "signOutUrl", "signedOutUrl")
 PROVIDER_TYPES = ("SAML", "OIDC", "Google")
 # A user pool id is "<region>_<id>", e.g. us-west-2_AbC123.
 POOL_REGION = re.compile(r"^([a-z]{2}(?:-[a-z]+)+-\d+)_[0-9A-Za-z]+$")
+ROUTE_MODES = ("browser", "api", "both")
+ROUTE_KINDS = ("Ingress", "HTTPRoute")
+# What `pulumi stack output --json` prints for a secret output without --show-secrets.
+HIDDEN_SECRET = "[secret]"
 
 
 class OutputsError(Exception):
@@ -39,6 +46,11 @@ class DeployedRoute:
     signed_out_url: str | None = None
     sign_in_with: str | None = None
     """The identity provider whose sign-in page Kong sends this route's users to, skipping Cognito's."""
+    mode: str = "browser"
+    """browser: no session, a redirect to sign-in; api: bearer tokens only, 401 without; both."""
+    kind: str = "Ingress"
+    scopes: tuple[str, ...] = ()
+    """Full scope strings (`<identifier>/<scope>`) an access token must carry on an api route."""
 
     def check(self, check: str) -> str:
         """The name a check of this route prints: `protected route demo (default)`."""
@@ -55,6 +67,15 @@ class DeployedProvider:
 
 
 @dataclass(frozen=True)
+class ApiClientOutput:
+    """A machine client: `clientId` gets tokens for `scopes` from `tokenUrl` (client credentials)."""
+
+    name: str
+    client_id: str
+    scopes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Outputs:
     discovery_url: str
     client_id: str
@@ -64,6 +85,10 @@ class Outputs:
     aws_region: str | None = None
     allowed_groups: tuple[str, ...] = ()
     identity_providers: tuple[DeployedProvider, ...] = ()
+    token_url: str | None = None
+    api_clients: tuple[ApiClientOutput, ...] = ()
+    api_client_secrets: dict[str, str] | None = field(default=None, repr=False)
+    """name -> client secret; None unless the outputs were read with --show-secrets."""
 
     @property
     def hosted_ui_origin(self) -> str | None:
@@ -123,7 +148,22 @@ def _routes(data: dict[str, Any]) -> tuple[DeployedRoute, ...]:
         name = f"{ingress} ({namespace})" if ingress and namespace else ingress or str(urls["url"])
         url = str(urls["url"])
         sign_in_with = _optional_string(entry, "signInWith", f"{where}.signInWith")
-        routes.append(DeployedRoute(url, url, name, urls["signOutUrl"], urls["signedOutUrl"], sign_in_with))
+        mode = _one_of(entry, "mode", ROUTE_MODES, where)
+        kind = _one_of(entry, "kind", ROUTE_KINDS, where)
+        scopes = _strings(entry.get("scopes", []), f"{where}.scopes", "a list of scopes")
+        routes.append(
+            DeployedRoute(
+                url,
+                url,
+                name,
+                urls["signOutUrl"],
+                urls["signedOutUrl"],
+                sign_in_with=sign_in_with,
+                mode=mode,
+                kind=kind,
+                scopes=scopes,
+            )
+        )
     return tuple(routes)
 
 
@@ -146,6 +186,47 @@ def _identity_providers(data: dict[str, Any]) -> tuple[DeployedProvider, ...]:
             )
         providers.append(DeployedProvider(name, kind))
     return tuple(providers)
+
+
+def _one_of(entry: dict[str, Any], key: str, allowed: tuple[str, ...], where: str) -> str:
+    """The entry's `key`, one of `allowed`; the first when absent (outputs from before the key)."""
+    value = entry.get(key, allowed[0])
+    if value not in allowed:
+        raise OutputsError(f"{where}.{key} in the outputs must be one of {', '.join(allowed)}, got {json.dumps(value)}")
+    return str(value)
+
+
+def _strings(value: Any, where: str, what: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
+        raise OutputsError(f"{where} in the outputs must be {what}, got {json.dumps(value)}")
+    return tuple(value)
+
+
+def _api_clients(data: dict[str, Any]) -> tuple[ApiClientOutput, ...]:
+    value = data.get("apiClients", [])
+    if not isinstance(value, list):
+        raise OutputsError(f"apiClients in the outputs must be a list of clients, got {json.dumps(value)}")
+    clients = []
+    for index, entry in enumerate(value):
+        where = f"apiClients[{index}]"
+        if not isinstance(entry, dict):
+            raise OutputsError(f"{where} in the outputs must be an object, got {json.dumps(entry)}")
+        name = _optional_string(entry, "name", f"{where}.name")
+        client_id = _optional_string(entry, "clientId", f"{where}.clientId")
+        if name is None or client_id is None:
+            raise OutputsError(f"{where} in the outputs lacks name or clientId")
+        clients.append(ApiClientOutput(name, client_id, _strings(entry.get("scopes", []), f"{where}.scopes", "a list")))
+    return tuple(clients)
+
+
+def _api_client_secrets(data: dict[str, Any]) -> dict[str, str] | None:
+    """The secrets when shown; None when hidden (`[secret]`) or absent. Never puts a value in an error."""
+    value = data.get("apiClientSecrets")
+    if value is None or value == HIDDEN_SECRET:
+        return None
+    if not isinstance(value, dict) or not all(isinstance(v, str) and v for v in value.values()):
+        raise OutputsError("apiClientSecrets in the outputs must be an object of client names to secrets")
+    return dict(value)
 
 
 def _allowed_groups(data: dict[str, Any]) -> tuple[str, ...]:
@@ -199,6 +280,9 @@ def parse_outputs(text: str, source: str) -> Outputs:
         aws_region=_optional_string(data, "awsRegion", "awsRegion"),
         allowed_groups=_allowed_groups(data),
         identity_providers=identity_providers,
+        token_url=None if data.get("tokenUrl") is None else _https(data["tokenUrl"], "tokenUrl"),
+        api_clients=_api_clients(data),
+        api_client_secrets=_api_client_secrets(data),
     )
 
 

@@ -37,7 +37,7 @@ def skipped(name: str, reason: str) -> CheckLine:
 
 
 class Result(CheckLine):
-    """A verify check, which passes or fails (verify has no fixes to print and skips nothing)."""
+    """A verify check, which passes or fails (verify has no fixes to print; its one SKIP is a plain CheckLine)."""
 
     def __init__(self, name: str, passed: bool, detail: str) -> None:
         super().__init__("PASS" if passed else "FAIL", name, detail)

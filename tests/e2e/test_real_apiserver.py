@@ -18,23 +18,26 @@ import pytest
 from cluster_backends import RealCluster
 from kube_apiserver import ADMIN, DEPLOYER, NO_PLUGIN_GET, DocumentedRbac, Identity, documented_rbac, without_verb
 from program_harness import CLIENT_SECRET, SESSION_SECRET, dev_stack_config, is_secret, run_program
+from pulumi.dynamic import Config, ConfigureRequest
 
 from components.ingress_plugin_attachment import (
     ForbiddenError,
     IngressApi,
+    IngressPluginAttachmentProvider,
     KubernetesIngressApi,
     PluginCannotWorkError,
     attach_plugin,
     detach_plugin,
 )
 from components.plugin_annotation import PLUGINS_ANNOTATION
-from components.settings_model import Route
+from components.settings_model import Route, RouteKind
 from doctor_checks import cluster as cluster_checks
 from doctor_checks.routes import check_route
 
 pytestmark = pytest.mark.e2e
 
 KONG = ("configuration.konghq.com", "v1")
+GATEWAY_API = ("gateway.networking.k8s.io", "v1")
 # Bookkeeping the server changes on every write, whoever writes.
 WRITE_BOOKKEEPING = ("resourceVersion", "managedFields")
 
@@ -191,18 +194,34 @@ class SomeoneWritesAfterOurRead:
         self.api, self.cluster, self.annotations = api, cluster, annotations
         self.reads = 0
 
-    def read_annotations(self, namespace: str, name: str) -> tuple[dict[str, str], str] | None:
-        found = self.api.read_annotations(namespace, name)
+    def read_annotations(
+        self, namespace: str, name: str, kind: RouteKind = "Ingress"
+    ) -> tuple[dict[str, str], str] | None:
+        found = self.api.read_annotations(namespace, name, kind)
         self.reads += 1
         if self.reads == 1:
             from kubernetes import client
 
-            other = client.NetworkingV1Api(self.cluster.server.client(ADMIN))
-            other.patch_namespaced_ingress(name, namespace, {"metadata": {"annotations": self.annotations}})
+            admin = self.cluster.server.client(ADMIN)
+            change = {"metadata": {"annotations": self.annotations}}
+            if kind == "HTTPRoute":
+                client.CustomObjectsApi(admin).patch_namespaced_custom_object(
+                    *GATEWAY_API, namespace, "httproutes", name, change, _content_type="application/merge-patch+json"
+                )
+            else:
+                client.NetworkingV1Api(admin).patch_namespaced_ingress(name, namespace, change)
         return found
 
-    def write_annotation(self, namespace: str, name: str, key: str, value: str | None, resource_version: str) -> None:
-        self.api.write_annotation(namespace, name, key, value, resource_version)
+    def write_annotation(
+        self,
+        namespace: str,
+        name: str,
+        key: str,
+        value: str | None,
+        resource_version: str,
+        kind: RouteKind = "Ingress",
+    ) -> None:
+        self.api.write_annotation(namespace, name, key, value, resource_version, kind)
 
     def read_kong_plugin(self, namespace: str, name: str) -> dict[str, Any] | None:
         return self.api.read_kong_plugin(namespace, name)
@@ -327,3 +346,78 @@ def test_destroy_leaves_an_ingress_that_had_no_annotation_exactly_as_it_was(
     after = ingress(cluster)
     assert without_bookkeeping(after) == without_bookkeeping(before)
     assert after["metadata"]["resourceVersion"] != before["metadata"]["resourceVersion"]
+
+
+# --- an HTTPRoute (gateway.networking.k8s.io/v1, CRDs from tools/gateway-api-crds.yaml) ---
+
+
+def http_route(cluster: RealCluster, name: str = "api") -> dict[str, Any]:
+    from kubernetes import client
+
+    found: dict[str, Any] = client.CustomObjectsApi(cluster.server.client(ADMIN)).get_namespaced_custom_object(
+        *GATEWAY_API, "default", "httproutes", name
+    )
+    return found
+
+
+def test_the_documented_deployer_attaches_to_an_httproute_and_destroy_leaves_others_entries(
+    cluster: RealCluster, tmp_path: Path
+) -> None:
+    from kubernetes import client
+
+    grant(cluster, documented_rbac("kong-oidc-deploy"))
+    refs = [{"name": "kong", "namespace": "kong"}]
+    cluster.store.add_http_route("default", "api", {PLUGINS_ANNOTATION: "cors", "team/owner": "shop"}, refs)
+    cluster.store.add("default", "api", {PLUGINS_ANNOTATION: "ingress-only"})  # an Ingress of the same name
+    cluster.store.add_plugin("default", "oidc")
+    before = http_route(cluster)
+    provider = IngressPluginAttachmentProvider()
+    kubeconfig = str(kubeconfig_file(cluster, DEPLOYER, tmp_path))
+    provider.configure(
+        ConfigureRequest(Config({"kubernetes:kubeconfig": kubeconfig}, project_name="kong-cognito-oidc"))
+    )
+    props = {
+        "namespace": "default",
+        "ingress_name": "api",
+        "plugin_name": "oidc",
+        "config_patch_paths": ["/client_secret", "/session_secret"],
+        "kind": "HTTPRoute",
+    }
+
+    created = provider.create(props)
+    assert created.outs is not None and created.outs["added_by_stack"] is True
+    assert cluster.store.annotations("default", "api", "HTTPRoute") == {
+        PLUGINS_ANNOTATION: "cors,oidc",
+        "team/owner": "shop",
+    }
+    assert provider.read(created.id, created.outs).id == created.id
+
+    # Another team lists its plugin meanwhile; destroy removes only ours.
+    client.CustomObjectsApi(cluster.server.client(ADMIN)).patch_namespaced_custom_object(
+        *GATEWAY_API, "default", "httproutes", "api",
+        {"metadata": {"annotations": {PLUGINS_ANNOTATION: "cors,oidc,acl"}}},
+        _content_type="application/merge-patch+json",
+    )  # fmt: skip
+    provider.delete(created.id, created.outs)
+    after = http_route(cluster)
+    assert after["metadata"]["annotations"] == {PLUGINS_ANNOTATION: "cors,acl", "team/owner": "shop"}
+    assert after["spec"] == before["spec"]  # the route itself, as the server stored it, untouched
+    assert cluster.store.annotations("default", "api") == {PLUGINS_ANNOTATION: "ingress-only"}
+
+
+def test_a_change_to_an_httproute_by_another_client_between_our_read_and_our_patch_survives(
+    cluster: RealCluster, tmp_path: Path
+) -> None:
+    cluster.store.add_http_route("default", "api", {PLUGINS_ANNOTATION: "cors"})
+    cluster.store.add_plugin("default", "oidc")
+    real = KubernetesIngressApi(kubeconfig=str(kubeconfig_file(cluster, ADMIN, tmp_path)))
+
+    racing = SomeoneWritesAfterOurRead(real, cluster, {PLUGINS_ANNOTATION: "cors,acl"})
+    assert attach_plugin(racing, "default", "api", "oidc", config_patch_paths=["/client_secret"], kind="HTTPRoute")
+    assert racing.reads == 2  # the server refused the stale patch (409), and the attachment read again
+    assert cluster.store.annotations("default", "api", "HTTPRoute") == {PLUGINS_ANNOTATION: "cors,acl,oidc"}
+
+    racing = SomeoneWritesAfterOurRead(real, cluster, {PLUGINS_ANNOTATION: "cors,acl,oidc,cache"})
+    detach_plugin(racing, "default", "api", "oidc", "HTTPRoute")
+    assert racing.reads == 2
+    assert cluster.store.annotations("default", "api", "HTTPRoute") == {PLUGINS_ANNOTATION: "cors,acl,cache"}

@@ -14,6 +14,7 @@ import subprocess
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -21,12 +22,15 @@ from typing import Any
 import pytest
 import yaml
 from cluster_backends import ApiServerFactory
-from fake_kubernetes import FakeApiServer, closed_port_url, kubeconfig_document
+from fake_kubernetes import FakeApiServer, closed_port_url, fake_api_server, kubeconfig_document
 
-from components.kong_crds import KONG_CONTROLLER
+from components.kong_crds import KONG_CONTROLLER, KONG_GATEWAY_CONTROLLER
 from components.plugin_annotation import PLUGINS_ANNOTATION
 from components.settings import config_string
+from components.settings_model import Route
 from doctor_checks import cli
+from doctor_checks.cluster import check_cluster
+from doctor_checks.routes import check_route
 from doctor_checks.tools import UV_INSTALL
 from doctor_checks.world import World
 from verification.results import CheckLine
@@ -543,3 +547,117 @@ def test_make_doctor_runs_without_the_pulumi_cli(tmp_path: Path) -> None:
     )
     assert dry_run.returncode == 0, dry_run.stderr
     assert ".venv/bin/python doctor.py --stack qa" in dry_run.stdout
+
+
+# --- a route with kind HTTPRoute: the HTTPRoute, and a parent Gateway of Kong's GatewayClass ---
+
+API_ROUTE = Route(
+    "api", "default", HOST, "/api", "oidc-api", False, f"https://{HOST}/api", mode="api", kind="HTTPRoute"
+)
+
+
+def http_route_checks(server: FakeApiServer, route: Route = API_ROUTE) -> dict[str, CheckLine]:
+    line, doctor_cluster = check_cluster(str(server.kubeconfig), "kong", None, "dev")
+    assert doctor_cluster is not None, line.line()
+    checks = list(check_route(doctor_cluster, route, 1, "unused for HTTPRoutes", OWNER, "dev"))
+    for check in checks:
+        assert LINE.match(check.line()), check.line()
+    return {check.name: check for check in checks}
+
+
+@pytest.fixture
+def gateway_cluster(cluster: FakeApiServer) -> FakeApiServer:
+    """Beside the Ingress: Kong's unmanaged GatewayClass, Gateway kong/kong of it, HTTPRoute default/api under it."""
+    cluster.store.add_gateway_class("kong", KONG_GATEWAY_CONTROLLER, {"konghq.com/gatewayclass-unmanaged": "true"})
+    cluster.store.add_gateway("kong", "kong", "kong")
+    cluster.store.add_http_route(
+        "default", "api", {PLUGINS_ANNOTATION: "cors"}, parent_refs=[{"name": "kong", "namespace": "kong"}]
+    )
+    return cluster
+
+
+def test_an_httproute_under_a_gateway_of_kongs_class_passes(gateway_cluster: FakeApiServer) -> None:
+    checks = http_route_checks(gateway_cluster)
+    assert list(checks) == ["httproute default/api", "httproute-gateway default/api", "kongplugin default/oidc-api"]
+    assert {check.status for check in checks.values()} == {"PASS"}, [c.line() for c in checks.values()]
+    assert checks["httproute default/api"].detail == f"found; {PLUGINS_ANNOTATION}: cors"
+    assert checks["httproute-gateway default/api"].detail == (
+        f"Gateway kong/kong, GatewayClass kong, controller {KONG_GATEWAY_CONTROLLER}"
+    )
+    assert {method for method, *_ in gateway_cluster.requests} == {"GET"}
+
+
+def test_a_managed_kong_class_passes_with_a_note_that_kic_alone_does_not_accept_its_gateways(
+    gateway_cluster: FakeApiServer,
+) -> None:
+    gateway_cluster.store.add_gateway_class("kong-managed", KONG_GATEWAY_CONTROLLER)
+    gateway_cluster.store.add_gateway("default", "managed", "kong-managed")
+    gateway_cluster.store.add_http_route("default", "managed-api", parent_refs=[{"name": "managed"}])
+    check = http_route_checks(gateway_cluster, replace(API_ROUTE, ingress="managed-api"))[
+        "httproute-gateway default/managed-api"
+    ]
+    assert check.status == "PASS", check.line()
+    assert check.detail.endswith(
+        "(without konghq.com/gatewayclass-unmanaged: the Kong Ingress Controller alone does not accept its "
+        "Gateways; Kong's operator must)"
+    )
+
+
+def test_an_httproute_whose_gateways_are_not_kongs_fails_naming_each_and_the_controller(
+    gateway_cluster: FakeApiServer,
+) -> None:
+    gateway_cluster.store.add_gateway_class("nginx", "gateway.nginx.org/nginx-gateway-controller")
+    gateway_cluster.store.add_gateway("default", "web", "nginx")
+    gateway_cluster.store.add_gateway("default", "orphan", "gone")
+    refs = [{"name": "web"}, {"name": "missing"}, {"name": "orphan"}, {"name": "svc", "kind": "Service", "group": ""}]
+    gateway_cluster.store.add_http_route("default", "web-api", parent_refs=refs)
+
+    check = http_route_checks(gateway_cluster, replace(API_ROUTE, ingress="web-api"))[
+        "httproute-gateway default/web-api"
+    ]
+    assert_fails(
+        check,
+        "no parent Gateway is Kong's (Gateway default/web: GatewayClass nginx, controller "
+        "gateway.nginx.org/nginx-gateway-controller; Gateway default/missing: not found; "
+        "Gateway default/orphan: its GatewayClass gone not found)",
+        f"GatewayClass has spec.controllerName {KONG_GATEWAY_CONTROLLER}",
+    )
+
+
+def test_an_httproute_without_a_parent_gateway_fails(gateway_cluster: FakeApiServer) -> None:
+    gateway_cluster.store.add_http_route("default", "loose")
+    check = http_route_checks(gateway_cluster, replace(API_ROUTE, ingress="loose"))["httproute-gateway default/loose"]
+    assert_fails(check, "spec.parentRefs name no Gateway", "spec.parentRefs")
+
+
+def test_a_missing_httproute_is_not_found_even_beside_an_ingress_of_that_name(gateway_cluster: FakeApiServer) -> None:
+    checks = http_route_checks(gateway_cluster, replace(API_ROUTE, ingress="demo"))  # demo is an Ingress
+    check = checks["httproute default/demo"]
+    assert_fails(check, "no HTTPRoute demo in namespace default on context kong.", "routes[1].ingress")
+    assert "or create the HTTPRoute first" in check.fix
+    assert "httproute-gateway default/demo" not in checks
+    typo = http_route_checks(gateway_cluster, replace(API_ROUTE, ingress="apy"))["httproute default/apy"]
+    assert "Did you mean api?" in typo.detail
+
+
+def test_a_cluster_without_the_gateway_api_says_to_install_it(tmp_path: Path) -> None:
+    with fake_api_server(tmp_path, context="kong") as server:
+        server.store.install_kong_crds()
+        server.store.gateway_api = False
+        check = http_route_checks(server)["httproute default/api"]
+    assert_fails(check, "does not serve HTTPRoutes (no httproutes.gateway.networking.k8s.io)", "Gateway API")
+
+
+@pytest.mark.parametrize("resource", ["gateways", "gatewayclasses"])
+def test_gateways_it_may_not_read_are_skipped_with_the_reason(gateway_cluster: FakeApiServer, resource: str) -> None:
+    gateway_cluster.store.forbidden.add(("get", resource))
+    check = http_route_checks(gateway_cluster)["httproute-gateway default/api"]
+    assert check.status == "SKIP", check.line()
+    assert f'cannot get resource "{resource}"' in check.detail
+
+
+def test_an_httproute_it_may_not_read_names_the_missing_permission(gateway_cluster: FakeApiServer) -> None:
+    gateway_cluster.store.forbidden.add(("get", "httproutes"))
+    assert_fails(
+        http_route_checks(gateway_cluster)["httproute default/api"], 'cannot get resource "httproutes"', "RBAC"
+    )

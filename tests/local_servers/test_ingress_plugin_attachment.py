@@ -423,3 +423,143 @@ def test_a_patch_that_changes_nothing_keeps_the_resource_version(api_server: Api
         api.write_annotation("default", "demo", PLUGINS_ANNOTATION, "cors", resource_version=read_version)
         server.store.add("default", "demo", {PLUGINS_ANNOTATION: "cors"})
         assert server.store.resource_version("default", "demo") == read_version
+
+
+# --- an HTTPRoute (gateway.networking.k8s.io/v1) instead of an Ingress ---
+
+ROUTE_PROPS: dict[str, Any] = {**PROPS, "ingress_name": "api", "kind": "HTTPRoute"}
+
+
+def route_cluster(annotations: dict[str, str] | None = None, **kwargs: Any) -> FakeIngressApi:
+    """HTTPRoute default/api, an Ingress default/api beside it, and a working KongPlugin default/oidc."""
+    api = FakeIngressApi(**kwargs)
+    api.add_http_route("default", "api", annotations, parent_refs=[{"name": "kong"}])
+    api.add("default", "api", {PLUGINS_ANNOTATION: "ingress-only"})
+    api.add_plugin("default", "oidc")
+    return api
+
+
+def test_an_httproute_attachment_keeps_others_entries_and_never_touches_the_ingress_of_that_name() -> None:
+    api = route_cluster({PLUGINS_ANNOTATION: "cors", "other": "kept"})
+    provider = provider_with(api)
+
+    created = provider.create(dict(ROUTE_PROPS))
+    assert api.annotations("default", "api", "HTTPRoute") == {PLUGINS_ANNOTATION: "cors,oidc", "other": "kept"}
+    assert created.outs is not None and created.outs["kind"] == "HTTPRoute"
+    assert provider.read(created.id, created.outs).id == created.id
+
+    api.annotations("default", "api", "HTTPRoute")[PLUGINS_ANNOTATION] += ",acl"  # another team's, meanwhile
+    provider.delete(created.id, created.outs)
+    assert api.annotations("default", "api", "HTTPRoute") == {PLUGINS_ANNOTATION: "cors,acl", "other": "kept"}
+    assert provider.read(created.id, created.outs).id is None
+    assert api.annotations("default", "api") == {PLUGINS_ANNOTATION: "ingress-only"}
+
+
+def test_an_httproute_attachment_retries_conflicts() -> None:
+    api = route_cluster({PLUGINS_ANNOTATION: "cors"}, conflicts=2)
+    assert attach_plugin(api, "default", "api", "oidc", config_patch_paths=PATCHES, kind="HTTPRoute") is True
+    assert api.annotations("default", "api", "HTTPRoute")[PLUGINS_ANNOTATION] == "cors,oidc"
+    api.conflicts = 2
+    detach_plugin(api, "default", "api", "oidc", "HTTPRoute")
+    assert api.annotations("default", "api", "HTTPRoute")[PLUGINS_ANNOTATION] == "cors"
+
+
+def test_an_httproute_attachment_waits_for_its_plugin_and_names_the_missing_httproute() -> None:
+    api = FakeIngressApi()
+    api.add_http_route("default", "api", {PLUGINS_ANNOTATION: "cors"})
+    with pytest.raises(KongPluginNotFoundError, match=r"KongPlugin default/oidc not found, so the HTTPRoute was not"):
+        provider_with(api).create(dict(ROUTE_PROPS))
+    assert api.annotations("default", "api", "HTTPRoute") == {PLUGINS_ANNOTATION: "cors"}
+
+    api = FakeIngressApi()
+    api.add("default", "api")  # an Ingress of that name is not the HTTPRoute
+    api.add_plugin("default", "oidc")
+    with pytest.raises(IngressNotFoundError, match=r"^HTTPRoute default/api not found.*Gateway API"):
+        provider_with(api).create(dict(ROUTE_PROPS))
+    assert api.writes == 0
+
+
+def test_ingress_attachments_recorded_before_kinds_existed_see_no_change() -> None:
+    olds = {**PROPS, "added_by_stack": True}  # outputs as earlier code wrote them: no `kind`
+    diff = IngressPluginAttachmentProvider().diff("default/demo/oidc", olds, dict(PROPS))
+    assert diff.changes is False and not diff.replaces
+
+    moved = IngressPluginAttachmentProvider().diff("default/demo/oidc", olds, {**PROPS, "kind": "HTTPRoute"})
+    assert moved.changes is True and moved.replaces == ["kind"] and moved.delete_before_replace is True
+
+
+@pytest.mark.parametrize(("kind", "stored_kind"), [("Ingress", None), ("HTTPRoute", "HTTPRoute")])
+def test_only_an_httproute_attachment_records_its_kind(kind: str, stored_kind: str | None) -> None:
+    monitor = RecordingMonitor(CloudMocks())
+    set_mocks(monitor.mocks, project=PROJECT, stack="dev", preview=False, monitor=monitor)
+
+    @pulumi.runtime.test
+    def declare() -> Any:
+        plugin = pulumi.CustomResource("kubernetes:configuration.konghq.com/v1:KongPlugin", "plugin", {})
+        args = IngressPluginAttachmentArgs(
+            namespace="default",
+            ingress_name="demo",
+            plugin_name="oidc",
+            plugin=plugin,
+            config_patch_paths=PATCHES,
+            kind=kind,  # type: ignore[arg-type]
+        )
+        return IngressPluginAttachment("ingress", args).added_by_stack
+
+    declare()
+    annotation = next(d for d in monitor.declared if d.type == "pulumi-python:dynamic/kong:IngressPluginAnnotation")
+    assert annotation.inputs.get("kind") == stored_kind
+    assert {key for key in annotation.inputs if key != "kind"} >= {"namespace", "ingress_name", "plugin_name"}
+
+
+def test_real_kubernetes_client_edits_an_httproutes_annotation_with_optimistic_locking(
+    api_server: ApiServerFactory, tmp_path: Path
+) -> None:
+    with api_server(tmp_path) as server:
+        server.store.install_kong_crds()
+        server.store.add_http_route("default", "api", {PLUGINS_ANNOTATION: "cors"}, parent_refs=[{"name": "kong"}])
+        server.store.add_plugin("default", "oidc")
+        read_version = server.store.resource_version("default", "api", "HTTPRoute")
+        provider = configured({"kubernetes:kubeconfig": str(server.kubeconfig)})
+
+        created = provider.create(dict(ROUTE_PROPS))
+        assert server.store.annotations("default", "api", "HTTPRoute") == {PLUGINS_ANNOTATION: "cors,oidc"}
+        method, path, content_type, body = server.requests[-1]
+        assert (method, path) == ("PATCH", "/apis/gateway.networking.k8s.io/v1/namespaces/default/httproutes/api")
+        assert content_type == "application/merge-patch+json"
+        assert body == {"metadata": {"resourceVersion": read_version, "annotations": {PLUGINS_ANNOTATION: "cors,oidc"}}}
+
+        provider.delete(created.id, created.outs or {})
+        assert server.store.annotations("default", "api", "HTTPRoute") == {PLUGINS_ANNOTATION: "cors"}
+        assert (
+            KubernetesIngressApi(kubeconfig=str(server.kubeconfig)).read_annotations("default", "missing", "HTTPRoute")
+            is None
+        )
+        with pytest.raises(IngressNotFoundError, match="HTTPRoute default/missing not found"):
+            provider.create({**ROUTE_PROPS, "ingress_name": "missing"})
+
+
+@pytest.mark.parametrize(
+    "forbidden",
+    [("get", "httproutes"), ("patch", "httproutes")],
+)
+def test_forbidden_on_an_httproute_names_the_missing_permission(
+    api_server: ApiServerFactory, tmp_path: Path, forbidden: tuple[str, str]
+) -> None:
+    with api_server(tmp_path) as server:
+        server.store.install_kong_crds()
+        server.store.add_http_route("default", "api", {PLUGINS_ANNOTATION: "cors"})
+        server.store.add_http_route("default", "listed", {PLUGINS_ANNOTATION: "cors,oidc"})
+        server.store.add_plugin("default", "oidc")
+        server.store.forbidden.add(forbidden)
+        provider = configured({"kubernetes:kubeconfig": str(server.kubeconfig)})
+        named = f"may not {forbidden[0]} httproutes.gateway.networking.k8s.io in namespace default"
+        with pytest.raises(ForbiddenError, match=re.escape(named)) as refused:
+            provider.create(dict(ROUTE_PROPS))
+        assert "cannot " + forbidden[0] in str(refused.value)
+        with pytest.raises(ForbiddenError, match=re.escape(named)):
+            provider.delete(
+                "HTTPRoute/default/listed/oidc", {**ROUTE_PROPS, "ingress_name": "listed", "added_by_stack": True}
+            )
+        assert server.store.annotations("default", "api", "HTTPRoute") == {PLUGINS_ANNOTATION: "cors"}
+        assert server.store.annotations("default", "listed", "HTTPRoute") == {PLUGINS_ANNOTATION: "cors,oidc"}

@@ -26,6 +26,7 @@ from components.settings_model import SettingsError
 RESOURCE_SERVER = "aws:cognito/resourceServer:ResourceServer"
 CLIENT = "aws:cognito/userPoolClient:UserPoolClient"
 KONG_PLUGIN = "kubernetes:configuration.konghq.com/v1:KongPlugin"
+ANNOTATION = "pulumi-python:dynamic/kong:IngressPluginAnnotation"
 API_CLIENTS_COMPONENT = "kong-cognito-oidc:index:ApiClients"
 HOST = "apps.example.com"
 IDENTIFIER = f"https://{HOST}"
@@ -94,6 +95,14 @@ def test_the_machine_clients_live_in_their_own_component(done_when: ProgramRun) 
     assert done_when.one(API_CLIENTS_COMPONENT).name == "api-clients"
     children = [r.type for r in done_when.declared if f"{API_CLIENTS_COMPONENT}$" in r.urn]
     assert sorted(children) == [RESOURCE_SERVER, CLIENT, CLIENT]
+
+
+def test_the_http_route_is_attached_as_an_http_route_the_ingress_as_before(done_when: ProgramRun) -> None:
+    annotations = {a.name: a.inputs for a in done_when.of_type(ANNOTATION)}
+    assert set(annotations) == {"ingress-annotation", "ingress-HTTPRoute.default.orders-annotation"}
+    assert annotations["ingress-HTTPRoute.default.orders-annotation"]["kind"] == "HTTPRoute"
+    # An Ingress attachment's inputs are those of stacks from before kinds existed: no `kind`.
+    assert "kind" not in annotations["ingress-annotation"]
 
 
 def test_the_browser_route_keeps_the_browser_config(done_when: ProgramRun) -> None:

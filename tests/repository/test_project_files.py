@@ -303,7 +303,16 @@ def test_stack_wrapper_creates_stacks_only_to_deploy_them(tmp_path: Path) -> Non
     ]
 
 
-def test_make_verify_feeds_the_stacks_outputs_to_verify(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("verify_args", "read"),
+    [
+        ("", "stack output --json"),
+        ("--insecure", "stack output --json"),
+        # Only --sign-in reads the secret outputs (the machine clients' secrets), and only into the pipe.
+        ("--insecure --sign-in", "stack output --json --show-secrets"),
+    ],
+)
+def test_make_verify_feeds_the_stacks_outputs_to_verify(tmp_path: Path, verify_args: str, read: str) -> None:
     # Stack names on Pulumi Cloud contain a slash (org/stack); the outputs travel through a pipe.
     env, log = _fake_pulumi(tmp_path, login="https://api.pulumi.com", prints='{"clientId": "abc"}')
     # A virtualenv of its own whose packages are this one's. A bare link to sys.executable would
@@ -317,12 +326,15 @@ def test_make_verify_feeds_the_stacks_outputs_to_verify(tmp_path: Path) -> None:
     make = shutil.which("make")
     assert make is not None
     result = subprocess.run(
-        [make, "--no-print-directory", "-C", str(ROOT), "verify", "STACK=acme/prod", f"VENV={venv}"],
+        [
+            make, "--no-print-directory", "-C", str(ROOT), "verify", "STACK=acme/prod", f"VENV={venv}",
+            f"VERIFY_ARGS={verify_args}",
+        ],
         env=env,
         capture_output=True,
         text=True,
         timeout=30,
-    )
-    assert log.read_text().splitlines() == ["<login> stack output --json --stack acme/prod"]
+    )  # fmt: skip
+    assert log.read_text().splitlines() == [f"<login> {read} --stack acme/prod"]
     assert result.returncode != 0
     assert "lack protectedUrl, redirectUri, discoveryUrl" in result.stderr

@@ -17,7 +17,15 @@ from program_harness import ROOT
 
 PAGE = ROOT / "docs" / "troubleshooting.md"
 # The checks of `make verify`'s routes, sign-out and `--sign-in`, and the modules their texts come from.
-MODULES = ("protected_route", "identity_providers", "sign_out", "sign_in", "hosted_ui_form", "cognito_users")
+MODULES = (
+    "protected_route",
+    "identity_providers",
+    "sign_out",
+    "sign_in",
+    "hosted_ui_form",
+    "cognito_users",
+    "api_route",
+)
 # Exceptions whose message is a FAIL line's detail.
 FAILURES = frozenset({"CheckFailedError", "FormNotRecognisedError", "AdminError"})
 # Where a piece starts or ends: punctuation the page may write next to a code span instead.

@@ -30,7 +30,9 @@ from urllib.parse import urlsplit
 
 import pytest
 from fake_kubernetes import closed_port_url, fake_api_server, kubeconfig_document
-from kube_apiserver import ADMIN, TESTER, KubeApiServer, ToolsMissingError, kong_crd, start
+from kube_apiserver import ADMIN, TESTER, KubeApiServer, ToolsMissingError, gateway_api_crds, kong_crd, start
+
+from components.settings_model import RouteKind
 
 KONG_CRD_NAME = "kongplugins.configuration.konghq.com"
 # What the contract tests' identity may do, as (verb, resource, API group); `forbidden` takes pairs away.
@@ -41,7 +43,13 @@ TESTER_PERMISSIONS = (
     ("list", "ingressclasses", "networking.k8s.io"),
     ("get", "kongplugins", "configuration.konghq.com"),
     ("get", "customresourcedefinitions", "apiextensions.k8s.io"),
+    ("get", "httproutes", "gateway.networking.k8s.io"),
+    ("list", "httproutes", "gateway.networking.k8s.io"),
+    ("patch", "httproutes", "gateway.networking.k8s.io"),
+    ("get", "gateways", "gateway.networking.k8s.io"),
+    ("get", "gatewayclasses", "gateway.networking.k8s.io"),
 )
+GATEWAY_API = ("gateway.networking.k8s.io", "v1")
 SETTLE_TIMEOUT = 20.0
 
 
@@ -126,7 +134,8 @@ class RealClusterStore:
     # --- between tests ---
 
     def reset(self) -> None:
-        """Back to an empty cluster: no Ingresses, KongPlugins, Secrets or IngressClasses; the tester may do all."""
+        """Back to an empty cluster: no Ingresses, HTTPRoutes, Gateways, KongPlugins, Secrets or classes; the
+        tester may do all."""
         for namespace in self._namespaces:
             self._networking.delete_collection_namespaced_ingress(namespace)
             self._core.delete_collection_namespaced_secret(namespace)
@@ -134,6 +143,9 @@ class RealClusterStore:
                 self._custom.delete_collection_namespaced_custom_object(
                     "configuration.konghq.com", "v1", namespace, "kongplugins"
                 )
+            for plural in ("httproutes", "gateways"):
+                self._custom.delete_collection_namespaced_custom_object(*GATEWAY_API, namespace, plural)
+        self._custom.delete_collection_cluster_custom_object(*GATEWAY_API, "gatewayclasses")
         self._networking.delete_collection_ingress_class()
         dict.clear(self.ingress_classes)
         self._default_class = None
@@ -220,11 +232,80 @@ class RealClusterStore:
             with_rv["resourceVersion"] = found.metadata.resource_version
             self._networking.replace_namespaced_ingress(name, namespace, ingress)
 
-    def annotations(self, namespace: str, name: str) -> dict[str, str]:
+    def annotations(self, namespace: str, name: str, kind: RouteKind = "Ingress") -> dict[str, str]:
+        if kind == "HTTPRoute":
+            route = self._custom.get_namespaced_custom_object(*GATEWAY_API, namespace, "httproutes", name)
+            return dict(route["metadata"].get("annotations") or {})
         return dict(self._networking.read_namespaced_ingress(name, namespace).metadata.annotations or {})
 
-    def resource_version(self, namespace: str, name: str) -> str:
+    def resource_version(self, namespace: str, name: str, kind: RouteKind = "Ingress") -> str:
+        if kind == "HTTPRoute":
+            route = self._custom.get_namespaced_custom_object(*GATEWAY_API, namespace, "httproutes", name)
+            return str(route["metadata"]["resourceVersion"])
         return str(self._networking.read_namespaced_ingress(name, namespace).metadata.resource_version)
+
+    # --- the Gateway API ---
+
+    def add_http_route(
+        self,
+        namespace: str,
+        name: str,
+        annotations: dict[str, str] | None = None,
+        parent_refs: Iterable[dict[str, str]] = (),
+    ) -> None:
+        """HTTPRoute `name` (created once per test: `reset` empties the namespaces)."""
+        self._ensure_namespace(namespace)
+        route = {
+            "apiVersion": "gateway.networking.k8s.io/v1",
+            "kind": "HTTPRoute",
+            "metadata": {"name": name, "namespace": namespace, "annotations": dict(annotations or {})},
+            "spec": {"parentRefs": [dict(ref) for ref in parent_refs]},
+        }
+        self._custom.create_namespaced_custom_object(*GATEWAY_API, namespace, "httproutes", route)
+
+    def add_gateway(self, namespace: str, name: str, gateway_class: str) -> None:
+        self._ensure_namespace(namespace)
+        gateway = {
+            "apiVersion": "gateway.networking.k8s.io/v1",
+            "kind": "Gateway",
+            "metadata": {"name": name, "namespace": namespace},
+            "spec": {
+                "gatewayClassName": gateway_class,
+                "listeners": [{"name": "http", "port": 80, "protocol": "HTTP"}],
+            },
+        }
+        self._custom.create_namespaced_custom_object(*GATEWAY_API, namespace, "gateways", gateway)
+
+    def add_gateway_class(self, name: str, controller: str, annotations: dict[str, str] | None = None) -> None:
+        gateway_class = {
+            "apiVersion": "gateway.networking.k8s.io/v1",
+            "kind": "GatewayClass",
+            "metadata": {"name": name, "annotations": dict(annotations or {})},
+            "spec": {"controllerName": controller},
+        }
+        self._custom.create_cluster_custom_object(*GATEWAY_API, "gatewayclasses", gateway_class)
+
+    def install_gateway_api(self) -> None:
+        """The pinned Gateway API CRDs; waits until HTTPRoutes are served."""
+        from kubernetes.client.exceptions import ApiException
+
+        for crd in gateway_api_crds():
+            try:
+                self._extensions.create_custom_resource_definition(crd)
+            except ApiException as error:
+                if error.status != 409:
+                    raise
+
+        def served() -> bool:
+            try:
+                self._custom.list_namespaced_custom_object(*GATEWAY_API, "default", "httproutes")
+            except ApiException as error:
+                if error.status in (404, 503):
+                    return False
+                raise
+            return True
+
+        _settle(served, "the Gateway API's CRDs served")
 
     def create_plugin(self, plugin: dict[str, Any]) -> dict[str, Any]:
         """Create a KongPlugin object as given; returns what the server stored."""
@@ -468,6 +549,7 @@ def real_cluster() -> Iterator[RealCluster]:
     with tempfile.TemporaryDirectory(prefix="kube-apiserver-") as workdir:
         try:
             kong_crd("current")  # needs Go: checked before anything starts
+            gateway_api_crds()
             server = start(Path(workdir))
         except ToolsMissingError as missing:
             if in_ci():
@@ -477,6 +559,7 @@ def real_cluster() -> Iterator[RealCluster]:
             admin = server.client(ADMIN)
             store = RealClusterStore(server, admin)
             store.install_kong_crds()
+            store.install_gateway_api()
             yield RealCluster(server, store)
             admin.close()
         finally:

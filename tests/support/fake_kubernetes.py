@@ -3,8 +3,9 @@
 `FakeIngressApi` is the in-memory `IngressApi` and the store behind `FakeApiServer`,
 which serves it over HTTP on 127.0.0.1 so the real Kubernetes client can be exercised:
 Ingresses (get, list, merge patch), IngressClasses (list), KongPlugins (get), the
-CustomResourceDefinition of KongPlugins (get) and /version. Chosen (verb, resource)
-pairs answer 403 with the Status body a real API server sends.
+CustomResourceDefinition of KongPlugins (get), /version, and of the Gateway API (v1):
+HTTPRoutes (get, list, merge patch), Gateways (get) and GatewayClasses (get).
+Chosen (verb, resource) pairs answer 403 with the Status body a real API server sends.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from components.ingress_api import ConflictError
+from components.settings_model import RouteKind
 
 DEFAULT_CONFIG_PATCH_PATHS = ("/client_secret", "/session_secret")
 USER = "arn:aws:sts::123456789012:assumed-role/kong-oidc-deploy/session"
@@ -32,6 +34,8 @@ class StoredIngress:
     annotations: dict[str, str]
     resource_version: int = 1
     ingress_class: str | None = None
+    parent_refs: list[dict[str, str]] = field(default_factory=list)
+    """An HTTPRoute's spec.parentRefs."""
 
 
 @dataclass
@@ -49,6 +53,14 @@ class FakeIngressApi:
     """(verb, resource) pairs the HTTP server refuses with 403, e.g. ("get", "ingresses")."""
     conflicts: int = 0
     writes: int = 0
+    http_routes: dict[tuple[str, str], StoredIngress] = field(default_factory=dict)
+    gateways: dict[tuple[str, str], str] = field(default_factory=dict)
+    """(namespace, Gateway name) -> spec.gatewayClassName."""
+    gateway_classes: dict[str, str] = field(default_factory=dict)
+    """GatewayClass name -> spec.controllerName."""
+    gateway_class_annotations: dict[str, dict[str, str]] = field(default_factory=dict)
+    gateway_api: bool = True
+    """False: the Gateway API's CRDs are not installed, and its paths answer `404 page not found`."""
 
     def add(
         self, namespace: str, name: str, annotations: dict[str, str] | None = None, ingress_class: str | None = None
@@ -60,6 +72,30 @@ class FakeIngressApi:
             changed = (before.annotations, before.ingress_class) != (stored.annotations, stored.ingress_class)
             stored.resource_version = before.resource_version + changed
         self.ingresses[(namespace, name)] = stored
+
+    def add_http_route(
+        self,
+        namespace: str,
+        name: str,
+        annotations: dict[str, str] | None = None,
+        parent_refs: Sequence[Mapping[str, str]] = (),
+    ) -> None:
+        """HTTPRoute `name`; `parent_refs` as in its spec, e.g. [{"name": "kong"}]."""
+        before = self.http_routes.get((namespace, name))
+        stored = StoredIngress(dict(annotations or {}), 1, parent_refs=[dict(ref) for ref in parent_refs])
+        if before is not None:
+            stored.resource_version = before.resource_version + (before.annotations != stored.annotations)
+        self.http_routes[(namespace, name)] = stored
+
+    def add_gateway(self, namespace: str, name: str, gateway_class: str) -> None:
+        self.gateways[(namespace, name)] = gateway_class
+
+    def add_gateway_class(self, name: str, controller: str, annotations: Mapping[str, str] | None = None) -> None:
+        self.gateway_classes[name] = controller
+        self.gateway_class_annotations[name] = dict(annotations or {})
+
+    def _objects(self, kind: RouteKind) -> dict[tuple[str, str], StoredIngress]:
+        return self.http_routes if kind == "HTTPRoute" else self.ingresses
 
     def add_plugin(
         self,
@@ -125,20 +161,30 @@ class FakeIngressApi:
             },
         }
 
-    def annotations(self, namespace: str, name: str) -> dict[str, str]:
-        return self.ingresses[(namespace, name)].annotations
+    def annotations(self, namespace: str, name: str, kind: RouteKind = "Ingress") -> dict[str, str]:
+        return self._objects(kind)[(namespace, name)].annotations
 
-    def resource_version(self, namespace: str, name: str) -> str:
-        return str(self.ingresses[(namespace, name)].resource_version)
+    def resource_version(self, namespace: str, name: str, kind: RouteKind = "Ingress") -> str:
+        return str(self._objects(kind)[(namespace, name)].resource_version)
 
-    def read_annotations(self, namespace: str, name: str) -> tuple[dict[str, str], str] | None:
-        stored = self.ingresses.get((namespace, name))
+    def read_annotations(
+        self, namespace: str, name: str, kind: RouteKind = "Ingress"
+    ) -> tuple[dict[str, str], str] | None:
+        stored = self._objects(kind).get((namespace, name))
         if stored is None:
             return None
         return dict(stored.annotations), str(stored.resource_version)
 
-    def write_annotation(self, namespace: str, name: str, key: str, value: str | None, resource_version: str) -> None:
-        stored = self.ingresses[(namespace, name)]
+    def write_annotation(
+        self,
+        namespace: str,
+        name: str,
+        key: str,
+        value: str | None,
+        resource_version: str,
+        kind: RouteKind = "Ingress",
+    ) -> None:
+        stored = self._objects(kind)[(namespace, name)]
         if self.conflicts:
             self.conflicts -= 1
             stored.resource_version += 1  # someone else's write
@@ -193,6 +239,16 @@ _ROUTES: list[tuple[str, re.Pattern[str], str, str, str]] = [
      "kongplugins", "configuration.konghq.com"),
     ("GET", re.compile(r"^/apis/apiextensions\.k8s\.io/v1/customresourcedefinitions/([^/]+)$"), "get",
      "customresourcedefinitions", "apiextensions.k8s.io"),
+    ("GET", re.compile(r"^/apis/gateway\.networking\.k8s\.io/v1/namespaces/([^/]+)/httproutes/([^/]+)$"), "get",
+     "httproutes", "gateway.networking.k8s.io"),
+    ("PATCH", re.compile(r"^/apis/gateway\.networking\.k8s\.io/v1/namespaces/([^/]+)/httproutes/([^/]+)$"), "patch",
+     "httproutes", "gateway.networking.k8s.io"),
+    ("GET", re.compile(r"^/apis/gateway\.networking\.k8s\.io/v1/namespaces/([^/]+)/httproutes$"), "list",
+     "httproutes", "gateway.networking.k8s.io"),
+    ("GET", re.compile(r"^/apis/gateway\.networking\.k8s\.io/v1/namespaces/([^/]+)/gateways/([^/]+)$"), "get",
+     "gateways", "gateway.networking.k8s.io"),
+    ("GET", re.compile(r"^/apis/gateway\.networking\.k8s\.io/v1/gatewayclasses/([^/]+)$"), "get",
+     "gatewayclasses", "gateway.networking.k8s.io"),
 ]  # fmt: skip
 
 
@@ -304,17 +360,29 @@ class _Handler(BaseHTTPRequestHandler):
         self._reply(200, {"apiVersion": "networking.k8s.io/v1", "kind": "IngressList", "metadata": {}, "items": items})
 
     def _patch_ingresses(self, namespace: str, name: str, body: dict[str, Any]) -> None:
-        if (namespace, name) not in self.store.ingresses:
-            return self._not_found("ingresses", "networking.k8s.io", name)
-        stored = self.store.ingresses[(namespace, name)]
+        self._merge_annotations("Ingress", namespace, name, body)
+
+    def _merge_annotations(self, kind: RouteKind, namespace: str, name: str, body: dict[str, Any]) -> None:
+        resource, group = (
+            ("httproutes", "gateway.networking.k8s.io")
+            if kind == "HTTPRoute"
+            else (
+                "ingresses",
+                "networking.k8s.io",
+            )
+        )
+        objects = self.store._objects(kind)
+        if (namespace, name) not in objects:
+            return self._not_found(resource, group, name)
+        stored = objects[(namespace, name)]
         wanted_version = body.get("metadata", {}).get("resourceVersion")
         # As the API server: "0" (like no resourceVersion) is an unconditional write, not a stale one.
         if wanted_version not in (None, "0") and wanted_version != str(stored.resource_version):
             message = (
-                f'Operation cannot be fulfilled on ingresses.networking.k8s.io "{name}": the object has been '
+                f'Operation cannot be fulfilled on {resource}.{group} "{name}": the object has been '
                 "modified; please apply your changes to the latest version and try again"
             )
-            details = {"name": name, "group": "networking.k8s.io", "kind": "ingresses"}
+            details = {"name": name, "group": group, "kind": resource}
             return self._reply(409, _status(409, "Conflict", message, details))
         before = dict(stored.annotations)
         for key, value in body.get("metadata", {}).get("annotations", {}).items():
@@ -324,7 +392,73 @@ class _Handler(BaseHTTPRequestHandler):
                 stored.annotations[key] = value
         # As the API server: a patch that changes nothing writes nothing, and the version stays.
         stored.resource_version += stored.annotations != before
-        self._reply(200, self._ingress(namespace, name))
+        self._reply(200, self._ingress(namespace, name) if kind == "Ingress" else self._http_route(namespace, name))
+
+    def _http_route(self, namespace: str, name: str) -> dict[str, Any]:
+        stored = self.store.http_routes[(namespace, name)]
+        return {
+            "apiVersion": "gateway.networking.k8s.io/v1",
+            "kind": "HTTPRoute",
+            "metadata": {
+                "name": name,
+                "namespace": namespace,
+                "resourceVersion": str(stored.resource_version),
+                "annotations": stored.annotations,
+            },
+            "spec": {"parentRefs": stored.parent_refs},
+        }
+
+    def _get_httproutes(self, namespace: str, name: str) -> None:
+        if not self.store.gateway_api:
+            return self._page_not_found()
+        if (namespace, name) not in self.store.http_routes:
+            return self._not_found("httproutes", "gateway.networking.k8s.io", name)
+        self._reply(200, self._http_route(namespace, name))
+
+    def _patch_httproutes(self, namespace: str, name: str, body: dict[str, Any]) -> None:
+        if not self.store.gateway_api:
+            return self._page_not_found()
+        self._merge_annotations("HTTPRoute", namespace, name, body)
+
+    def _list_httproutes(self, namespace: str) -> None:
+        if not self.store.gateway_api:
+            return self._page_not_found()
+        items = [self._http_route(ns, name) for (ns, name) in self.store.http_routes if ns == namespace]
+        self._reply(
+            200, {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRouteList", "metadata": {}, "items": items}
+        )
+
+    def _get_gateways(self, namespace: str, name: str) -> None:
+        if not self.store.gateway_api:
+            return self._page_not_found()
+        gateway_class = self.store.gateways.get((namespace, name))
+        if gateway_class is None:
+            return self._not_found("gateways", "gateway.networking.k8s.io", name)
+        self._reply(
+            200,
+            {
+                "apiVersion": "gateway.networking.k8s.io/v1",
+                "kind": "Gateway",
+                "metadata": {"name": name, "namespace": namespace},
+                "spec": {"gatewayClassName": gateway_class, "listeners": []},
+            },
+        )
+
+    def _get_gatewayclasses(self, name: str) -> None:
+        if not self.store.gateway_api:
+            return self._page_not_found()
+        controller = self.store.gateway_classes.get(name)
+        if controller is None:
+            return self._not_found("gatewayclasses", "gateway.networking.k8s.io", name)
+        self._reply(
+            200,
+            {
+                "apiVersion": "gateway.networking.k8s.io/v1",
+                "kind": "GatewayClass",
+                "metadata": {"name": name, "annotations": self.store.gateway_class_annotations.get(name, {})},
+                "spec": {"controllerName": controller},
+            },
+        )
 
     def _list_ingressclasses(self) -> None:
         items = []

@@ -1,9 +1,11 @@
 """A real etcd and kube-apiserver on 127.0.0.1, for the tests `make e2e` runs.
 
 `make tools` builds both into .tools/bin from the Go modules pinned in tools/go.mod. Kong's
-KongPlugin CRDs come from Kong's own Go modules, pinned in tools/kong-crds.yaml and downloaded
-with `go mod download` when a test asks for them. The API server authenticates static tokens
-(--token-auth-file) and authorizes with RBAC, like a real cluster; nothing listens beyond 127.0.0.1.
+KongPlugin CRDs come from Kong's own Go modules, pinned in tools/kong-crds.yaml, and the Gateway
+API's HTTPRoute, Gateway and GatewayClass CRDs from sigs.k8s.io/gateway-api, pinned in
+tools/gateway-api-crds.yaml; both are downloaded with `go mod download` when a test asks for them.
+The API server authenticates static tokens (--token-auth-file) and authorizes with RBAC, like a
+real cluster; nothing listens beyond 127.0.0.1.
 
 Every process started here is stopped by `stop()`, by an atexit hook if the run ends without it,
 and, if the test process is killed outright, by the kernel (PR_SET_PDEATHSIG).
@@ -37,6 +39,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 TOOLS_BIN = ROOT / ".tools" / "bin"
 KONG_CRD_PINS = ROOT / "tools" / "kong-crds.yaml"
+GATEWAY_API_CRD_PINS = ROOT / "tools" / "gateway-api-crds.yaml"
 DOCS_RBAC = ROOT / "docs" / "github-actions.md"
 START_TIMEOUT = 60.0
 
@@ -92,13 +95,11 @@ def go_binary() -> str:
     return found
 
 
-@cache
-def kong_crd(which: str) -> dict[str, Any]:
-    """The KongPlugin CRD pinned as `which` in tools/kong-crds.yaml ("current" or "before-3.1")."""
-    pin = yaml.safe_load(KONG_CRD_PINS.read_text())[which]
+def module_dir(module: str, version: str) -> Path:
+    """Where `go mod download` put `module@version` (checked against the Go checksum database)."""
     with tempfile.TemporaryDirectory() as outside_any_module:
         done = subprocess.run(
-            [go_binary(), "mod", "download", "-json", f"{pin['module']}@{pin['version']}"],
+            [go_binary(), "mod", "download", "-json", f"{module}@{version}"],
             cwd=outside_any_module,
             capture_output=True,
             text=True,
@@ -106,9 +107,24 @@ def kong_crd(which: str) -> dict[str, Any]:
         )
     downloaded = json.loads(done.stdout or "{}")
     if done.returncode != 0 or "Dir" not in downloaded:
-        raise ToolsMissingError(f"go mod download {pin['module']}@{pin['version']} failed: {done.stdout}{done.stderr}")
-    crd: dict[str, Any] = yaml.safe_load((Path(downloaded["Dir"]) / pin["file"]).read_text())
+        raise ToolsMissingError(f"go mod download {module}@{version} failed: {done.stdout}{done.stderr}")
+    return Path(downloaded["Dir"])
+
+
+@cache
+def kong_crd(which: str) -> dict[str, Any]:
+    """The KongPlugin CRD pinned as `which` in tools/kong-crds.yaml ("current" or "before-3.1")."""
+    pin = yaml.safe_load(KONG_CRD_PINS.read_text())[which]
+    crd: dict[str, Any] = yaml.safe_load((module_dir(pin["module"], pin["version"]) / pin["file"]).read_text())
     return crd
+
+
+@cache
+def gateway_api_crds() -> tuple[dict[str, Any], ...]:
+    """The Gateway API CRDs pinned in tools/gateway-api-crds.yaml: GatewayClass, Gateway, HTTPRoute."""
+    pin = yaml.safe_load(GATEWAY_API_CRD_PINS.read_text())
+    found = module_dir(pin["module"], pin["version"])
+    return tuple(yaml.safe_load((found / file).read_text()) for file in pin["files"])
 
 
 # --- the RBAC docs/github-actions.md grants ---

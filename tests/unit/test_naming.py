@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
 from components import naming
+from components.settings_model import Route
 
 
 def test_the_project_and_component_types() -> None:
@@ -37,6 +39,23 @@ def test_routes_are_named_after_their_ingress_and_the_original_keeps_the_bare_na
     assert naming.route_resource("ingress", "shop", "web", original=False) == "ingress-shop.web"
     assert naming.default_plugin("oidc", "demo", original=True) == "oidc"
     assert naming.default_plugin("oidc", "web", original=False) == "oidc-web"
+
+
+def test_an_httproutes_resources_never_meet_an_ingresses_of_the_same_namespace_and_name() -> None:
+    assert naming.route_resource("ingress", "shop", "web", original=False, kind="HTTPRoute") == (
+        "ingress-HTTPRoute.shop.web"
+    )
+    # Even marked original, an HTTPRoute never takes the bare name an Ingress kept from before `routes`.
+    assert naming.route_resource("ingress", "default", "demo", original=True, kind="HTTPRoute") == (
+        "ingress-HTTPRoute.default.demo"
+    )
+    assert naming.route_resource("ingress", "shop", "web", original=False, kind="Ingress") == "ingress-shop.web"
+
+
+def test_a_routes_resources_are_named_by_its_kind() -> None:
+    ingress = Route("web", "shop", "shop.example.org", "/", "oidc-web", False, "https://shop.example.org/")
+    assert ingress.resource_name("ingress") == "ingress-shop.web"
+    assert replace(ingress, kind="HTTPRoute").resource_name("ingress") == "ingress-HTTPRoute.shop.web"
 
 
 def test_the_owner_of_a_stacks_plugins() -> None:
