@@ -24,6 +24,8 @@ from components.settings_model import IdentityProvider, MfaMode, UserPoolTier
 # Cognito's names for the `mfa` setting; TOTP (an authenticator app) is the factor whenever MFA is on.
 MFA_CONFIGURATION: dict[MfaMode, str] = {"off": "OFF", "optional": "OPTIONAL", "required": "ON"}
 LOCAL_ACCOUNTS = "COGNITO"
+# An attribute mapping may name the user's username, which is not one of the pool's writable attributes.
+USERNAME_MAPPING = "username"
 
 
 @dataclass(frozen=True)
@@ -219,9 +221,10 @@ def client_write_attributes(providers: Sequence[IdentityProvider], map_groups: b
     """Cognito writes a federated user's mapped attributes through the app client, which must be allowed to.
 
     By default a client may write the standard attributes only; the custom groups attribute must be listed,
-    and then every mapped attribute with it. Without it the client stays as it was.
+    and then every mapped attribute with it. Without it the client stays as it was. A mapped `username` is
+    not listed: Cognito sets it once, at the first sign-in, and it is no attribute a client can write.
     """
     if not map_groups:
         return {}
     mapped = {attribute for provider in providers for attribute, _ in provider.attribute_mapping}
-    return {"write_attributes": sorted(mapped | {GROUPS_ATTRIBUTE})}
+    return {"write_attributes": sorted((mapped - {USERNAME_MAPPING}) | {GROUPS_ATTRIBUTE})}

@@ -134,6 +134,14 @@ def test_the_client_may_write_every_mapped_attribute(federated: ProgramRun) -> N
     assert federated.one(CLIENT).inputs["writeAttributes"] == [GROUPS_ATTRIBUTE, "email", "email_verified"]
 
 
+def test_the_client_is_not_asked_to_write_the_username(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A mapping may set the username (Cognito sets it once, at the first sign-in), but it is no attribute
+    # an app client can be given write access to: Cognito refuses such a client.
+    entra = {**ENTRA, "attributes": {**ENTRA["attributes"], "username": "http://schemas.xmlsoap.org/claims/CommonName"}}
+    run = run_with(monkeypatch, identityProviders=[entra], allowedGroups=["staff"])
+    assert run.one(CLIENT).inputs["writeAttributes"] == [GROUPS_ATTRIBUTE, "email"]
+
+
 def test_no_client_secret_appears_in_plain_text(federated: ProgramRun) -> None:
     for resource in federated.declared:
         assert not plain_mentions(resource.inputs, OKTA_SECRET), resource.urn
