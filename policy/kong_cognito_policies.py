@@ -40,6 +40,10 @@ INGRESS_PATCHES = (
 )
 
 OPENID_CONNECT = "openid-connect"
+# OAuth flows by which a person signs in through the hosted UI (client_credentials is a machine's).
+USER_SIGN_IN_FLOWS = frozenset({"code", "implicit"})
+# The claim of a Cognito access token that names its app client.
+CLIENT_ID_CLAIM = "client_id"
 INLINE_SECRET_KEYS = ("client_secret", "session_secret")
 PLUGINS_ANNOTATION = "konghq.com/plugins"
 PATCH_FORCE_ANNOTATION = "pulumi.com/patchForce"
@@ -203,13 +207,16 @@ def check_hosted_ui_flags(args: ResourceValidationArgs, props: dict[str, Any]) -
             f"allowedOauthFlowsUserPoolClient is {_shown(enabled)} while allowedOauthFlows is {flows}: "
             "Cognito then refuses OAuth requests from this client. Set allowed_oauth_flows_user_pool_client=True."
         )
+    if not set(flows) & USER_SIGN_IN_FLOWS:
+        return  # a machine client (client_credentials): no one signs in through the hosted UI with it
     listed = props.get("supportedIdentityProviders")
     providers = [] if listed is None else _known_strings(listed)
-    if providers is not None and "COGNITO" not in providers:
-        shown = "not set" if listed is None else str(providers)
+    if providers == []:
+        shown = "not set" if listed is None else "[]"
         yield (
-            f"supportedIdentityProviders is {shown}: without COGNITO the hosted UI offers no sign-in "
-            'for the user pool\'s own users. Add "COGNITO" to supported_identity_providers.'
+            f"supportedIdentityProviders is {shown}: the client lists no identity provider, so the hosted UI offers "
+            'no sign-in at all. List "COGNITO" (the user pool\'s own users) and/or the company identity providers in '
+            "supported_identity_providers."
         )
 
 
@@ -275,6 +282,20 @@ def _requires_groups(plugin: dict[str, Any]) -> bool:
     return required is UNKNOWN or (isinstance(required, list) and len(required) > 0)
 
 
+def _admits_only_listed_clients(plugin: dict[str, Any]) -> bool:
+    """Bearer tokens only, of the app clients in audience_required: a signed-up user has no token of those."""
+    config = plugin.get("config")
+    if not isinstance(config, dict):
+        return False
+    audiences = config.get("audience_required")
+    return (
+        config.get("auth_methods") == ["bearer"]
+        and config.get("audience_claim") == [CLIENT_ID_CLAIM]
+        and isinstance(audiences, list)
+        and len(audiences) > 0
+    )
+
+
 def check_production_self_sign_up(args: StackValidationArgs, report_violation: ReportViolation) -> None:
     resources = [(resource, plain(resource.props)) for resource in args.resources]
     plugins = [
@@ -282,7 +303,7 @@ def check_production_self_sign_up(args: StackValidationArgs, report_violation: R
         for resource, props in resources
         if resource.resource_type in KONG_PLUGINS and props.get("plugin") == OPENID_CONNECT
     ]
-    ungated = [props for props in plugins if not _requires_groups(props)]
+    ungated = [props for props in plugins if not (_requires_groups(props) or _admits_only_listed_clients(props))]
     for resource, props in resources:
         if resource.resource_type != USER_POOL:
             continue
@@ -382,8 +403,9 @@ POLICIES: list[ResourceValidationPolicy | StackValidationPolicy] = [
     ResourceValidationPolicy(
         name="cognito-hosted-ui-client-flags",
         description=(
-            "A Cognito app client with OAuth flows sets allowedOauthFlowsUserPoolClient and lists the "
-            "COGNITO identity provider, without which the hosted UI refuses it or offers no sign-in."
+            "A Cognito app client with OAuth flows sets allowedOauthFlowsUserPoolClient, and one with a "
+            "sign-in flow (code) lists an identity provider (COGNITO or a company's), without which the "
+            "hosted UI refuses it or offers no sign-in."
         ),
         enforcement_level=EnforcementLevel.MANDATORY,
         validate=_for_types([USER_POOL_CLIENT], check_hosted_ui_flags),
@@ -418,7 +440,7 @@ POLICIES: list[ResourceValidationPolicy | StackValidationPolicy] = [
         name="cognito-prod-self-sign-up-needs-groups",
         description=(
             "A user pool of a production stack allows self sign-up only if every openid-connect plugin of the "
-            "stack requires a group (groups_required); otherwise anyone who reaches the sign-in page can sign up "
+            "stack requires a group (groups_required) or takes only bearer tokens of listed app clients; otherwise anyone who reaches the sign-in page can sign up "
             f"and pass. Production stacks as for cognito-prod-deletion-protection ({PRODUCTION_WORDS_KEY})."
         ),
         # Open sign-up with groups granted by an admin is a valid design; the advice is to look twice.

@@ -182,12 +182,18 @@ def test_oauth_flows_without_the_user_pool_client_flag_fail() -> None:
     assert "allowedOauthFlowsUserPoolClient is not set" in missing
 
 
-@pytest.mark.parametrize("providers", [[], ["Google"], None])
-def test_oauth_flows_without_the_cognito_provider_fail(providers: list[str] | None) -> None:
+@pytest.mark.parametrize("providers", [[], None])
+def test_oauth_flows_without_any_identity_provider_fail(providers: list[str] | None) -> None:
     props = {**GOOD_CLIENT, "supportedIdentityProviders": providers}
     found = violations("cognito-hosted-ui-client-flags", CLIENT, props)
     assert len(found) == 1
-    assert 'Add "COGNITO" to supported_identity_providers' in found[0]
+    assert 'List "COGNITO"' in found[0] and "supported_identity_providers" in found[0]
+
+
+def test_a_client_of_company_identity_providers_only_passes() -> None:
+    # localAccounts: false — the hosted UI offers only the company's sign-in, on purpose.
+    props = {**GOOD_CLIENT, "supportedIdentityProviders": ["Google", "Entra"]}
+    assert violations("cognito-hosted-ui-client-flags", CLIENT, props) == []
 
 
 def test_unknown_flags_are_not_violations() -> None:
@@ -585,3 +591,74 @@ def test_preview_with_unknown_values_passes_every_policy(monkeypatch: pytest.Mon
     (plugin,) = [args for args in monitor.analyzed if args.resource_type == KONG_PLUGIN]
     assert policies.plain(plugin.props)["config"]["client_id"] == [policies.UNKNOWN]  # the preview has unknowns
     assert all_violations(monitor) == []
+
+
+# --- the stacks of issues 18 and 19 --------------------------------------------------------------
+
+FEDERATED_ONLY = {
+    f"{PROJECT}:localAccounts": "false",
+    f"{PROJECT}:identityProviders": json.dumps(
+        [
+            {
+                "name": "Entra",
+                "type": "SAML",
+                "metadataUrl": "https://login.microsoftonline.com/tenant/federationmetadata.xml",
+                "attributes": {"email": "emailaddress"},
+                "groupsAttribute": "groups",
+            }
+        ]
+    ),
+}
+MACHINE_CLIENTS = {
+    f"{PROJECT}:routes": json.dumps(
+        [
+            {"ingress": "demo", "host": "apps.example.com", "path": "/bar"},
+            {"ingress": "orders", "host": "apps.example.com", "path": "/api", "mode": "api", "scopes": ["read"]},
+        ]
+    ),
+    f"{PROJECT}:apiClients": json.dumps([{"name": "billing", "scopes": ["read"]}]),
+}
+
+
+@pytest.mark.parametrize("extra", [FEDERATED_ONLY, MACHINE_CLIENTS], ids=["federated only", "machine clients"])
+def test_production_stacks_with_company_providers_or_machine_clients_pass_every_policy(
+    monkeypatch: pytest.MonkeyPatch, extra: dict[str, str]
+) -> None:
+    # Invite-only with groups: the production advice has nothing to say about these stacks either.
+    config = {
+        **dev_stack_config(),
+        f"{PROJECT}:deletionProtection": "true",
+        f"{PROJECT}:allowedGroups": '["staff"]',
+        **extra,
+    }
+    monitor = AnalyzedMonitor(CloudMocks())
+    run_program(monkeypatch, config, stack="prod-eu", monitor=monitor)
+    assert all_violations(monitor) == []
+
+
+def test_a_client_that_lists_no_identity_provider_still_fails() -> None:
+    (message,) = violations("cognito-hosted-ui-client-flags", CLIENT, {**GOOD_CLIENT, "supportedIdentityProviders": []})
+    assert "no identity provider" in message
+
+
+def test_a_client_credentials_client_is_no_hosted_ui_client() -> None:
+    machine = {"allowedOauthFlows": ["client_credentials"], "allowedOauthFlowsUserPoolClient": True}
+    assert violations("cognito-hosted-ui-client-flags", CLIENT, machine) == []
+    unflagged = {**machine, "allowedOauthFlowsUserPoolClient": False}
+    assert violations("cognito-hosted-ui-client-flags", CLIENT, unflagged) != []
+
+
+def test_a_bearer_only_plugin_for_machine_clients_admits_no_signed_up_user() -> None:
+    machines_only = {
+        **GOOD_PLUGIN,
+        "config": {
+            **GOOD_PLUGIN["config"],  # type: ignore[dict-item]
+            "auth_methods": ["bearer"],
+            "audience_claim": ["client_id"],
+            "audience_required": [UNKNOWN],  # the machine clients' ids, unknown in a preview
+        },
+    }
+    assert stack_violations("prod", OPEN_POOL, GATED_PLUGIN, machines_only) == []
+    anyone_with_a_token = {**machines_only, "config": {**machines_only["config"], "audience_required": []}}
+    ((message, _),) = stack_violations("prod", OPEN_POOL, GATED_PLUGIN, anyone_with_a_token)
+    assert "1 of its 2 openid-connect plugins require no group" in message
