@@ -440,7 +440,8 @@ POLICIES: list[ResourceValidationPolicy | StackValidationPolicy] = [
         name="cognito-prod-self-sign-up-needs-groups",
         description=(
             "A user pool of a production stack allows self sign-up only if every openid-connect plugin of the "
-            "stack requires a group (groups_required) or takes only bearer tokens of listed app clients; otherwise anyone who reaches the sign-in page can sign up "
+            "stack requires a group (groups_required) or takes only bearer tokens of listed app clients; "
+            "otherwise anyone who reaches the sign-in page can sign up "
             f"and pass. Production stacks as for cognito-prod-deletion-protection ({PRODUCTION_WORDS_KEY})."
         ),
         # Open sign-up with groups granted by an admin is a valid design; the advice is to look twice.
