@@ -94,6 +94,8 @@ class CognitoStandIn:
     federated_users: dict[str, dict[str, str]] = field(default_factory=dict)
     # The provider of each such sign-in, in order.
     federated_sign_ins: list[str] = field(default_factory=list)
+    # mfa: required. After the password, the hosted UI asks for an authenticator app (its page is not modelled).
+    mfa_required: bool = False
     # The pool's pre token generation trigger (a V1_0 event in, the event with its response out), if any.
     pre_token_generation: Callable[[dict[str, Any]], dict[str, Any]] | None = None
 
@@ -233,6 +235,8 @@ class CognitoStandIn:
             return self._page(query, INCORRECT)
         if answer.get("ChallengeName") == "NEW_PASSWORD_REQUIRED":
             return redirect(self.server.url("/forceChangePassword") + "?" + query)
+        if self.mfa_required:
+            return redirect(self.server.url("/mfa") + "?" + query)
         # What the pool says of the user, in its ID token: email_verified, and cognito:groups if any.
         pool_says = jwt_claims(answer["AuthenticationResult"]["IdToken"])
         if pool_says.get("email_verified") != "true":
