@@ -32,12 +32,17 @@ def federated_user(email: str, groups: str) -> dict[str, str]:
     return {"email": email, "identities": json.dumps(identities), GROUPS_ATTRIBUTE: groups}
 
 
-@pytest.fixture(name="federated_stack")
-def federated_stack_fixture(sign_in_stack: SignInStack, monkeypatch: pytest.MonkeyPatch) -> SignInStack:
+def install_trigger(stack: SignInStack, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pool runs the stack's trigger, configured as components/federated_groups.py deploys it."""
     monkeypatch.setenv(handler.GROUPS_ATTRIBUTE_ENV, GROUPS_ATTRIBUTE)
     monkeypatch.setenv(handler.PROVIDERS_ENV, json.dumps([PROVIDER]))
+    stack.cognito.pre_token_generation = handler.handler
+
+
+@pytest.fixture(name="federated_stack")
+def federated_stack_fixture(sign_in_stack: SignInStack, monkeypatch: pytest.MonkeyPatch) -> SignInStack:
+    install_trigger(sign_in_stack, monkeypatch)
     sign_in_stack.use_groups(GROUP)
-    sign_in_stack.cognito.pre_token_generation = handler.handler
     route = Route("demo", "default", "apps.example.com", "/bar", "oidc", True, "https://x/", sign_in_with=PROVIDER)
     config = sign_in_with_config(route)
     sign_in_stack.kong.authorization_query_args = dict(
@@ -108,3 +113,15 @@ def test_the_route_goes_straight_to_its_provider(federated_stack: SignInStack) -
     browse(federated_stack)
     assert federated_stack.cognito.federated_sign_ins == [PROVIDER]
     assert "/login" not in federated_stack.stack.hosted_ui.requests, "Cognito's own sign-in page was shown"
+
+
+def test_with_the_trigger_local_members_keep_their_cognito_groups(
+    sign_in_stack: SignInStack, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The trigger runs for every sign-in: verify --sign-in's local member of staff must still pass
+    # (and its outsider get 403), so the trigger keeps the user's own Cognito groups.
+    install_trigger(sign_in_stack, monkeypatch)
+    sign_in_stack.use_groups(GROUP)
+    code, lines, _ = sign_in_stack.stack.run(capsys, "--sign-in")
+    assert code == 0, lines
+    assert any(line.startswith("PASS group gate demo (default)") for line in lines)
