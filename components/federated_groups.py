@@ -3,8 +3,20 @@
 A federated user arrives without Cognito groups. Each provider with a `groupsAttribute` maps that
 attribute to the pool's custom attribute `custom:idp_groups`, and a pre token generation trigger
 (event version V1_0, offered by every feature plan, Lite included) adds its groups to the
-`cognito:groups` claim of the ID token (components/federated_groups_trigger/handler.py).
+`cognito:groups` claim (components/federated_groups_trigger/handler.py). V1_0 changes only the ID
+token, except `groupOverrideDetails`, which AWS applies to the access token too: the token Kong's
+groups_required reads.
 Declared only when `allowedGroups` is set and a provider has a `groupsAttribute`.
+
+Who can write `custom:idp_groups`: Cognito writes a federated user's mapped attributes through the
+browser client, so the client's write_attributes must list it. A user could write it with
+UpdateUserAttributes, which takes an access token with the `aws.cognito.signin.user.admin` scope.
+The hosted UI grants that scope only if `scopes` asks for it, which the settings refuse along with
+this mechanism. Tokens from the API sign-in (InitiateAuth) always carry it, but the client allows
+ALLOW_REFRESH_TOKEN_AUTH only (a refresh keeps the first sign-in's scopes), and a federated user
+cannot sign in through InitiateAuth at all (Cognito's API reference). A local user who writes it
+(at SignUp, say) gains nothing: the trigger trusts only users whose `identities`, which Cognito
+alone writes, names a provider that maps it.
 """
 
 from __future__ import annotations
@@ -19,11 +31,12 @@ from pulumi_aws import iam, lambda_
 
 from components import naming
 from components.federated_groups_trigger import handler
-from components.settings_model import IdentityProvider
 
-CUSTOM_ATTRIBUTE = "idp_groups"
-"""The pool's custom attribute (its schema name); providers map their groups attribute to it."""
-GROUPS_ATTRIBUTE = f"custom:{CUSTOM_ATTRIBUTE}"
+# Defined with the settings, which refuse what would let users write the attribute (re-exported here).
+from components.settings_model import CUSTOM_ATTRIBUTE as CUSTOM_ATTRIBUTE
+from components.settings_model import GROUPS_ATTRIBUTE as GROUPS_ATTRIBUTE
+from components.settings_model import providers_with_groups as providers_with_groups
+
 # Custom attributes hold at most 2048 characters, and Cognito refuses a sign-in whose value is longer.
 GROUPS_ATTRIBUTE_MAX_LENGTH = 2048
 TRIGGER_VERSION = "V1_0"
@@ -35,13 +48,6 @@ LAMBDA_TRUST_POLICY = {
     "Version": "2012-10-17",
     "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}],
 }
-
-
-def providers_with_groups(providers: Sequence[IdentityProvider], allowed_groups: Sequence[str]) -> list[str]:
-    """The providers whose groups must reach Kong's gate: none without `allowedGroups`."""
-    if not allowed_groups:
-        return []
-    return [provider.name for provider in providers if provider.groups_attribute]
 
 
 def groups_attribute_schema() -> dict[str, Any]:

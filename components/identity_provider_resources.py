@@ -53,6 +53,9 @@ def declare_identity_providers(
                     parent=parent,
                     # What Cognito reads back holds the secret too.
                     additional_secret_outputs=["providerDetails"] if secret else None,
+                    # A new type replaces the provider under the same name, which a pool holds once:
+                    # the old one must go first. The app client lists it by name, so it is left as is.
+                    delete_before_replace=True,
                 ),
             )
         )

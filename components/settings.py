@@ -28,7 +28,15 @@ from components.field_rules import check_domain_prefix, check_host
 from components.identity_providers_setting import parse_identity_providers
 from components.naming import PROJECT
 from components.routes_setting import parse_routes
-from components.settings_model import Settings, SettingsError, json_value, qualified_key, show_value
+from components.settings_model import (
+    GROUPS_ATTRIBUTE,
+    Settings,
+    SettingsError,
+    json_value,
+    providers_with_groups,
+    qualified_key,
+    show_value,
+)
 
 DEFAULT_CALLBACK_PATH = "/bar"
 DEFAULT_INGRESS_NAME = "demo"
@@ -60,7 +68,9 @@ FRAMING_HEADERS = frozenset(
 CLAIM_SCOPES = {"email": "email", "email_verified": "email", "phone_number": "phone", "phone_number_verified": "phone"}
 
 # Scopes a Cognito app client may request without a resource server of its own.
-COGNITO_RESERVED_SCOPES = frozenset({"openid", "email", "phone", "profile", "aws.cognito.signin.user.admin"})
+USER_ADMIN_SCOPE = "aws.cognito.signin.user.admin"
+"""Lets an access token call Cognito's user API for its own user (GetUser, UpdateUserAttributes, ...)."""
+COGNITO_RESERVED_SCOPES = frozenset({"openid", "email", "phone", "profile", USER_ADMIN_SCOPE})
 
 
 def config_string(value: Any) -> str:
@@ -142,6 +152,7 @@ def parse_settings(
     parsed["routes"] = parse_routes(values.get("routes"), parsed, problems)
     problems += _claims_without_their_scope(parsed)
     problems += _no_sign_in_left(parsed)
+    problems += _self_granted_groups(parsed, values.get("scopes"))
     if not problems:
         problems += api_problems(parsed)
     if problems:
@@ -191,6 +202,25 @@ def _no_sign_in_left(parsed: Mapping[str, Any]) -> list[str]:
             "add a provider to identityProviders, or set localAccounts to true"
         ]
     return []
+
+
+def _self_granted_groups(parsed: Mapping[str, Any], raw_scopes: str | None) -> list[str]:
+    """With the groups mechanism, the user-admin scope would let a user write the groups the trigger trusts.
+
+    The browser client must be allowed to write custom:idp_groups (Cognito writes a federated user's
+    mapped attributes through it), and an access token with aws.cognito.signin.user.admin may call
+    UpdateUserAttributes with whatever that client may write; the trigger reads the value at the
+    next token refresh (components/federated_groups.py says why no other way is open).
+    """
+    if USER_ADMIN_SCOPE not in parsed.get("scopes", ()):
+        return []
+    if not providers_with_groups(parsed.get("identity_providers", ()), parsed.get("allowed_groups", ())):
+        return []
+    return [
+        f"{qualified_key('scopes')} = {show_value(raw_scopes)}: {USER_ADMIN_SCOPE} lets a signed-in user change "
+        f"their own attributes, {GROUPS_ATTRIBUTE} included, and so give themselves any group of allowedGroups "
+        "(a provider with groupsAttribute maps its groups there); drop it from scopes"
+    ]
 
 
 # --- one parser per key: raw config string (or None) -> typed value, or ValueError ---

@@ -6,6 +6,7 @@ Components import these, never the parser (components/settings.py), which builds
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -19,6 +20,11 @@ MfaMode = Literal["off", "optional", "required"]
 UserPoolTier = Literal["LITE", "ESSENTIALS", "PLUS"]
 RouteMode = Literal["browser", "api", "both"]
 RouteKind = Literal["Ingress", "HTTPRoute"]
+
+
+CUSTOM_ATTRIBUTE = "idp_groups"
+"""The pool's custom attribute (its schema name) for federated users' groups (components/federated_groups.py)."""
+GROUPS_ATTRIBUTE = f"custom:{CUSTOM_ATTRIBUTE}"
 
 
 @dataclass(frozen=True)
@@ -134,6 +140,13 @@ class SettingsError(pulumi.RunError):
             "Fix them with `pulumi config set <key> <value>` (a list: `pulumi config set --path 'scopes[1]' email`) "
             "and run again."
         )
+
+
+def providers_with_groups(providers: Sequence[IdentityProvider], allowed_groups: Sequence[str]) -> list[str]:
+    """The providers whose groups must reach Kong's gate (through GROUPS_ATTRIBUTE): none without `allowedGroups`."""
+    if not allowed_groups:
+        return []
+    return [provider.name for provider in providers if provider.groups_attribute]
 
 
 def qualified_key(key: str, project: str = PROJECT) -> str:

@@ -41,6 +41,14 @@ from verification.url_parts import (
 
 # Kong's callback redirects once to the original URL; the upstream may add a hop of its own.
 MAX_KONG_HOPS = 5
+# Where the classic hosted UI asks a user with a temporary password for a new one.
+NEW_PASSWORD_PATH = "/forceChangePassword"
+# The test user has a permanent password and a verified email: what else the hosted UI asks for is a second factor.
+MFA_HINT = (
+    "with mfa: required, Cognito asks every local account, the test user too, for an authenticator app's code, "
+    "which this check cannot give: run --sign-in against a stack with mfa off or optional, "
+    "or sign in by hand with an account that has an authenticator app"
+)
 
 Emit = Callable[[CheckLine], None]
 
@@ -126,9 +134,14 @@ def _submit(browser: Browser, route: DeployedRoute, user: ThrowawayUser, page: r
             raise CheckFailedError(f"{refused}: {error_page_detail(target)}")
         if path(target) in SIGN_IN_PATHS:
             raise CheckFailedError(f"{refused}: it showed the sign-in page again")
+        if path(target) == NEW_PASSWORD_PATH:
+            raise CheckFailedError(
+                f"Cognito asked for a new password at {without_query(target)} instead of redirecting to "
+                "redirectUri, though the test user's password is permanent: was the pool changed outside Pulumi?"
+            )
         raise CheckFailedError(
-            f"Cognito asked for another step at {without_query(target)} (a new password? MFA?) "
-            "instead of redirecting to redirectUri"
+            f"Cognito asked for another step at {without_query(target)} instead of redirecting to redirectUri: "
+            f"most likely MFA ({MFA_HINT})"
         )
     if endpoint_differences(target, route.redirect_uri):
         raise CheckFailedError(f"after sign-in Cognito redirected to {without_query(target)}, not to redirectUri")

@@ -1,8 +1,9 @@
 """Cognito's pre token generation trigger (event version V1_0): a federated user's groups into `cognito:groups`.
 
 Each identity provider with a `groupsAttribute` maps that attribute to the pool's custom attribute
-(components/federated_groups.py). This function adds its groups to the user's Cognito groups in the
-ID token's `cognito:groups`, the claim Kong's group gate reads, so Kong stays unchanged.
+(components/federated_groups.py). This function adds its groups to the user's Cognito groups in
+`cognito:groups` (groupOverrideDetails, which Cognito applies to the ID and the access token; Kong's
+group gate reads the access token's), so Kong stays unchanged.
 
 It runs in AWS Lambda with the standard library only, and is deployed as this one file.
 """

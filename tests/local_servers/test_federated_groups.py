@@ -1,18 +1,22 @@
 """A federated user's provider groups pass Kong's group gate, through the stack's own pieces.
 
-Kong's stand-in gates on the ID token's `cognito:groups`, as the plugin does with `groups_claim:
-[cognito:groups]`; Cognito's stand-in runs the stack's pre token generation trigger (the handler
-deployed to Lambda) on a V1_0 event and writes its `groupsToOverride` into that claim. The route
+Kong's stand-in gates on the access token's `cognito:groups`, as the plugin does with `groups_claim:
+[cognito:groups]` (groups_required reads the access token). Cognito's stand-in runs the stack's pre
+token generation trigger (the handler deployed to Lambda) on a V1_0 event and writes its
+`groupsToOverride` into that claim of both tokens, as AWS's developer guide says V1_0 does. The route
 signs in with its provider (`signInWith`) through the plugin config the program declares.
 """
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 import requests
+from sign_in_standins import jwt_claims
 from verify_sign_in_stack import GROUP, SignInStack
+from verify_stack import CLIENT_ID
 
 from components.federated_groups import GROUPS_ATTRIBUTE
 from components.federated_groups_trigger import handler
@@ -28,12 +32,17 @@ def federated_user(email: str, groups: str) -> dict[str, str]:
     return {"email": email, "identities": json.dumps(identities), GROUPS_ATTRIBUTE: groups}
 
 
-@pytest.fixture(name="federated_stack")
-def federated_stack_fixture(sign_in_stack: SignInStack, monkeypatch: pytest.MonkeyPatch) -> SignInStack:
+def install_trigger(stack: SignInStack, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pool runs the stack's trigger, configured as components/federated_groups.py deploys it."""
     monkeypatch.setenv(handler.GROUPS_ATTRIBUTE_ENV, GROUPS_ATTRIBUTE)
     monkeypatch.setenv(handler.PROVIDERS_ENV, json.dumps([PROVIDER]))
+    stack.cognito.pre_token_generation = handler.handler
+
+
+@pytest.fixture(name="federated_stack")
+def federated_stack_fixture(sign_in_stack: SignInStack, monkeypatch: pytest.MonkeyPatch) -> SignInStack:
+    install_trigger(sign_in_stack, monkeypatch)
     sign_in_stack.use_groups(GROUP)
-    sign_in_stack.cognito.pre_token_generation = handler.handler
     route = Route("demo", "default", "apps.example.com", "/bar", "oidc", True, "https://x/", sign_in_with=PROVIDER)
     config = sign_in_with_config(route)
     sign_in_stack.kong.authorization_query_args = dict(
@@ -55,6 +64,36 @@ def test_a_federated_member_of_staff_passes_the_gate(federated_stack: SignInStac
     assert federated_stack.kong.upstream_calls == ["alice@example.com"]
 
 
+def test_the_providers_groups_reach_the_access_token_kong_gates_on(federated_stack: SignInStack) -> None:
+    federated_stack.cognito.federated_users[PROVIDER] = federated_user("alice@example.com", "[staff, sales]")
+    assert browse(federated_stack).status_code == 200
+    (tokens,) = federated_stack.kong.token_responses
+    access, identity = jwt_claims(tokens["access_token"]), jwt_claims(tokens["id_token"])
+    # Cognito's two tokens: the access token names the client and its scopes, the ID token its audience.
+    assert (access["token_use"], access["client_id"], "aud" in access) == ("access", CLIENT_ID, False)
+    assert "openid" in access["scope"].split()
+    assert (identity["token_use"], identity["aud"]) == ("id", CLIENT_ID)
+    assert access["cognito:groups"] == identity["cognito:groups"] == ["staff", "sales"]
+
+
+def test_groups_written_to_the_id_token_alone_do_not_pass_the_gate(federated_stack: SignInStack) -> None:
+    # Why the trigger answers with groupOverrideDetails: a V1_0 trigger's other claims change the ID
+    # token only, and Kong's groups_required reads the access token.
+    def id_token_only(event: dict[str, Any]) -> dict[str, Any]:
+        result = handler.handler(event)
+        details = result["response"]["claimsOverrideDetails"]
+        groups = details.pop("groupOverrideDetails")["groupsToOverride"]
+        details["claimsToAddOrOverride"] = {"cognito:groups": groups}
+        return result
+
+    federated_stack.cognito.pre_token_generation = id_token_only
+    federated_stack.cognito.federated_users[PROVIDER] = federated_user("alice@example.com", "staff")
+    assert browse(federated_stack).status_code == 403
+    (tokens,) = federated_stack.kong.token_responses
+    assert jwt_claims(tokens["id_token"])["cognito:groups"] == ["staff"]
+    assert federated_stack.kong.upstream_calls == []
+
+
 def test_a_federated_user_outside_staff_gets_403(federated_stack: SignInStack) -> None:
     federated_stack.cognito.federated_users[PROVIDER] = federated_user("bob@example.com", "sales")
     answer = browse(federated_stack)
@@ -74,3 +113,15 @@ def test_the_route_goes_straight_to_its_provider(federated_stack: SignInStack) -
     browse(federated_stack)
     assert federated_stack.cognito.federated_sign_ins == [PROVIDER]
     assert "/login" not in federated_stack.stack.hosted_ui.requests, "Cognito's own sign-in page was shown"
+
+
+def test_with_the_trigger_local_members_keep_their_cognito_groups(
+    sign_in_stack: SignInStack, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The trigger runs for every sign-in: verify --sign-in's local member of staff must still pass
+    # (and its outsider get 403), so the trigger keeps the user's own Cognito groups.
+    install_trigger(sign_in_stack, monkeypatch)
+    sign_in_stack.use_groups(GROUP)
+    code, lines, _ = sign_in_stack.stack.run(capsys, "--sign-in")
+    assert code == 0, lines
+    assert any(line.startswith("PASS group gate demo (default)") for line in lines)

@@ -148,7 +148,7 @@ def test_a_refused_password_fails_with_cognitos_reason(
     assert WrongPassword.POOL_PASSWORD not in "\n".join(lines) + err
 
 
-def test_a_temporary_password_is_reported_as_another_step(
+def test_a_temporary_password_is_reported_as_a_new_password_step(
     sign_in_stack: SignInStack, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     class Temporary(WrongPassword):
@@ -160,10 +160,26 @@ def test_a_temporary_password_is_reported_as_another_step(
     code, lines, _ = sign_in_stack.stack.run(capsys, "--sign-in")
     assert code == 1
     assert failures(lines)[0] == (
-        f"FAIL sign-in demo (default): Cognito asked for another step at "
-        f"{sign_in_stack.stack.hosted_ui.url('/forceChangePassword')} (a new password? MFA?) "
-        "instead of redirecting to redirectUri"
+        f"FAIL sign-in demo (default): Cognito asked for a new password at "
+        f"{sign_in_stack.stack.hosted_ui.url('/forceChangePassword')} instead of redirecting to redirectUri, "
+        "though the test user's password is permanent: was the pool changed outside Pulumi?"
     )
+
+
+def test_a_pool_that_requires_mfa_is_named_as_the_likely_cause_with_what_to_do(
+    sign_in_stack: SignInStack, capsys: pytest.CaptureFixture[str], passwords: list[str]
+) -> None:
+    sign_in_stack.cognito.mfa_required = True
+    code, lines, err = sign_in_stack.stack.run(capsys, "--sign-in")
+    assert code == 1
+    assert failures(lines)[0] == (
+        f"FAIL sign-in demo (default): Cognito asked for another step at {sign_in_stack.stack.hosted_ui.url('/mfa')} "
+        "instead of redirecting to redirectUri: most likely MFA (with mfa: required, Cognito asks every local "
+        "account, the test user too, for an authenticator app's code, which this check cannot give: run --sign-in "
+        "against a stack with mfa off or optional, or sign in by hand with an account that has an authenticator app)"
+    )
+    assert sign_in_stack.users() == []
+    assert_no_password(passwords, lines, err)
 
 
 def test_a_page_without_the_classic_form_is_not_recognised(

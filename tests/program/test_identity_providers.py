@@ -124,6 +124,15 @@ def test_the_client_offers_local_accounts_and_each_provider_and_waits_for_them(f
     assert {provider.urn for provider in federated.of_type(IDP)} <= set(client.dependencies)
 
 
+def test_a_provider_replaced_under_its_name_is_deleted_first(federated: ProgramRun) -> None:
+    # A new type replaces the provider; Cognito holds one provider of a name per pool, so creating
+    # the replacement first would fail with DuplicateProviderException.
+    providers = federated.of_type(IDP)
+    assert providers and all(provider.delete_before_replace for provider in providers)
+    # The client still waits for them (and is not replaced with them: it lists them by name).
+    assert not federated.one(CLIENT).delete_before_replace
+
+
 def test_without_local_accounts_the_client_offers_only_the_providers(monkeypatch: pytest.MonkeyPatch) -> None:
     run = run_with(monkeypatch, identityProviders=[ENTRA, OKTA], localAccounts="false")
     assert run.one(CLIENT).inputs["supportedIdentityProviders"] == ["Entra", "Okta"]

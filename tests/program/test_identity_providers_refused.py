@@ -24,6 +24,14 @@ OKTA = {"name": "Okta", "type": "OIDC", "issuer": "https://acme.okta.com", "clie
         ({"identityProviders": [OKTA], "routes": [{"ingress": "demo", "signInWith": "Entra"}]}, "routes[0].signInWith"),
         ({"identityProviders": [OKTA], "mfa": "on"}, "mfa"),
         ({"localAccounts": False}, "localAccounts"),
+        (
+            {
+                "identityProviders": [{**OKTA, "groupsAttribute": "groups"}],
+                "allowedGroups": ["staff"],
+                "scopes": ["openid", "email", "aws.cognito.signin.user.admin"],
+            },
+            "scopes",
+        ),
     ],
 )
 def test_bad_identity_settings_declare_nothing_and_show_no_secret(

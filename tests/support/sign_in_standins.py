@@ -2,9 +2,11 @@
 
 The hosted UI serves a sign-in form shaped like the classic one (verification/hosted_ui_form.py
 says what the code relies on), checks the `_csrf` field against the `XSRF-TOKEN` cookie and the
-password against moto's user pool, and redirects with a code. Kong exchanges the code at the
-token endpoint with the client secret, sets its `session` cookie, serves the upstream, applies
-the group gate (403, no upstream call) and signs out through Cognito's /logout.
+password against moto's user pool, and redirects with a code. The token endpoint answers with
+an ID token and a distinct access token, as Cognito does, after the pool's pre token generation
+trigger if any. Kong exchanges the code at the token endpoint with the client secret, sets its
+`session` cookie, serves the upstream, applies the group gate to the access token's
+`cognito:groups` (403, no upstream call) and signs out through Cognito's /logout.
 """
 
 from __future__ import annotations
@@ -92,6 +94,8 @@ class CognitoStandIn:
     federated_users: dict[str, dict[str, str]] = field(default_factory=dict)
     # The provider of each such sign-in, in order.
     federated_sign_ins: list[str] = field(default_factory=list)
+    # mfa: required. After the password, the hosted UI asks for an authenticator app (its page is not modelled).
+    mfa_required: bool = False
     # The pool's pre token generation trigger (a V1_0 event in, the event with its response out), if any.
     pre_token_generation: Callable[[dict[str, Any]], dict[str, Any]] | None = None
 
@@ -126,21 +130,75 @@ class CognitoStandIn:
         if attributes is None:
             return self.error("invalid_request")
         self.federated_sign_ins.append(provider)
-        claims: dict[str, Any] = {"email": attributes["email"], "cognito:groups": []}
-        if self.pre_token_generation is not None:
-            claims = self._run_trigger(claims, attributes)
-        return self._issue_code(request, claims)
+        # A federated user is in no Cognito group of their own.
+        return self._issue_code(request, f"{provider}_{attributes['email']}", attributes, [])
 
-    def _run_trigger(self, claims: dict[str, Any], attributes: dict[str, str]) -> dict[str, Any]:
-        """What Cognito does with a V1_0 response: `groupsToOverride` becomes the ID token's cognito:groups."""
+    def _issue_code(self, request: Request, username: str, attributes: dict[str, str], groups: list[str]) -> Reply:
+        """The user's tokens, behind a one-time code for the client's callback."""
+        code = secrets.token_urlsafe(16)
+        self.codes[code] = {
+            "redirect_uri": request.one("redirect_uri"),
+            "tokens": self._tokens(username, attributes, groups, request.one("scope") or ""),
+        }
+        state = request.one("state") or ""
+        location = f"{request.one('redirect_uri')}?{urlencode({'code': code, 'state': state})}"
+        return Reply(302, {"Location": location}, cookies=("cognito=signed-in; Path=/; Secure; HttpOnly",))
+
+    def _tokens(self, username: str, attributes: dict[str, str], groups: list[str], scope: str) -> dict[str, str]:
+        """An ID token and an access token with Cognito's claims (those the stand-ins and the stack care about).
+
+        Both carry `cognito:groups` when the user has groups; only the ID token has `aud`, the
+        user's attributes and the trigger's other claims.
+        """
+        subject = attributes.get("sub") or secrets.token_hex(16)
+        id_claims: dict[str, Any] = {
+            "sub": subject,
+            "aud": self.client_id,
+            "token_use": "id",
+            "cognito:username": username,
+            "email": attributes["email"],
+        }
+        if "identities" in attributes:
+            id_claims["identities"] = json.loads(attributes["identities"])
+        access_claims: dict[str, Any] = {
+            "sub": subject,
+            "client_id": self.client_id,
+            "token_use": "access",
+            "scope": scope,
+            "username": username,
+        }
+        added: dict[str, Any] = {}
+        suppressed: list[str] = []
+        if self.pre_token_generation is not None:
+            groups, added, suppressed = self._run_trigger(username, attributes, groups)
+        for claims in (id_claims, access_claims):
+            if groups:
+                claims["cognito:groups"] = list(groups)
+        # A V1_0 trigger's other claims change the ID token alone.
+        id_claims.update(added)
+        for claim in suppressed:
+            id_claims.pop(claim, None)
+        return {"id_token": unsigned_jwt(id_claims), "access_token": unsigned_jwt(access_claims)}
+
+    def _run_trigger(
+        self, username: str, attributes: dict[str, str], groups: list[str]
+    ) -> tuple[list[str], dict[str, Any], list[str]]:
+        """What Cognito does with a V1_0 response, per AWS's developer guide (user-pool-lambda-pre-token-generation).
+
+        `groupOverrideDetails` replaces `cognito:groups` in the ID token and the access token (none
+        or an empty one suppresses the groups); `claimsToAddOrOverride` and `claimsToSuppress` change
+        the ID token only. Returns the groups, the claims to add and the claims to suppress.
+        """
         event = {
             "version": "1",
             "triggerSource": "TokenGeneration_HostedAuth",
             "userPoolId": self.pool_id,
+            "userName": username,
+            "callerContext": {"clientId": self.client_id},
             "request": {
                 "userAttributes": dict(attributes),
                 "groupConfiguration": {
-                    "groupsToOverride": list(claims["cognito:groups"]),
+                    "groupsToOverride": list(groups),
                     "iamRolesToOverride": [],
                     "preferredRole": None,
                 },
@@ -149,15 +207,12 @@ class CognitoStandIn:
         }
         assert self.pre_token_generation is not None
         overrides = self.pre_token_generation(event)["response"]["claimsOverrideDetails"] or {}
-        groups = (overrides.get("groupOverrideDetails") or {}).get("groupsToOverride", [])
-        return {**claims, "cognito:groups": list(groups)}
-
-    def _issue_code(self, request: Request, claims: dict[str, Any]) -> Reply:
-        code = secrets.token_urlsafe(16)
-        self.codes[code] = {"redirect_uri": request.one("redirect_uri"), "claims": claims}
-        state = request.one("state") or ""
-        location = f"{request.one('redirect_uri')}?{urlencode({'code': code, 'state': state})}"
-        return Reply(302, {"Location": location}, cookies=("cognito=signed-in; Path=/; Secure; HttpOnly",))
+        new_groups = (overrides.get("groupOverrideDetails") or {}).get("groupsToOverride") or []
+        return (
+            list(new_groups),
+            dict(overrides.get("claimsToAddOrOverride") or {}),
+            list(overrides.get("claimsToSuppress") or []),
+        )
 
     def login(self, request: Request) -> Reply:
         if not self._known_client(request):
@@ -180,12 +235,15 @@ class CognitoStandIn:
             return self._page(query, INCORRECT)
         if answer.get("ChallengeName") == "NEW_PASSWORD_REQUIRED":
             return redirect(self.server.url("/forceChangePassword") + "?" + query)
+        if self.mfa_required:
+            return redirect(self.server.url("/mfa") + "?" + query)
         # What the pool says of the user, in its ID token: email_verified, and cognito:groups if any.
         pool_says = jwt_claims(answer["AuthenticationResult"]["IdToken"])
         if pool_says.get("email_verified") != "true":
             # The hosted UI asks for the code it mailed before it lets an unverified user in.
             return redirect(self.server.url("/confirmUser") + "?" + query)
-        return self._issue_code(request, {"email": username, "cognito:groups": pool_says.get("cognito:groups", [])})
+        attributes = {"sub": pool_says["sub"], "email": username, "email_verified": "true"}
+        return self._issue_code(request, pool_says["sub"], attributes, list(pool_says.get("cognito:groups", [])))
 
     def _page(self, query: str, error: str = "") -> Reply:
         csrf = secrets.token_urlsafe(24)
@@ -200,8 +258,7 @@ class CognitoStandIn:
         grant = self.codes.pop(request.form.get("code", [""])[0], None)
         if grant is None or request.form.get("redirect_uri") != [grant["redirect_uri"]]:
             return Reply(400, {"Content-Type": "application/json"}, b'{"error":"invalid_grant"}')
-        token = unsigned_jwt(grant["claims"])
-        return json_reply({"id_token": token, "access_token": token, "token_type": "Bearer", "expires_in": 3600})
+        return json_reply({**grant["tokens"], "token_type": "Bearer", "expires_in": 3600})
 
     def logout(self, request: Request) -> Reply:
         self.logout_queries.append(request.query)
@@ -235,6 +292,8 @@ class KongStandIn:
     # The ID token of each session, which Kong sends to Cognito's /logout as id_token_hint.
     id_tokens: dict[str, str] = field(default_factory=dict)
     upstream_calls: list[str] = field(default_factory=list)
+    # Each answer of Cognito's token endpoint to a code exchange.
+    token_responses: list[dict[str, Any]] = field(default_factory=list)
 
     def protect(self, route_path: str, signed_out_url: str) -> None:
         self.server.routes[route_path] = lambda request: self.route(request, route_path)
@@ -276,10 +335,12 @@ class KongStandIn:
             if self.retry_sign_in_on_failure:
                 return self.route(Request("GET", request.path, {}, request.headers, {}, {}), request.path)
             return html_reply(401, "Unauthorized")
-        id_token = answer.json()["id_token"]
+        tokens = answer.json()
+        self.token_responses.append(tokens)
+        id_token = tokens["id_token"]
         claims = jwt_claims(id_token)
         clear = "authorization=; Path=/; Max-Age=0"
-        if self.allowed_groups and self.group_gate and not set(claims["cognito:groups"]) & set(self.allowed_groups):
+        if self.allowed_groups and self.group_gate and not self.in_allowed_groups(tokens["access_token"]):
             return Reply(403, {"Content-Type": "text/plain"}, b"Forbidden", cookies=(clear,))
         session = secrets.token_urlsafe(16)
         cookies = (clear, f"session={session}; Path=/; Secure; HttpOnly; SameSite=Lax")
@@ -291,6 +352,15 @@ class KongStandIn:
         self.sessions[session] = claims
         self.id_tokens[session] = id_token
         return Reply(302, {"Location": url}, cookies=cookies)
+
+    def in_allowed_groups(self, access_token: str) -> bool:
+        """groups_required with groups_claim [cognito:groups]: Kong reads it from the access token, not the ID token.
+
+        Kong's openid-connect schema: the groups must be "present in the access token (or
+        introspection results)". No claim at all (a user in no group) is refused too.
+        """
+        groups = jwt_claims(access_token).get("cognito:groups", [])
+        return isinstance(groups, list) and bool(set(groups) & set(self.allowed_groups))
 
     def sign_out(self, request: Request, signed_out_url: str) -> Reply:
         """Kong as the stack configures it: end_session_endpoint is Cognito's /logout with client_id and logout_uri.

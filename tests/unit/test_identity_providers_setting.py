@@ -424,6 +424,20 @@ def test_no_local_accounts_and_no_provider_would_leave_nothing_to_sign_in_with()
     assert parse([OIDC], localAccounts="false").local_accounts is False
 
 
+def test_the_user_admin_scope_is_refused_where_users_could_grant_themselves_groups() -> None:
+    # With it, a federated user's access token may write custom:idp_groups, which the trigger trusts.
+    scopes = '["openid","email","aws.cognito.signin.user.admin"]'
+    grouped = {**SAML, "groupsAttribute": ENTRA_GROUPS}
+    assert problems([grouped, OIDC], scopes=scopes, allowedGroups='["staff"]') == [
+        f"kong-cognito-oidc:scopes = {json.dumps(scopes)}: aws.cognito.signin.user.admin lets a signed-in user "
+        "change their own attributes, custom:idp_groups included, and so give themselves any group of "
+        "allowedGroups (a provider with groupsAttribute maps its groups there); drop it from scopes"
+    ]
+    # Without the groups mechanism the attribute grants nothing.
+    assert "aws.cognito.signin.user.admin" in parse([grouped], scopes=scopes).scopes
+    assert "aws.cognito.signin.user.admin" in parse([SAML], scopes=scopes, allowedGroups='["staff"]').scopes
+
+
 def test_sign_in_with_an_unknown_provider_is_refused_listing_the_known_ones() -> None:
     routes = json.dumps([{"ingress": "demo"}, {"ingress": "admin", "path": "/admin", "signInWith": "okta"}])
     assert problems([OIDC, SAML], routes=routes) == [
