@@ -488,6 +488,22 @@ def test_settings_say_who_can_get_in(
 
 
 @pytest.mark.parametrize(
+    ("identifier", "noted"), [(None, True), ("https://api.example.com", False)], ids=["default", "set"]
+)
+def test_settings_note_an_api_identifier_that_follows_the_first_routes_host(
+    tmp_path: Path, aws: None, cluster: FakeApiServer, identifier: str | None, noted: bool
+) -> None:
+    api = {"kong-cognito-oidc:apiClients": [{"name": "billing-job", "scopes": ["orders.read"]}]}
+    if identifier is not None:
+        api["kong-cognito-oidc:apiIdentifier"] = identifier
+    check = run(tmp_path, {**good_config(cluster), **api})["settings"]
+    assert check.status == "PASS", check.line()
+    note = f"note: apiIdentifier is not set, so it is https://{HOST}, from the first route's host"
+    assert (note in check.detail) is noted, check.line()
+    assert ("set apiIdentifier to keep it" in check.detail) is noted
+
+
+@pytest.mark.parametrize(
     ("lines", "verdict"),
     [
         # The Pulumi CLI reads YAML 1.2: unquoted `off` and `yes` reach the program as those strings.
