@@ -11,8 +11,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from components.json_schema_problems import schema_problems
 from components.naming import PROJECT
-from components.routes_setting import _schema_problems
 from components.settings_model import ApiClient, Route, json_value, show_value
 from components.urls import full_scope
 
@@ -57,7 +57,7 @@ def parse_api_clients(raw: str | None) -> tuple[ApiClient, ...]:
         return ()
     entries = json_value(raw, str(_API_CLIENTS_SCHEMA["description"]))
     # dict.fromkeys: jsonschema reports each missing field of an entry once per missing field.
-    structure = list(dict.fromkeys(_schema_problems(entries, _API_CLIENTS_SCHEMA)))
+    structure = list(dict.fromkeys(schema_problems(entries, _API_CLIENTS_SCHEMA)))
     if structure:
         raise ValueError("; ".join(f"{where}: {what}" if where else what for where, what in structure))
     problems: list[str] = []

@@ -20,8 +20,8 @@ from typing import Any
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
+from components.json_schema_problems import schema_problems
 from components.naming import PROJECT
-from components.routes_setting import _schema_problems
 from components.settings_model import IdentityProvider, ProviderType
 
 KEY = f"{PROJECT}:identityProviders"
@@ -133,7 +133,7 @@ def parse_identity_providers(
         problems.append(f"{KEY}: {_SCHEMA['description']}")
         return None
     found: list[str] = []
-    structure = _schema_problems(entries, _SCHEMA)
+    structure = schema_problems(entries, _SCHEMA)
     found += [f"{KEY}{where}: {what}" for where, what in structure]
     if any(not where for where, _ in structure):  # not a list
         problems += found

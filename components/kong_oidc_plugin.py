@@ -27,7 +27,7 @@ BROWSER_AUTH_METHODS = ("authorization_code", "session")
 # Kong's `bearer` verifies a JWT access token itself: signature from the JWKS, issuer, expiry.
 # (`client_credentials` would instead forward the caller's credentials to Cognito.)
 API_AUTH_METHODS = ("bearer",)
-# Kong tries a session before a bearer token, and the authorization code (a redirect) last.
+# Kong falls back to the authorization code (a redirect) when no other method matches the request.
 BOTH_AUTH_METHODS = (*BROWSER_AUTH_METHODS, "bearer")
 # Cognito access tokens name their app client in `client_id` (they have no `aud`), and list
 # their scopes space-separated in `scope`.

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from components import field_rules, naming, urls
+from components.json_schema_problems import schema_problems
 from components.naming import PROJECT
 from components.settings_model import Route, RouteKind, RouteMode, json_value, show_value
 
@@ -107,7 +108,7 @@ def parse_routes(raw: str | None, defaults: Mapping[str, Any], problems: list[st
         except ValueError as error:
             problems.append(f"{key} = {show_value(raw)}: {error}")
             return ()
-        structure = _schema_problems(entries, _ROUTES_SCHEMA)
+        structure = schema_problems(entries, _ROUTES_SCHEMA)
         if any(not where for where, _ in structure):  # not a list, or the wrong length
             problems.extend(f"{key} = {show_value(raw)}: {what}" for where, what in structure if not where)
             return ()
@@ -197,23 +198,3 @@ def _check_routes_are_distinct(routes: list[tuple[int, Route]], problems: list[s
             if identity in seen:
                 problems.append(f"{key}[{index}]: {what} is already routes[{seen[identity]}]'s")
             seen.setdefault(identity, index)
-
-
-def _schema_problems(value: Any, schema: dict[str, Any]) -> list[tuple[str, str]]:
-    """(where, what) for each way `value` breaks `schema`; `where` is like "[1].namepace" ("" for the whole)."""
-    from jsonschema import Draft202012Validator  # only stacks that set a list or map setting pay for it
-
-    problems = []
-    for error in sorted(Draft202012Validator(schema).iter_errors(value), key=lambda error: list(error.path)):
-        where = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in error.path)
-        if error.validator == "additionalProperties" and "properties" in error.schema:
-            known = error.schema["properties"]
-            for field in sorted(set(error.instance) - set(known)):
-                problems.append((f"{where}.{field}", f"unknown field (expected one of {', '.join(known)})"))
-        elif error.validator == "required":
-            missing = [field for field in error.validator_value if field not in error.instance]
-            problems += [(f"{where}.{field}", "this field is required") for field in missing]
-        else:
-            # Each schema node describes what it expects; the validator's own wording is for developers.
-            problems.append((where, str(error.schema.get("description", error.message))))
-    return problems

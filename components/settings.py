@@ -77,6 +77,8 @@ def config_string(value: Any) -> str:
     """A stack file's YAML value as the Pulumi CLI hands it to the program (lists and maps as JSON)."""
     if isinstance(value, (list, dict)):
         return json.dumps(value)
+    if value is None:
+        return ""  # `key:` with no value: the CLI hands over an empty string (and warns)
     if isinstance(value, bool):
         return str(value).lower()
     return str(value)

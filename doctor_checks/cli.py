@@ -66,10 +66,12 @@ def run_checks(
         )
     else:
         urls = ", ".join(route.url for route in settings.routes)
-        yield passed(
-            "settings",
-            f"read from {config.source}; {len(settings.routes)} route(s): {urls}; who can get in: {access(settings)}",
+        detail = (
+            f"read from {config.source}; {len(settings.routes)} route(s): {urls}; who can get in: {access(settings)}"
         )
+        if settings.api_clients and not raw.get("apiIdentifier"):  # Pulumi.yaml's default is ""
+            detail += f"; {default_api_identifier_note(settings)}"
+        yield passed("settings", detail)
 
     yield from check_aws(values, stack)
 
@@ -105,6 +107,15 @@ def run_checks(
     if settings is not None and settings.identity_providers:
         pool = read_pool(settings, read_stack_outputs(project_dir, stack, world))
         yield from check_identity_providers(settings, pool, stack)
+
+
+def default_api_identifier_note(settings: Settings) -> str:
+    """A note, not a failure: the default apiIdentifier moves with the first route's host."""
+    return (
+        f"note: apiIdentifier is not set, so it is {settings.api_identifier}, from the first route's host; "
+        "reordering the routes or changing that host would replace the resource server and rename every scope "
+        "(scripts asking for the old scopes break): set apiIdentifier to keep it"
+    )
 
 
 def main(argv: Sequence[str] | None = None, project_dir: Path = ROOT, world: World | None = None) -> int:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from components.naming import PROJECT
 from components.settings import config_string
@@ -45,12 +48,71 @@ class StackFileError(ValueError):
         super().__init__(f"{path.name} {problem}")
 
 
+# The Pulumi CLI reads its YAML files with Go's yaml.v3, which resolves plain scalars by YAML 1.2's core
+# schema: only true/false are booleans (`mfa: off` is the string "off", not YAML 1.1's False), numbers
+# are decimal, 0x, 0o, 0b or 0-prefixed octal (no 1:20 sexagesimal), and `1e3` is a number.
+# Dates stay as written (the CLI prints them Go's way; no setting takes one).
+_CORE_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_CORE_BOOLS = frozenset({"true", "True", "TRUE", "false", "False", "FALSE"})
+_GO_INT = re.compile(r"[-+]?(?:0b[01]+|0o[0-7]+|0x[0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)")
+_GO_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+
+
+def _core_schema_tag(text: str) -> str | None:
+    """The tag yaml.v3 gives a plain scalar, or None to leave it to PyYAML (merge keys)."""
+    if text in _CORE_NULLS:
+        return "tag:yaml.org,2002:null"
+    if text in _CORE_BOOLS:
+        return "tag:yaml.org,2002:bool"
+    digits = text.replace("_", "")  # as yaml.v3 reads numbers
+    if _GO_INT.fullmatch(digits):
+        return "tag:yaml.org,2002:int"
+    if _GO_FLOAT.fullmatch(digits):
+        return "tag:yaml.org,2002:float"
+    return None if text == "<<" else "tag:yaml.org,2002:str"
+
+
+class PulumiYamlLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, resolving plain scalars as the Pulumi CLI does (see _core_schema_tag)."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is yaml.ScalarNode and implicit[0]:
+            tag = _core_schema_tag(value)
+            if tag is not None:
+                return tag
+        return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]  # untyped in types-PyYAML
+
+    def construct_yaml_bool(self, node: Any) -> bool:
+        return str(self.construct_scalar(node)).lower() == "true"
+
+    def construct_yaml_int(self, node: Any) -> int:
+        digits = str(self.construct_scalar(node)).replace("_", "")
+        sign = -1 if digits.startswith("-") else 1
+        digits = digits.lstrip("+-")
+        if len(digits) > 1 and digits[0] == "0" and digits[1].isdigit():
+            return sign * int(digits, 8)  # 010 is 8: yaml.v3 keeps YAML 1.1's octals
+        return sign * int(digits, 0)
+
+    def construct_yaml_float(self, node: Any) -> float | int:
+        number = float(str(self.construct_scalar(node)).replace("_", ""))
+        # Go prints a whole float without a fraction: `2.0` reaches the program as "2".
+        return int(number) if number.is_integer() and abs(number) < 1e21 else number
+
+
+PulumiYamlLoader.add_constructor("tag:yaml.org,2002:bool", PulumiYamlLoader.construct_yaml_bool)
+PulumiYamlLoader.add_constructor("tag:yaml.org,2002:int", PulumiYamlLoader.construct_yaml_int)
+PulumiYamlLoader.add_constructor("tag:yaml.org,2002:float", PulumiYamlLoader.construct_yaml_float)
+
+
+def load_pulumi_yaml(text: str) -> Any:
+    """A YAML document as the Pulumi CLI reads it."""
+    return yaml.load(text, Loader=PulumiYamlLoader)
+
+
 def read_yaml_mapping(path: Path, key: str | None = None) -> dict[str, Any]:
     """The mapping in a Pulumi YAML file (or under its `key`), {} when empty; StackFileError when it is not one."""
-    import yaml
-
     try:
-        document = yaml.safe_load(path.read_text()) or {}
+        document = load_pulumi_yaml(path.read_text()) or {}
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else "somewhere"

@@ -28,11 +28,16 @@ import requests
 
 from verification.http_client import Client, FetchError, status_text
 from verification.outputs import DeployedProvider, DeployedRoute
-from verification.protected_route import MAX_HOSTED_UI_HOPS, SIGN_IN_PATHS, error_page_detail, sign_in_with_problem
+from verification.protected_route import (
+    MAX_HOSTED_UI_HOPS,
+    SIGN_IN_PATHS,
+    error_page_detail,
+    hosted_ui_redirect,
+    sign_in_with_problem,
+)
 from verification.results import CheckLine, failed, passed
 from verification.url_parts import (
     REDIRECT_STATUSES,
-    endpoint_differences,
     first_query_value,
     host,
     origin,
@@ -138,28 +143,19 @@ def provider_step(
     idp_response_url = urljoin(cognito, IDP_RESPONSE_PATH)
     status = response.status_code
     if status in REDIRECT_STATUSES:
-        location = response.headers.get("Location")
-        if not location:
-            return Landing(False, f"{status} without a Location header at {without_query(url)}")
-        target = urljoin(url, location)
-        try:
-            on_cognito = origin(target) == origin(cognito)
-            back_to_app = not endpoint_differences(target, redirect_uri)
-        except ValueError:
-            return Landing(False, f"redirect to a malformed URL {location!r}")
-        if back_to_app:
-            error = first_query_value(target, "error")
-            description = first_query_value(target, "error_description")
-            suffix = f" ({description})" if description else ""
-            reason = f"with error={error}{suffix}" if error is not None else "without going to the provider"
+        redirect = hosted_ui_redirect(status, url, response.headers.get("Location"), cognito, redirect_uri)
+        if isinstance(redirect, str):
+            return Landing(False, redirect)
+        if redirect.back_to_app:
+            reason = f"with {redirect.error}" if redirect.error is not None else "without going to the provider"
             return Landing(
                 False,
                 f"Cognito sent the browser back to redirectUri {reason} instead of to {provider.name}",
                 f"the error names the cause; {NOT_OFFERED_FIX}",
             )
-        if on_cognito:
-            return Landing(None, url=target)
-        return _arrived(provider, target, "HTTP-Redirect binding", idp_response_url)
+        if redirect.on_hosted_ui:
+            return Landing(None, url=redirect.target)
+        return _arrived(provider, redirect.target, "HTTP-Redirect binding", idp_response_url)
     if path(url) == "/error":
         return Landing(False, f"{error_page_detail(url)} instead of {provider.name}", NOT_OFFERED_FIX)
     if status == 200 and provider.type == "SAML":

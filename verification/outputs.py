@@ -122,6 +122,16 @@ def _optional_string(data: dict[str, Any], key: str, where: str) -> str | None:
     return value
 
 
+def _entries(value: Any, key: str, what: str, *, empty_ok: bool = True) -> list[tuple[str, dict[str, Any]]]:
+    """(`key[i]`, entry) for each object of the list output `key`; OutputsError if it is not `what`."""
+    if not isinstance(value, list) or not (value or empty_ok):
+        raise OutputsError(f"{key} in the outputs must be {what}, got {json.dumps(value)}")
+    for index, entry in enumerate(value):
+        if not isinstance(entry, dict):
+            raise OutputsError(f"{key}[{index}] in the outputs must be an object, got {json.dumps(entry)}")
+    return [(f"{key}[{index}]", entry) for index, entry in enumerate(value)]
+
+
 def _routes(data: dict[str, Any]) -> tuple[DeployedRoute, ...]:
     if "routes" not in data:
         sign_out_url = data.get("signOutUrl")
@@ -132,14 +142,8 @@ def _routes(data: dict[str, Any]) -> tuple[DeployedRoute, ...]:
                 sign_out_url=None if sign_out_url is None else _https(sign_out_url, "signOutUrl"),
             ),
         )
-    value = data["routes"]
-    if not isinstance(value, list) or not value:
-        raise OutputsError(f"routes in the outputs must be a non-empty list of routes, got {json.dumps(value)}")
     routes = []
-    for index, entry in enumerate(value):
-        where = f"routes[{index}]"
-        if not isinstance(entry, dict):
-            raise OutputsError(f"{where} in the outputs must be an object, got {json.dumps(entry)}")
+    for where, entry in _entries(data["routes"], "routes", "a non-empty list of routes", empty_ok=False):
         if "url" not in entry:
             raise OutputsError(f"{where} in the outputs lacks url")
         urls = {key: None if entry.get(key) is None else _https(entry[key], f"{where}.{key}") for key in ROUTE_URL_KEYS}
@@ -168,14 +172,8 @@ def _routes(data: dict[str, Any]) -> tuple[DeployedRoute, ...]:
 
 
 def _identity_providers(data: dict[str, Any]) -> tuple[DeployedProvider, ...]:
-    value = data.get("identityProviders", [])
-    if not isinstance(value, list):
-        raise OutputsError(f"identityProviders in the outputs must be a list, got {json.dumps(value)}")
     providers = []
-    for index, entry in enumerate(value):
-        where = f"identityProviders[{index}]"
-        if not isinstance(entry, dict):
-            raise OutputsError(f"{where} in the outputs must be an object, got {json.dumps(entry)}")
+    for where, entry in _entries(data.get("identityProviders", []), "identityProviders", "a list"):
         name = _optional_string(entry, "name", f"{where}.name")
         if name is None:
             raise OutputsError(f"{where} in the outputs lacks name")
@@ -203,14 +201,8 @@ def _strings(value: Any, where: str, what: str) -> tuple[str, ...]:
 
 
 def _api_clients(data: dict[str, Any]) -> tuple[ApiClientOutput, ...]:
-    value = data.get("apiClients", [])
-    if not isinstance(value, list):
-        raise OutputsError(f"apiClients in the outputs must be a list of clients, got {json.dumps(value)}")
     clients = []
-    for index, entry in enumerate(value):
-        where = f"apiClients[{index}]"
-        if not isinstance(entry, dict):
-            raise OutputsError(f"{where} in the outputs must be an object, got {json.dumps(entry)}")
+    for where, entry in _entries(data.get("apiClients", []), "apiClients", "a list of clients"):
         name = _optional_string(entry, "name", f"{where}.name")
         client_id = _optional_string(entry, "clientId", f"{where}.clientId")
         if name is None or client_id is None:

@@ -79,27 +79,51 @@ def error_page_detail(url: str) -> str:
     return f"Cognito's error page {without_query(url)} ({reason})"
 
 
+@dataclass(frozen=True)
+class HostedUiRedirect:
+    """Where one of the hosted UI's redirects sends the browser."""
+
+    target: str
+    on_hosted_ui: bool
+    """Still on Cognito's host (the authorize URL's origin)."""
+    back_to_app: bool
+    """To redirectUri: Cognito ends the sign-in there."""
+    error: str | None
+    """`error=<code> (<description>)` when Cognito sends the browser back with an error."""
+
+
+def hosted_ui_redirect(
+    status: int, url: str, location: str | None, authorize_url: str, redirect_uri: str
+) -> HostedUiRedirect | str:
+    """Where a hosted UI redirect at `url` goes, or what is wrong with it (no Location, a malformed URL)."""
+    if not location:
+        return f"{status} without a Location header at {without_query(url)}"
+    target = urljoin(url, location)
+    try:
+        on_hosted_ui = origin(target) == origin(authorize_url)
+        back_to_app = not endpoint_differences(target, redirect_uri)
+    except ValueError:
+        return f"redirect to a malformed URL {location!r}"
+    error = first_query_value(target, "error") if back_to_app else None
+    if error is not None:
+        description = first_query_value(target, "error_description")
+        error = f"error={error} ({description})" if description else f"error={error}"
+    return HostedUiRedirect(target, on_hosted_ui, back_to_app, error)
+
+
 def hosted_ui_step(status: int, url: str, location: str | None, authorize_url: str, redirect_uri: str) -> Step:
     """Judge one answer from the hosted UI at `url`: pass, fail, or follow a redirect on Cognito's host."""
     if status in REDIRECT_STATUSES:
-        if not location:
-            return Step(False, f"{status} without a Location header at {without_query(url)}")
-        target = urljoin(url, location)
-        try:
-            same_host = origin(target) == origin(authorize_url)
-            back_to_app = not endpoint_differences(target, redirect_uri)
-        except ValueError:
-            return Step(False, f"redirect to a malformed URL {location!r}")
-        if back_to_app:
-            error = first_query_value(target, "error")
-            if error is not None:
-                description = first_query_value(target, "error_description")
-                suffix = f" ({description})" if description else ""
-                return Step(False, f"Cognito sent the browser back to redirectUri with error={error}{suffix}")
+        redirect = hosted_ui_redirect(status, url, location, authorize_url, redirect_uri)
+        if isinstance(redirect, str):
+            return Step(False, redirect)
+        if redirect.error is not None:
+            return Step(False, f"Cognito sent the browser back to redirectUri with {redirect.error}")
+        if redirect.back_to_app:
             return Step(False, "Cognito sent the browser back to redirectUri without showing the sign-in page")
-        if not same_host:
-            return Step(False, f"redirect leaves Cognito's host for {without_query(target)}")
-        return Step(None, url=target)
+        if not redirect.on_hosted_ui:
+            return Step(False, f"redirect leaves Cognito's host for {without_query(redirect.target)}")
+        return Step(None, url=redirect.target)
     if path(url) == "/error":
         return Step(False, error_page_detail(url))
     if status == 200 and path(url) in SIGN_IN_PATHS:

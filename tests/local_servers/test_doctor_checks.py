@@ -488,6 +488,42 @@ def test_settings_say_who_can_get_in(
 
 
 @pytest.mark.parametrize(
+    ("identifier", "noted"), [(None, True), ("https://api.example.com", False)], ids=["default", "set"]
+)
+def test_settings_note_an_api_identifier_that_follows_the_first_routes_host(
+    tmp_path: Path, aws: None, cluster: FakeApiServer, identifier: str | None, noted: bool
+) -> None:
+    api = {"kong-cognito-oidc:apiClients": [{"name": "billing-job", "scopes": ["orders.read"]}]}
+    if identifier is not None:
+        api["kong-cognito-oidc:apiIdentifier"] = identifier
+    check = run(tmp_path, {**good_config(cluster), **api})["settings"]
+    assert check.status == "PASS", check.line()
+    note = f"note: apiIdentifier is not set, so it is https://{HOST}, from the first route's host"
+    assert (note in check.detail) is noted, check.line()
+    assert ("set apiIdentifier to keep it" in check.detail) is noted
+
+
+@pytest.mark.parametrize(
+    ("lines", "verdict"),
+    [
+        # The Pulumi CLI reads YAML 1.2: unquoted `off` and `yes` reach the program as those strings.
+        (["kong-cognito-oidc:mfa: off"], "PASS"),
+        (["kong-cognito-oidc:localAccounts: yes"], 'FAIL localAccounts = "yes": expected true or false'),
+        (["kong-cognito-oidc:selfSignUp: False"], "PASS"),
+    ],
+)
+def test_a_stack_file_without_the_cli_is_read_as_pulumi_reads_it(
+    tmp_path: Path, aws: None, cluster: FakeApiServer, lines: list[str], verdict: str
+) -> None:
+    folder = project(tmp_path)
+    good = "\n".join(f"  {key}: {json.dumps(value)}" for key, value in good_config(cluster).items())
+    (folder / "Pulumi.dev.yaml").write_text("config:\n" + good + "\n" + "".join(f"  {line}\n" for line in lines))
+    checks = {check.name: check for check in cli.run_checks("dev", folder, world(None))}
+    status, _, problem = verdict.partition(" ")
+    assert checks["settings"].status == status and problem in checks["settings"].detail, checks["settings"].line()
+
+
+@pytest.mark.parametrize(
     ("text", "where"),
     [
         ("config:\n  aws:region: us-west-2\n  kong-cognito-oidc:scopes: [openid\n", "line 4, column 1"),

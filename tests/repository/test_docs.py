@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import yaml
 from program_harness import ROOT
 
 from components.settings import config_string, parse_settings
+from doctor_checks.stack_config import load_pulumi_yaml
 
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 
@@ -244,7 +244,7 @@ def stack_file_examples() -> list[tuple[str, str]]:
 @pytest.mark.parametrize(("page", "block"), stack_file_examples(), ids=lambda value: str(value).split("\n")[0][:40])
 def test_every_stack_file_example_is_valid_settings(page: str, block: str) -> None:
     # As a newcomer pastes it under `config:` in Pulumi.dev.yaml, and as the CLI then hands it to the program.
-    example = yaml.safe_load("config:\n" + block)["config"]
+    example = load_pulumi_yaml("config:\n" + block)["config"]
     values = {key.removeprefix("kong-cognito-oidc:"): config_string(value) for key, value in example.items()}
     settings = parse_settings({"aws:region": "us-west-2", "dataPlaneHost": "lb.example.com", **values})
     assert settings.routes

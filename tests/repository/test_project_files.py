@@ -13,13 +13,13 @@ import tomllib
 from pathlib import Path
 
 import pytest
-import yaml
 from program_harness import PROJECT, ROOT
 
 from components.settings import CONFIG_KEYS, config_string, parse_settings
+from doctor_checks.stack_config import load_pulumi_yaml
 
-PROJECT_FILE = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
-DEV_STACK = yaml.safe_load((ROOT / "Pulumi.dev.yaml").read_text())["config"]
+PROJECT_FILE = load_pulumi_yaml((ROOT / "Pulumi.yaml").read_text())
+DEV_STACK = load_pulumi_yaml((ROOT / "Pulumi.dev.yaml").read_text())["config"]
 SETTING_KEYS = {
     "dataPlaneHost",
     "callbackPath",
