@@ -18,3 +18,6 @@ KIC_CRD_UPGRADE = (
 KONG_CONTROLLER = "ingress-controllers.konghq.com/kong"
 # The `spec.controllerName` of GatewayClasses it serves (KIC's internal/controllers/gateway, since 2.x).
 KONG_GATEWAY_CONTROLLER = "konghq.com/kic-gateway-controller"
+# Kong Operator's GatewayClasses name the operator instead; the KIC it runs for their Gateways takes
+# that name (its default controller name, given to the KIC as CONTROLLER_GATEWAY_API_CONTROLLER_NAME).
+KONG_OPERATOR_GATEWAY_CONTROLLER = "konghq.com/gateway-operator"

@@ -127,7 +127,7 @@ class KongOidcPlugin(pulumi.ComponentResource):
         self.plugins = {}
         for route in args.routes:
             plugin = KongPlugin(
-                route.resource_name(naming.child(name, "plugin")),
+                route.plugin_resource_name(naming.child(name, "plugin")),
                 KongPluginArgs(
                     name=route.plugin,
                     namespace=route.namespace,

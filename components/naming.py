@@ -69,7 +69,8 @@ def route_resource(base: str, namespace: str, ingress: str, original: bool, kind
     Names follow the Ingress, not the list position, so adding or removing a route renames nothing.
     The '.' cannot occur in a namespace, so no two Ingresses share a name. An HTTPRoute's is
     `base-HTTPRoute.<namespace>.<name>`: no namespace is spelled `HTTPRoute` (namespaces are lower
-    case), so it never meets an Ingress's of the same namespace and name.
+    case), so it never meets an Ingress's of the same namespace and name. Only the attachment's name
+    takes the kind: a route's KongPlugin is the same object whichever kind lists it.
     """
     if kind == "HTTPRoute":
         return f"{base}-HTTPRoute.{namespace}.{ingress}"

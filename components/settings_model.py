@@ -90,8 +90,17 @@ class Route:
         return urls.sign_out_url(self.url)
 
     def resource_name(self, base: str) -> str:
-        """A Pulumi resource name for this route (components/naming.py)."""
+        """A Pulumi resource name for this route's attachment, which follows the kind (components/naming.py)."""
         return naming.route_resource(base, self.namespace, self.ingress, self.original, self.kind)
+
+    def plugin_resource_name(self, base: str) -> str:
+        """The Pulumi name of this route's KongPlugin: one object whichever kind lists it, so not by kind.
+
+        A new name on a change of kind would make Pulumi create the KongPlugin again beside the old
+        resource (refused: the object exists) and then delete it. The settings keep a namespace and
+        name to one route, whatever the kind.
+        """
+        return naming.route_resource(base, self.namespace, self.ingress, self.original)
 
 
 @dataclass(frozen=True)

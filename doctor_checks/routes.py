@@ -18,6 +18,7 @@ from components.kong_crds import (
     KONG_CONTROLLER,
     KONG_GATEWAY_CONTROLLER,
     KONG_GROUP,
+    KONG_OPERATOR_GATEWAY_CONTROLLER,
     KONG_PLURAL,
     KONG_VERSION,
 )
@@ -141,8 +142,8 @@ def _check_gateways(custom: Any, route: Route, parent_refs: list[dict[str, Any]]
     name = f"httproute-gateway {route.namespace}/{route.ingress}"
     fix = (
         "list a Gateway served by the Kong Ingress Controller in the HTTPRoute's spec.parentRefs: one whose "
-        f"GatewayClass has spec.controllerName {KONG_GATEWAY_CONTROLLER}; without one, Kong never sees the route "
-        "and the plugin guards nothing."
+        f"GatewayClass has spec.controllerName {KONG_GATEWAY_CONTROLLER} (or, with Kong Operator, "
+        f"{KONG_OPERATOR_GATEWAY_CONTROLLER}); without one, Kong never sees the route and the plugin guards nothing."
     )
     gateways = [
         (ref.get("namespace") or route.namespace, ref["name"])
@@ -178,15 +179,17 @@ def _check_gateways(custom: Any, route: Route, parent_refs: list[dict[str, Any]]
             seen.append(f"{gateway}: its GatewayClass {class_name} not found")
             continue
         controller = gateway_class.get("spec", {}).get("controllerName", "")
+        if controller == KONG_OPERATOR_GATEWAY_CONTROLLER:
+            return passed(name, f"{gateway}, GatewayClass {class_name}, controller {controller}")
         if controller == KONG_GATEWAY_CONTROLLER:
             annotations = gateway_class.get("metadata", {}).get("annotations") or {}
-            # KIC itself reconciles only unmanaged classes' Gateways; a managed one waits for Kong's operator.
+            # KIC accepts only unmanaged classes' Gateways itself; a managed one's wait for the class's manager.
             note = (
                 ""
                 if UNMANAGED_CLASS_ANNOTATION in annotations
                 else (
-                    f" (without {UNMANAGED_CLASS_ANNOTATION}: the Kong Ingress Controller alone does not accept its "
-                    "Gateways; Kong's operator must)"
+                    f" (without {UNMANAGED_CLASS_ANNOTATION}: the Kong Ingress Controller does not accept its "
+                    "Gateways itself; unless a controller that manages the class does, annotate the class with it)"
                 )
             )
             return passed(name, f"{gateway}, GatewayClass {class_name}, controller {controller}{note}")

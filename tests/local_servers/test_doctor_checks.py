@@ -634,8 +634,22 @@ def test_a_managed_kong_class_passes_with_a_note_that_kic_alone_does_not_accept_
     ]
     assert check.status == "PASS", check.line()
     assert check.detail.endswith(
-        "(without konghq.com/gatewayclass-unmanaged: the Kong Ingress Controller alone does not accept its "
-        "Gateways; Kong's operator must)"
+        "(without konghq.com/gatewayclass-unmanaged: the Kong Ingress Controller does not accept its "
+        "Gateways itself; unless a controller that manages the class does, annotate the class with it)"
+    )
+
+
+def test_a_gateway_of_kong_operators_class_passes(gateway_cluster: FakeApiServer) -> None:
+    # Kong Operator's classes name the operator's controller; the KIC it runs for them reads konghq.com/plugins.
+    gateway_cluster.store.add_gateway_class("kong-operator", "konghq.com/gateway-operator")
+    gateway_cluster.store.add_gateway("default", "operated", "kong-operator")
+    gateway_cluster.store.add_http_route("default", "operated-api", parent_refs=[{"name": "operated"}])
+    check = http_route_checks(gateway_cluster, replace(API_ROUTE, ingress="operated-api"))[
+        "httproute-gateway default/operated-api"
+    ]
+    assert check.status == "PASS", check.line()
+    assert check.detail == (
+        "Gateway default/operated, GatewayClass kong-operator, controller konghq.com/gateway-operator"
     )
 
 

@@ -105,6 +105,20 @@ def test_the_http_route_is_attached_as_an_http_route_the_ingress_as_before(done_
     assert "kind" not in annotations["ingress-annotation"]
 
 
+def test_moving_a_route_from_an_ingress_to_an_httproute_keeps_its_kongplugin(done_when: ProgramRun) -> None:
+    # The KongPlugin is one object whichever kind lists it: under a new resource name, Pulumi would
+    # create it again beside the old one (Kubernetes refuses: it exists) and then delete it.
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        on_ingress = run_program(monkeypatch, config(BROWSER_ROUTE, {**API_ROUTE, "kind": "Ingress"}))
+    plugins = {p.inputs["metadata"]["name"]: p.urn for p in on_ingress.of_type(KONG_PLUGIN)}
+    assert {p.inputs["metadata"]["name"]: p.urn for p in done_when.of_type(KONG_PLUGIN)} == plugins
+    # Only the attachment follows the kind: the HTTPRoute's is created, the Ingress's deleted.
+    assert {a.name for a in on_ingress.of_type(ANNOTATION)} == {
+        "ingress-annotation",
+        "ingress-default.orders-annotation",
+    }
+
+
 def test_the_browser_route_keeps_the_browser_config(done_when: ProgramRun) -> None:
     browser = plugin_config(done_when, "oidc")
     assert browser["auth_methods"] == ["authorization_code", "session"]

@@ -314,7 +314,9 @@ def test_stack_wrapper_creates_stacks_only_to_deploy_them(tmp_path: Path) -> Non
 )
 def test_make_verify_feeds_the_stacks_outputs_to_verify(tmp_path: Path, verify_args: str, read: str) -> None:
     # Stack names on Pulumi Cloud contain a slash (org/stack); the outputs travel through a pipe.
-    env, log = _fake_pulumi(tmp_path, login="https://api.pulumi.com", prints='{"clientId": "abc"}')
+    # What `--show-secrets` reveals goes only into the pipe: never echoed by make, nor quoted by verify.py.
+    shown = '{"clientId": "abc", "apiClientSecrets": {"billing": "s3cret-never-printed"}}'
+    env, log = _fake_pulumi(tmp_path, login="https://api.pulumi.com", prints=shown)
     # A virtualenv of its own whose packages are this one's. A bare link to sys.executable would
     # run the base interpreter's packages: on a distribution's Python, no urllib3.
     venv = tmp_path / "venv"
@@ -338,3 +340,4 @@ def test_make_verify_feeds_the_stacks_outputs_to_verify(tmp_path: Path, verify_a
     assert log.read_text().splitlines() == [f"<login> {read} --stack acme/prod"]
     assert result.returncode != 0
     assert "lack protectedUrl, redirectUri, discoveryUrl" in result.stderr
+    assert "s3cret-never-printed" not in result.stdout + result.stderr

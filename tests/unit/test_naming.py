@@ -56,6 +56,8 @@ def test_a_routes_resources_are_named_by_its_kind() -> None:
     ingress = Route("web", "shop", "shop.example.org", "/", "oidc-web", False, "https://shop.example.org/")
     assert ingress.resource_name("ingress") == "ingress-shop.web"
     assert replace(ingress, kind="HTTPRoute").resource_name("ingress") == "ingress-HTTPRoute.shop.web"
+    # The KongPlugin is the same object whichever kind lists it: its name ignores the kind.
+    assert replace(ingress, kind="HTTPRoute").plugin_resource_name("kong-oidc-plugin") == "kong-oidc-plugin-shop.web"
 
 
 def test_the_owner_of_a_stacks_plugins() -> None:
