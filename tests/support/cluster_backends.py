@@ -263,6 +263,11 @@ class RealClusterStore:
         }
         self._custom.create_namespaced_custom_object(*GATEWAY_API, namespace, "httproutes", route)
 
+    def set_route_status(self, namespace: str, name: str, parents: Iterable[dict[str, Any]]) -> None:
+        """Write status.parents as a controller does: through the status subresource (the CRD validates it)."""
+        status = {"status": {"parents": [dict(parent) for parent in parents]}}
+        self._custom.patch_namespaced_custom_object_status(*GATEWAY_API, namespace, "httproutes", name, status)
+
     def add_gateway(self, namespace: str, name: str, gateway_class: str) -> None:
         self._ensure_namespace(namespace)
         gateway = {
