@@ -34,8 +34,8 @@ UNMANAGED_CLASS_ANNOTATION = "konghq.com/gatewayclass-unmanaged"
 # The controller names Kong writes in an HTTPRoute's status.parents[].controllerName (its GatewayClasses').
 KONG_GATEWAY_CONTROLLERS = (KONG_GATEWAY_CONTROLLER, KONG_OPERATOR_GATEWAY_CONTROLLER)
 NO_KONG_STATUS = (
-    "the HTTPRoute has no status from Kong yet (status.parents: Kong has not reconciled it, or its controller is "
-    "not running), so whether Kong accepts it is not known"
+    "the HTTPRoute has no status from Kong yet (no Accepted True or False of Kong's in status.parents: Kong has "
+    "not reconciled it, or its controller is not running), so whether Kong accepts it is not known"
 )
 # What to change for the Gateway API's reasons (RouteConditionReason) Kong may give for not serving a route.
 REASON_HINTS = {

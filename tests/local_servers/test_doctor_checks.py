@@ -718,29 +718,24 @@ def test_a_cluster_without_the_gateway_api_says_to_install_it(tmp_path: Path) ->
     )
 
 
-def test_a_gateway_api_before_v1_0_is_too_old_not_missing(tmp_path: Path) -> None:
-    # Gateway API v0.8's HTTPRoute CRD serves v1beta1 and v1alpha2; the v1 paths answer `404 page not found`.
-    with fake_api_server(tmp_path, context="kong") as server:
-        server.store.install_kong_crds()
-        server.store.http_route_versions = ("v1beta1", "v1alpha2")
-        check = http_route_checks(server)["httproute default/api"]
+def test_a_gateway_api_before_v1_0_is_too_old_not_missing(cluster: FakeApiServer) -> None:
+    # Before v1.0 the HTTPRoute CRD served v1beta1 (and v1alpha2), no v1: its v1 paths answer `404 page not found`.
+    cluster.store.http_route_versions = ("v1beta1",)
+    check = http_route_checks(cluster)["httproute default/api"]
     assert_fails(
         check,
         "does not serve HTTPRoutes v1: the installed Gateway API is too old; its "
-        "httproutes.gateway.networking.k8s.io serves v1beta1, v1alpha2, and HTTPRoute v1 needs Gateway API v1.0 "
-        "or later.",
+        "httproutes.gateway.networking.k8s.io serves v1beta1, and HTTPRoute v1 needs Gateway API v1.0 or later.",
         "upgrade the Gateway API's standard CRDs to v1.0 or later",
     )
     assert "not installed" not in check.detail
 
 
-def test_unserved_httproutes_still_fail_when_crds_may_not_be_read(tmp_path: Path) -> None:
+def test_unserved_httproutes_still_fail_when_crds_may_not_be_read(cluster: FakeApiServer) -> None:
     # `make up` cannot patch a v1 HTTPRoute either way; the CRD would only have told why.
-    with fake_api_server(tmp_path, context="kong") as server:
-        server.store.install_kong_crds()
-        server.store.http_route_versions = ("v1beta1",)
-        server.store.forbidden.add(("get", "customresourcedefinitions"))
-        check = http_route_checks(server)["httproute default/api"]
+    cluster.store.http_route_versions = ("v1beta1",)
+    cluster.store.forbidden.add(("get", "customresourcedefinitions"))
+    check = http_route_checks(cluster)["httproute default/api"]
     assert_fails(
         check,
         "does not serve HTTPRoutes v1: the Gateway API's CRDs are not installed, or are older than v1.0; reading "
@@ -886,3 +881,11 @@ def test_an_httproute_it_may_not_read_names_the_missing_permission(gateway_clust
     assert_fails(
         http_route_checks(gateway_cluster)["httproute default/api"], 'cannot get resource "httproutes"', "RBAC"
     )
+
+
+def test_kong_still_pending_is_no_verdict_yet(gateway_cluster: FakeApiServer) -> None:
+    pending = kong_parent(accepted=("Unknown", "Pending", "Waiting for controller"))
+    gateway_cluster.store.set_route_status("default", "api", [pending])
+    check = http_route_checks(gateway_cluster)["httproute-gateway default/api"]
+    assert check.status == "PASS", check.line()
+    assert check.detail.endswith(NO_KONG_STATUS)
