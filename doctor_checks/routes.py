@@ -1,13 +1,15 @@
 """Each route: its Ingress exists and Kong serves its class, and its KongPlugin's name is free or the stack's own.
 
-A route with `kind: HTTPRoute` names a gateway.networking.k8s.io/v1 HTTPRoute instead: it must exist,
-and one of its parent Gateways must be of a GatewayClass whose controller is the Kong Ingress Controller.
+A route with `kind: HTTPRoute` names a gateway.networking.k8s.io/v1 HTTPRoute instead: it must exist, and
+Kong must serve it: its status.parents say Kong accepted it, or, before Kong wrote any, one of its parent
+Gateways is of a GatewayClass whose controller is Kong's.
 """
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from components.ingress_api import status_message
@@ -29,6 +31,22 @@ from verification.results import CheckLine, failed, passed, skipped
 LEGACY_CLASS_ANNOTATION = "kubernetes.io/ingress.class"
 # On a GatewayClass: the Kong Ingress Controller serves its Gateways itself (KIC's internal/annotations).
 UNMANAGED_CLASS_ANNOTATION = "konghq.com/gatewayclass-unmanaged"
+# The controller names Kong writes in an HTTPRoute's status.parents[].controllerName (its GatewayClasses').
+KONG_GATEWAY_CONTROLLERS = (KONG_GATEWAY_CONTROLLER, KONG_OPERATOR_GATEWAY_CONTROLLER)
+NO_KONG_STATUS = (
+    "the HTTPRoute has no status from Kong yet (no Accepted True or False of Kong's in status.parents: Kong has "
+    "not reconciled it, or its controller is not running), so whether Kong accepts it is not known"
+)
+# What to change for the Gateway API's reasons (RouteConditionReason) Kong may give for not serving a route.
+REASON_HINTS = {
+    "NotAllowedByListeners": "NotAllowedByListeners: the Gateway's listeners' allowedRoutes must admit the "
+    "HTTPRoute's namespace (allowedRoutes.namespaces.from: All, or a Selector) and kind.",
+    "NoMatchingListenerHostname": "NoMatchingListenerHostname: the HTTPRoute's spec.hostnames must match a "
+    "listener's hostname.",
+    "NoMatchingParent": "NoMatchingParent: the parentRef's sectionName or port must name a listener of the Gateway.",
+    "RefNotPermitted": "RefNotPermitted: a backend in another namespace needs a ReferenceGrant there.",
+    "BackendNotFound": "BackendNotFound: the HTTPRoute's backendRefs must name existing Services.",
+}
 
 
 def _set_command(index: int | None, field_name: str, single_key: str, stack: str) -> str:
@@ -105,14 +123,7 @@ def _check_http_route(cluster: Cluster, route: Route, index: int | None, stack: 
         if error.status == 403:
             yield failed(name, f"forbidden: {status_message(error)}", rbac)
         elif error.status == 404 and not object_not_found(error):
-            yield failed(
-                name,
-                f"context {cluster.context} does not serve HTTPRoutes (no {HTTPROUTES}): the Gateway API's "
-                "CRDs are not installed.",
-                "install the Gateway API's standard CRDs (https://gateway-api.sigs.k8s.io/guides/#installing-gateway"
-                "-api) and a Kong Ingress Controller >= 3.1 with the Gateway API enabled, or protect an Ingress "
-                f"instead: {_set_command(index, 'kind', 'kind', stack)} with Ingress.",
-            )
+            yield _no_http_routes(cluster, name, index, stack)
         elif error.status == 404:
             yield failed(
                 name,
@@ -132,7 +143,110 @@ def _check_http_route(cluster: Cluster, route: Route, index: int | None, stack: 
         else ""
     )
     yield passed(name, f"found; {PLUGINS_ANNOTATION}: {', '.join(listed) or '(none)'}{note}")
-    yield _check_gateways(custom, route, found.get("spec", {}).get("parentRefs") or [])
+    yield _check_served_by_kong(custom, route, found)
+
+
+def _no_http_routes(cluster: Cluster, name: str, index: int | None, stack: str) -> CheckLine:
+    """The FAIL for a cluster that does not serve gateway.networking.k8s.io/v1 HTTPRoutes: missing, or too old."""
+    from kubernetes import client
+    from kubernetes.client.exceptions import ApiException
+
+    install = (
+        "(https://gateway-api.sigs.k8s.io/guides/#installing-gateway-api) and a Kong Ingress Controller >= 3.1 with "
+        f"the Gateway API enabled, or protect an Ingress instead: {_set_command(index, 'kind', 'kind', stack)} "
+        "with Ingress."
+    )
+    unserved = f"context {cluster.context} does not serve HTTPRoutes {GATEWAY_VERSION}"
+    try:
+        crd = get_json(client.ApiextensionsV1Api(cluster.api).read_custom_resource_definition, HTTPROUTES)
+    except ApiException as error:
+        if error.status == 404:
+            return failed(
+                name,
+                f"{unserved} (no {HTTPROUTES}): the Gateway API's CRDs are not installed.",
+                f"install the Gateway API's standard CRDs {install}",
+            )
+        # Either way `make up` cannot patch the HTTPRoute: a FAIL, with what could not be told.
+        return failed(
+            name,
+            f"{unserved}: the Gateway API's CRDs are not installed, or are older than v1.0; reading the CRD to "
+            f"tell which failed: {status_message(error)}",
+            f"`kubectl get crd {HTTPROUTES}` shows whether it exists; install or upgrade the Gateway API's standard "
+            f"CRDs to v1.0 or later {install}",
+        )
+    served = [version.get("name", "?") for version in crd.get("spec", {}).get("versions", []) if version.get("served")]
+    if GATEWAY_VERSION not in served:
+        return failed(
+            name,
+            f"{unserved}: the installed Gateway API is too old; its {HTTPROUTES} serves "
+            f"{', '.join(served) or 'no version'}, and HTTPRoute {GATEWAY_VERSION} needs Gateway API v1.0 or later.",
+            f"upgrade the Gateway API's standard CRDs to v1.0 or later {install}",
+        )
+    return failed(
+        name,
+        f"{unserved}, although {HTTPROUTES} lists {GATEWAY_VERSION} as served: the API server may not have "
+        "established it yet.",
+        f"run `make doctor` again in a minute; `kubectl get crd {HTTPROUTES}` shows its conditions.",
+    )
+
+
+def _check_served_by_kong(custom: Any, route: Route, http_route: dict[str, Any]) -> CheckLine:
+    """Kong accepted the HTTPRoute (its status.parents), else one of its parent Gateways is of Kong's class."""
+    name = f"httproute-gateway {route.namespace}/{route.ingress}"
+    verdict = _kong_status_verdict(name, route, http_route)
+    if verdict is not None:
+        return verdict
+    line = _check_gateways(custom, route, http_route.get("spec", {}).get("parentRefs") or [])
+    if line.status == "FAIL":
+        return line
+    # Only the Gateways' classes say Kong serves it: it may still refuse the route (its listeners, hostnames).
+    return replace(line, detail=f"{line.detail}; {NO_KONG_STATUS}")
+
+
+def _kong_status_verdict(name: str, route: Route, http_route: dict[str, Any]) -> CheckLine | None:
+    """PASS or FAIL from the Accepted and ResolvedRefs conditions Kong wrote in the HTTPRoute's status.parents;
+    None when Kong wrote none yet (or only Unknown)."""
+    accepted: list[str] = []
+    refused: list[str] = []
+    reasons: list[str] = []
+    for parent in (http_route.get("status") or {}).get("parents") or []:
+        controller = parent.get("controllerName", "")
+        if controller not in KONG_GATEWAY_CONTROLLERS:
+            continue
+        conditions = {condition.get("type"): condition for condition in parent.get("conditions") or []}
+        acceptance = conditions.get("Accepted") or {}
+        if acceptance.get("status") not in ("True", "False"):
+            continue
+        ref = parent.get("parentRef") or {}
+        section = f" (listener {ref['sectionName']})" if ref.get("sectionName") else ""
+        gateway = f"Gateway {ref.get('namespace') or route.namespace}/{ref.get('name', '?')}{section}"
+        unresolved = conditions.get("ResolvedRefs") or {}
+        if acceptance["status"] == "False":
+            refused.append(f"{gateway}: {_condition_text(acceptance)}")
+            reasons.append(acceptance.get("reason", ""))
+        elif unresolved.get("status") == "False":
+            refused.append(f"{gateway}: accepted, but {_condition_text(unresolved)}")
+            reasons.append(unresolved.get("reason", ""))
+        else:
+            accepted.append(f"{gateway}, controller {controller}")
+    if accepted:
+        others = f"; not by {'; '.join(refused)}" if refused else ""
+        return passed(name, f"Kong accepted it (status.parents): {'; '.join(accepted)}{others}")
+    if refused:
+        hints = [REASON_HINTS[reason] for reason in dict.fromkeys(reasons) if reason in REASON_HINTS]
+        describe = f"`kubectl describe httproute {route.ingress} -n {route.namespace}` shows Kong's status."
+        return failed(
+            name,
+            f"Kong does not accept it as it stands (status.parents): {'; '.join(refused)}.",
+            " ".join([*hints, describe]),
+        )
+    return None
+
+
+def _condition_text(condition: dict[str, Any]) -> str:
+    """E.g. `Accepted False (NotAllowedByListeners: <message>)`."""
+    message = f": {condition['message']}" if condition.get("message") else ""
+    return f"{condition.get('type')} {condition.get('status')} ({condition.get('reason', '?')}{message})"
 
 
 def _check_gateways(custom: Any, route: Route, parent_refs: list[dict[str, Any]]) -> CheckLine:
@@ -152,7 +266,8 @@ def _check_gateways(custom: Any, route: Route, parent_refs: list[dict[str, Any]]
     ]
     if not gateways:
         return failed(name, "its spec.parentRefs name no Gateway, so no Gateway serves it.", fix)
-    seen = []
+    seen: list[str] = []
+    unreadable: list[str] = []
     for namespace, gateway_name in gateways:
         gateway = f"Gateway {namespace}/{gateway_name}"
         try:
@@ -166,11 +281,9 @@ def _check_gateways(custom: Any, route: Route, parent_refs: list[dict[str, Any]]
             )
         except ApiException as error:
             if error.status == 403:
-                return skipped(
-                    name,
-                    f"these credentials may not read {gateway} or its GatewayClass ({status_message(error)}), so "
-                    "whether Kong serves the HTTPRoute is not checked here.",
-                )
+                # Another parent may still be readable and Kong's.
+                unreadable.append(f"{gateway} or its GatewayClass ({status_message(error)})")
+                continue
             return failed(name, f"reading {gateway} failed: {status_message(error)}", "see the answer.")
         if found is None:
             seen.append(f"{gateway}: not found")
@@ -184,16 +297,25 @@ def _check_gateways(custom: Any, route: Route, parent_refs: list[dict[str, Any]]
         if controller == KONG_GATEWAY_CONTROLLER:
             annotations = gateway_class.get("metadata", {}).get("annotations") or {}
             # KIC accepts only unmanaged classes' Gateways itself; a managed one's wait for the class's manager.
+            # KIC's isGatewayClassUnmanaged: the annotation counts only with a non-empty value.
             note = (
                 ""
-                if UNMANAGED_CLASS_ANNOTATION in annotations
+                if annotations.get(UNMANAGED_CLASS_ANNOTATION)
                 else (
-                    f" (without {UNMANAGED_CLASS_ANNOTATION}: the Kong Ingress Controller does not accept its "
-                    "Gateways itself; unless a controller that manages the class does, annotate the class with it)"
+                    f" (without a value in {UNMANAGED_CLASS_ANNOTATION}: the Kong Ingress Controller does not accept "
+                    "its Gateways itself; unless a controller that manages the class does, annotate the class with "
+                    f'{UNMANAGED_CLASS_ANNOTATION}: "true")'
                 )
             )
             return passed(name, f"{gateway}, GatewayClass {class_name}, controller {controller}{note}")
         seen.append(f"{gateway}: GatewayClass {class_name}, controller {controller or '(none)'}")
+    if unreadable:
+        others = f"; of the others: {'; '.join(seen)}" if seen else ""
+        return skipped(
+            name,
+            f"these credentials may not read {'; '.join(unreadable)}, so whether Kong serves the HTTPRoute is not "
+            f"checked here{others}",
+        )
     return failed(name, f"no parent Gateway is Kong's ({'; '.join(seen)}).", fix)
 
 

@@ -10,7 +10,7 @@ from urllib.parse import urljoin
 import requests
 
 from verification.results import CheckFailedError
-from verification.url_parts import REDIRECT_STATUSES, Origin, host, origin, without_query
+from verification.url_parts import REDIRECT_STATUSES, Origin, cut_at_query, host, origin, without_query
 
 DEFAULT_TIMEOUT = 10.0
 # Some gateways answer scripts with 401 and only browsers with a redirect.
@@ -154,9 +154,9 @@ def redirect_target(response: requests.Response, url: str) -> str | None:
         target = urljoin(url, location)
         origin(target)
     except ValueError:
-        # Cut at the query by hand (it may carry a code): without_query would parse the URL again.
-        printable = target.split("?", 1)[0].split("#", 1)[0]
-        raise CheckFailedError(f"redirect to a malformed URL {printable!r} from {without_query(url)}") from None
+        raise CheckFailedError(
+            f"redirect to a malformed URL {cut_at_query(target)!r} from {without_query(url)}"
+        ) from None
     return target
 
 

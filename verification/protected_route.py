@@ -10,6 +10,7 @@ from verification.outputs import DeployedRoute
 from verification.results import Result
 from verification.url_parts import (
     REDIRECT_STATUSES,
+    cut_at_query,
     endpoint_differences,
     first_query_value,
     host,
@@ -103,7 +104,7 @@ def hosted_ui_redirect(
         on_hosted_ui = origin(target) == origin(authorize_url)
         back_to_app = not endpoint_differences(target, redirect_uri)
     except ValueError:
-        return f"redirect to a malformed URL {location!r}"
+        return f"redirect to a malformed URL {cut_at_query(target)!r}"
     error = first_query_value(target, "error") if back_to_app else None
     if error is not None:
         description = first_query_value(target, "error_description")
@@ -155,7 +156,7 @@ def check_protected_route(
     try:
         differences = endpoint_differences(target, authorization_endpoint)
     except ValueError:
-        return Result(name, False, f"redirect to a malformed URL {location!r}"), None
+        return Result(name, False, f"redirect to a malformed URL {cut_at_query(target)!r}"), None
     if differences:
         return Result(
             name,

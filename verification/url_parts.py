@@ -35,6 +35,12 @@ def without_query(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
 
 
+def cut_at_query(url: str) -> str:
+    """A URL that may not parse, as it may be printed: cut at its query and fragment by hand (they can carry
+    codes and state; without_query would parse it)."""
+    return url.split("?", 1)[0].split("#", 1)[0]
+
+
 def endpoint_differences(actual: str, expected: str) -> list[str]:
     """How `actual` differs from `expected` in scheme, host, port or path (the query is ignored)."""
     got, want = urlsplit(actual), urlsplit(expected)

@@ -282,6 +282,25 @@ def test_a_wrong_redirect_uri_fails_at_kong_and_at_cognito(stack: Stack, capsys:
     assert lines[2] == f"FAIL hosted UI: Cognito's error page {stack.hosted_ui.url('/error')} (error=redirect_mismatch)"
 
 
+def malformed_url(origin: str) -> tuple[str, str]:
+    """A redirect's Location to a bad port, with a query carrying a state and a code that must never be printed;
+    and what verify may print of it."""
+    bad_port = origin.rsplit(":", 1)[0] + ":99999/cb"
+    return f"{bad_port}?state=st4te&code=c0de", bad_port
+
+
+def test_a_malformed_redirect_from_kong_is_printed_without_its_query(
+    stack: Stack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    location, printed = malformed_url(stack.kong.origin)
+    stack.kong.routes[CALLBACK_PATH] = redirect(location)
+    code, lines, err = stack.run(capsys)
+    assert code == 1
+    assert lines[1] == f"FAIL protected route: redirect to a malformed URL {printed!r}"
+    assert "st4te" not in "\n".join(lines) + err
+    assert "c0de" not in "\n".join(lines) + err
+
+
 # --- Check 3: the hosted UI ----------------------------------------------------------------------
 
 
@@ -312,6 +331,18 @@ def test_cognito_sending_the_error_back_to_the_callback_fails(stack: Stack, caps
         "FAIL hosted UI: Cognito sent the browser back to redirectUri with error=invalid_scope (openid not allowed)"
     )
     assert stack.kong.requests == [CALLBACK_PATH]
+
+
+def test_a_malformed_redirect_on_the_hosted_ui_is_printed_without_its_query(
+    stack: Stack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    location, printed = malformed_url(stack.hosted_ui.origin)
+    stack.hosted_ui.routes["/oauth2/authorize"] = redirect(location)
+    code, lines, err = stack.run(capsys)
+    assert code == 1
+    assert lines[2] == f"FAIL hosted UI: redirect to a malformed URL {printed!r}"
+    assert "st4te" not in "\n".join(lines) + err
+    assert "c0de" not in "\n".join(lines) + err
 
 
 def test_a_redirect_off_cognitos_host_is_not_followed(stack: Stack, capsys: pytest.CaptureFixture[str]) -> None:

@@ -35,6 +35,9 @@ from kube_apiserver import ADMIN, TESTER, KubeApiServer, ToolsMissingError, gate
 from components.settings_model import RouteKind
 
 KONG_CRD_NAME = "kongplugins.configuration.konghq.com"
+HTTP_ROUTE_CRD_NAME = "httproutes.gateway.networking.k8s.io"
+# The versions the pinned HTTPRoute CRD serves (tools/gateway-api-crds.yaml), v1 storing.
+HTTP_ROUTE_VERSIONS = ("v1", "v1beta1")
 # What the contract tests' identity may do, as (verb, resource, API group); `forbidden` takes pairs away.
 TESTER_PERMISSIONS = (
     ("get", "ingresses", "networking.k8s.io"),
@@ -130,12 +133,15 @@ class RealClusterStore:
         self._default_class: str | None = None
         self.forbidden = _ForbiddenPairs(self._apply_tester_rbac)
         self.ingress_classes = _IngressClasses(self)
+        self._http_route_versions = HTTP_ROUTE_VERSIONS
 
     # --- between tests ---
 
     def reset(self) -> None:
         """Back to an empty cluster: no Ingresses, HTTPRoutes, Gateways, KongPlugins, Secrets or classes; the
-        tester may do all."""
+        tester may do all; HTTPRoutes served at every version of the pinned CRD."""
+        if self._http_route_versions != HTTP_ROUTE_VERSIONS:
+            self.http_route_versions = HTTP_ROUTE_VERSIONS
         for namespace in self._namespaces:
             self._networking.delete_collection_namespaced_ingress(namespace)
             self._core.delete_collection_namespaced_secret(namespace)
@@ -263,6 +269,11 @@ class RealClusterStore:
         }
         self._custom.create_namespaced_custom_object(*GATEWAY_API, namespace, "httproutes", route)
 
+    def set_route_status(self, namespace: str, name: str, parents: Iterable[dict[str, Any]]) -> None:
+        """Write status.parents as a controller does: through the status subresource (the CRD validates it)."""
+        status = {"status": {"parents": [dict(parent) for parent in parents]}}
+        self._custom.patch_namespaced_custom_object_status(*GATEWAY_API, namespace, "httproutes", name, status)
+
     def add_gateway(self, namespace: str, name: str, gateway_class: str) -> None:
         self._ensure_namespace(namespace)
         gateway = {
@@ -284,6 +295,34 @@ class RealClusterStore:
             "spec": {"controllerName": controller},
         }
         self._custom.create_cluster_custom_object(*GATEWAY_API, "gatewayclasses", gateway_class)
+
+    @property
+    def http_route_versions(self) -> tuple[str, ...]:
+        return self._http_route_versions
+
+    @http_route_versions.setter
+    def http_route_versions(self, versions: tuple[str, ...]) -> None:
+        """Serve only `versions` of the pinned HTTPRoute CRD, as a Gateway API before v1.0 serves no v1 (the
+        first one stores); waits until v1 HTTPRoutes are served, or not, accordingly."""
+        from kubernetes.client.exceptions import ApiException
+
+        crd = self._extensions.read_custom_resource_definition(HTTP_ROUTE_CRD_NAME)
+        for version in crd.spec.versions:
+            version.served = version.name in versions
+            version.storage = version.name == versions[0]
+        self._extensions.replace_custom_resource_definition(HTTP_ROUTE_CRD_NAME, crd)
+        self._http_route_versions = tuple(versions)
+
+        def settled() -> bool:
+            try:
+                self._custom.list_namespaced_custom_object(*GATEWAY_API, "default", "httproutes")
+            except ApiException as error:
+                if error.status not in (404, 503):
+                    raise
+                return "v1" not in versions
+            return "v1" in versions
+
+        _settle(settled, f"HTTPRoutes served at {versions} only")
 
     def install_gateway_api(self) -> None:
         """The pinned Gateway API CRDs; waits until HTTPRoutes are served."""
@@ -520,7 +559,12 @@ def real_api_server(
         kubeconfig = tmp_path / "kubeconfig"
         document = kubeconfig_document(servers, current_context or context, token=TESTER.token)
         kubeconfig.write_text(json.dumps(document))
-        yield RealApiServer(store=store, kubeconfig=kubeconfig, url=url, requests=requests)
+        try:
+            yield RealApiServer(store=store, kubeconfig=kubeconfig, url=url, requests=requests)
+        finally:
+            # Served versions are the CRD's, shared with fixtures that do not reset (e.g. install_gateway_api).
+            if store.http_route_versions != HTTP_ROUTE_VERSIONS:
+                store.http_route_versions = HTTP_ROUTE_VERSIONS
 
 
 # --- fixtures ---

@@ -3,7 +3,7 @@
 `FakeIngressApi` is the in-memory `IngressApi` and the store behind `FakeApiServer`,
 which serves it over HTTP on 127.0.0.1 so the real Kubernetes client can be exercised:
 Ingresses (get, list, merge patch), IngressClasses (list), KongPlugins (get), the
-CustomResourceDefinition of KongPlugins (get), /version, and of the Gateway API (v1):
+CustomResourceDefinitions of KongPlugins and HTTPRoutes (get), /version, and of the Gateway API (v1):
 HTTPRoutes (get, list, merge patch), Gateways (get) and GatewayClasses (get).
 Chosen (verb, resource) pairs answer 403 with the Status body a real API server sends.
 """
@@ -36,6 +36,8 @@ class StoredIngress:
     ingress_class: str | None = None
     parent_refs: list[dict[str, str]] = field(default_factory=list)
     """An HTTPRoute's spec.parentRefs."""
+    status: dict[str, Any] | None = None
+    """An HTTPRoute's status, as its controllers wrote it."""
 
 
 @dataclass
@@ -51,6 +53,8 @@ class FakeIngressApi:
     """The CRD object of kongplugins.configuration.konghq.com; None: Kong's CRDs are not installed."""
     forbidden: set[tuple[str, str]] = field(default_factory=set)
     """(verb, resource) pairs the HTTP server refuses with 403, e.g. ("get", "ingresses")."""
+    forbidden_in: set[tuple[str, str, str]] = field(default_factory=set)
+    """(verb, resource, namespace) refused with 403 in that namespace only, as when a Role is missing there."""
     conflicts: int = 0
     writes: int = 0
     http_routes: dict[tuple[str, str], StoredIngress] = field(default_factory=dict)
@@ -61,6 +65,8 @@ class FakeIngressApi:
     gateway_class_annotations: dict[str, dict[str, str]] = field(default_factory=dict)
     gateway_api: bool = True
     """False: the Gateway API's CRDs are not installed, and its paths answer `404 page not found`."""
+    http_route_versions: tuple[str, ...] = ("v1", "v1beta1")
+    """The versions the HTTPRoute CRD serves; without v1 (a Gateway API before v1.0) v1 paths answer 404."""
 
     def add(
         self, namespace: str, name: str, annotations: dict[str, str] | None = None, ingress_class: str | None = None
@@ -87,12 +93,19 @@ class FakeIngressApi:
             stored.resource_version = before.resource_version + (before.annotations != stored.annotations)
         self.http_routes[(namespace, name)] = stored
 
+    def set_route_status(self, namespace: str, name: str, parents: Sequence[Mapping[str, Any]]) -> None:
+        """What a controller writes to an HTTPRoute's status subresource: status.parents."""
+        self.http_routes[(namespace, name)].status = {"parents": [dict(parent) for parent in parents]}
+
     def add_gateway(self, namespace: str, name: str, gateway_class: str) -> None:
         self.gateways[(namespace, name)] = gateway_class
 
     def add_gateway_class(self, name: str, controller: str, annotations: Mapping[str, str] | None = None) -> None:
         self.gateway_classes[name] = controller
         self.gateway_class_annotations[name] = dict(annotations or {})
+
+    def serves_gateway_api_v1(self) -> bool:
+        return self.gateway_api and "v1" in self.http_route_versions
 
     def _objects(self, kind: RouteKind) -> dict[tuple[str, str], StoredIngress]:
         return self.http_routes if kind == "HTTPRoute" else self.ingresses
@@ -335,7 +348,7 @@ class _Handler(BaseHTTPRequestHandler):
             args = match.groups()
             namespace = args[0] if "/namespaces/" in path else None
             name = args[-1] if verb in ("get", "patch") and args else None
-            if (verb, resource) in self.store.forbidden:
+            if (verb, resource) in self.store.forbidden or (verb, resource, namespace) in self.store.forbidden_in:
                 return self._reply(403, forbidden_status(verb, resource, group, namespace, name))
             serve = getattr(self, f"_{verb}_{resource}")
             return serve(*args, body) if method == "PATCH" else serve(*args)
@@ -396,7 +409,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _http_route(self, namespace: str, name: str) -> dict[str, Any]:
         stored = self.store.http_routes[(namespace, name)]
+        status = {"status": stored.status} if stored.status is not None else {}
         return {
+            **status,
             "apiVersion": "gateway.networking.k8s.io/v1",
             "kind": "HTTPRoute",
             "metadata": {
@@ -409,19 +424,19 @@ class _Handler(BaseHTTPRequestHandler):
         }
 
     def _get_httproutes(self, namespace: str, name: str) -> None:
-        if not self.store.gateway_api:
+        if not self.store.serves_gateway_api_v1():
             return self._page_not_found()
         if (namespace, name) not in self.store.http_routes:
             return self._not_found("httproutes", "gateway.networking.k8s.io", name)
         self._reply(200, self._http_route(namespace, name))
 
     def _patch_httproutes(self, namespace: str, name: str, body: dict[str, Any]) -> None:
-        if not self.store.gateway_api:
+        if not self.store.serves_gateway_api_v1():
             return self._page_not_found()
         self._merge_annotations("HTTPRoute", namespace, name, body)
 
     def _list_httproutes(self, namespace: str) -> None:
-        if not self.store.gateway_api:
+        if not self.store.serves_gateway_api_v1():
             return self._page_not_found()
         items = [self._http_route(ns, name) for (ns, name) in self.store.http_routes if ns == namespace]
         self._reply(
@@ -429,7 +444,7 @@ class _Handler(BaseHTTPRequestHandler):
         )
 
     def _get_gateways(self, namespace: str, name: str) -> None:
-        if not self.store.gateway_api:
+        if not self.store.serves_gateway_api_v1():
             return self._page_not_found()
         gateway_class = self.store.gateways.get((namespace, name))
         if gateway_class is None:
@@ -445,7 +460,7 @@ class _Handler(BaseHTTPRequestHandler):
         )
 
     def _get_gatewayclasses(self, name: str) -> None:
-        if not self.store.gateway_api:
+        if not self.store.serves_gateway_api_v1():
             return self._page_not_found()
         controller = self.store.gateway_classes.get(name)
         if controller is None:
@@ -480,9 +495,28 @@ class _Handler(BaseHTTPRequestHandler):
         self._reply(200, plugin)
 
     def _get_customresourcedefinitions(self, name: str) -> None:
+        if name == "httproutes.gateway.networking.k8s.io" and self.store.gateway_api:
+            return self._reply(200, self._http_route_crd())
         if name != "kongplugins.configuration.konghq.com" or self.store.kong_crd is None:
             return self._not_found("customresourcedefinitions", "apiextensions.k8s.io", name)
         self._reply(200, self.store.kong_crd)
+
+    def _http_route_crd(self) -> dict[str, Any]:
+        """The HTTPRoute CRD's outline: its versions (the first served one stores), without their schemas."""
+        versions = self.store.http_route_versions
+        return {
+            "apiVersion": "apiextensions.k8s.io/v1",
+            "kind": "CustomResourceDefinition",
+            "metadata": {"name": "httproutes.gateway.networking.k8s.io"},
+            "spec": {
+                "group": "gateway.networking.k8s.io",
+                "names": {"kind": "HTTPRoute", "plural": "httproutes", "singular": "httproute"},
+                "scope": "Namespaced",
+                "versions": [
+                    {"name": version, "served": True, "storage": version == versions[0]} for version in versions
+                ],
+            },
+        }
 
 
 @dataclass
