@@ -82,7 +82,10 @@ class Client:
         session: requests.Session | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> requests.Response:
-        verify = origin(url) not in self.insecure_origins
+        try:
+            verify = origin(url) not in self.insecure_origins
+        except ValueError as error:  # e.g. a redirect to "https://[::1/cb": the URL does not parse
+            raise FetchError(f"not a valid URL: {cut_at_query(url)} ({error})") from None
         options: dict[str, Any] = {"allow_redirects": False, "timeout": self.timeout, "verify": verify}
         try:
             return (session or self.session).request(method, url, data=data, headers=headers, **options)
