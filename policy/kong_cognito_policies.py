@@ -193,6 +193,10 @@ def check_redirect_urls(args: ResourceValidationArgs, props: dict[str, Any]) -> 
                 yield f"{where} is {_shown(url)}: {problem} (UserPoolClient argument {argument})"
 
 
+# The OAuth grants that send a browser through the hosted UI's sign-in page.
+HOSTED_UI_FLOWS = {"code", "implicit"}
+
+
 def check_hosted_ui_flags(args: ResourceValidationArgs, props: dict[str, Any]) -> Iterator[str]:
     flows = _known_strings(props.get("allowedOauthFlows"))
     if not flows:
@@ -203,6 +207,8 @@ def check_hosted_ui_flags(args: ResourceValidationArgs, props: dict[str, Any]) -
             f"allowedOauthFlowsUserPoolClient is {_shown(enabled)} while allowedOauthFlows is {flows}: "
             "Cognito then refuses OAuth requests from this client. Set allowed_oauth_flows_user_pool_client=True."
         )
+    if not set(flows) & HOSTED_UI_FLOWS:
+        return  # a machine client (client credentials) calls the token endpoint, never the hosted UI
     listed = props.get("supportedIdentityProviders")
     providers = [] if listed is None else _known_strings(listed)
     if providers is not None and "COGNITO" not in providers:

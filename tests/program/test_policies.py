@@ -190,6 +190,16 @@ def test_oauth_flows_without_the_cognito_provider_fail(providers: list[str] | No
     assert 'Add "COGNITO" to supported_identity_providers' in found[0]
 
 
+def test_a_machine_client_needs_the_flag_but_no_identity_provider() -> None:
+    machine = {"allowedOauthFlows": ["client_credentials"], "allowedOauthFlowsUserPoolClient": True}
+    assert violations("cognito-hosted-ui-client-flags", CLIENT, machine) == []
+
+    (found,) = violations(
+        "cognito-hosted-ui-client-flags", CLIENT, {**machine, "allowedOauthFlowsUserPoolClient": False}
+    )
+    assert "allowedOauthFlowsUserPoolClient is False" in found
+
+
 def test_unknown_flags_are_not_violations() -> None:
     props = {**GOOD_CLIENT, "allowedOauthFlowsUserPoolClient": UNKNOWN, "supportedIdentityProviders": [UNKNOWN]}
     assert violations("cognito-hosted-ui-client-flags", CLIENT, props) == []
@@ -551,6 +561,23 @@ def test_dev_stack_passes_every_policy(monkeypatch: pytest.MonkeyPatch) -> None:
     monitor = AnalyzedMonitor(CloudMocks())
     run_program(monkeypatch, dev_stack_config(), monitor=monitor)
     assert {args.resource_type for args in monitor.analyzed} >= {USER_POOL, CLIENT, KONG_PLUGIN, ANNOTATION}
+    assert all_violations(monitor) == []
+
+
+def test_a_stack_with_machine_clients_passes_every_policy(monkeypatch: pytest.MonkeyPatch) -> None:
+    monitor = AnalyzedMonitor(CloudMocks())
+    routes = [
+        {"ingress": "demo", "host": "apps.example.com", "path": "/bar"},
+        {"ingress": "orders", "host": "apps.example.com", "path": "/api", "mode": "api", "scopes": ["orders.read"]},
+    ]
+    config = {
+        **dev_stack_config(),
+        f"{PROJECT}:routes": json.dumps(routes),
+        f"{PROJECT}:apiClients": json.dumps([{"name": "billing-job", "scopes": ["orders.read"]}]),
+    }
+    run_program(monkeypatch, config, monitor=monitor)
+    clients = [args for args in monitor.analyzed if args.resource_type == CLIENT]
+    assert len(clients) == 2
     assert all_violations(monitor) == []
 
 
