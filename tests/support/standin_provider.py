@@ -12,7 +12,8 @@ Update and Delete answers the way a bridged Terraform provider gives them:
   (a ForceNew field upstream) replaces, any other change updates in place;
 - a replace is delete-before-replace when the type says so, or when the program chose the
   `name` itself (a second resource could not take the same name), as the bridge decides;
-- outputs named in `secret_outputs` are returned as secrets.
+- outputs named in `secret_outputs` are returned as secrets;
+- Check returns secret inputs as secrets (the engine stores what Check returns as the inputs).
 """
 
 # ruff: noqa: N802 (the gRPC methods are named by the protocol)
@@ -127,7 +128,8 @@ class StandInProvider(provider_pb2_grpc.ResourceProviderServicer):
 
     def Check(self, request: Any, context: grpc.ServicerContext) -> Any:
         resource_type = self._type(request.urn, context)
-        news = _deserialize(request.news, keep_unknowns=True)
+        # Secret inputs stay secret: the engine keeps what Check returns as the resource's inputs.
+        news = rpc.deserialize_properties(request.news, True)
         olds = _deserialize(request.olds, keep_unknowns=True)
         unknown = sorted(news.keys() - resource_type.inputs)
         if unknown:
