@@ -1,10 +1,12 @@
-"""Scenario: company identity providers, MFA and a signInWith route, through the engine (issue 18).
+"""Scenario: company identity providers, the groups of federated users, MFA and signInWith, through the engine.
 
-One SAML and one OIDC provider, the OIDC client secret set as the docs say (`pulumi config set
---secret --path`): Cognito (moto, through the AWS provider stand-in) gets both providers and the
-secret; the app client lists them; the secret is nowhere in plain text, neither in the engine's
-state nor in what `make up` prints. Without allowedGroups: the groups trigger (a Lambda function)
-is not served by the stand-in.
+Issue 18's "Done when" stack: one SAML and one OIDC provider, allowedGroups [staff], the OIDC
+client secret set as the docs say (`pulumi config set --secret --path`). Cognito, IAM and Lambda
+are moto's, through the AWS provider stand-in: the pool gets both providers (the secret where
+Cognito needs it), the app client lists them, the groups trigger is declared and wired to the
+pool, and the secret is nowhere in plain text, neither in the engine's state nor in what the
+CLI prints. Whether the trigger lets a `staff` user through is its own tests' and the sign-in
+stand-ins' (moto runs no Lambda without docker).
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ from cluster_state import (
     app_clients,
     changes,
     cognito_client,
+    iam_client,
     identity_providers,
     kong_plugins,
+    lambda_client,
     plugins_listed,
     user_pools,
 )
@@ -36,6 +40,7 @@ ENTRA = {
     "type": "SAML",
     "metadataUrl": "https://login.microsoftonline.com/tenant/federationmetadata/2007-06/federationmetadata.xml",
     "attributes": {"email": "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress"},
+    "groupsAttribute": "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups",
     "identifiers": ["example.com"],
 }
 OKTA = {
@@ -44,18 +49,27 @@ OKTA = {
     "issuer": "https://example.okta.com",
     "clientId": "0oa1example",
     "attributes": {"email": "email"},
+    "groupsAttribute": "groups",
 }
 ROUTES = [{"ingress": "demo", "host": "apps.example.com", "path": "/bar", "signInWith": "Okta"}]
 
 
-def test_two_identity_providers_and_mfa_up_preview_destroy_with_the_secret_never_in_plain_text(
-    engine: Engine, project: Path, engine_cluster: KubeApiServer, moto_url: str, demo_ingress: dict[str, Any]
+def test_two_identity_providers_with_groups_and_mfa_up_preview_destroy_with_the_secret_never_in_plain_text(
+    engine: Engine,
+    project: Path,
+    engine_cluster: KubeApiServer,
+    moto_url: str,
+    demo_ingress: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # moto's IAM knows AWS's managed policies (the trigger's role gets AWSLambdaBasicExecutionRole) only when asked.
+    monkeypatch.setenv("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
     config = {
         "aws:region": "us-west-2",
         "kong-cognito-oidc:routes": ROUTES,
         "kong-cognito-oidc:identityProviders": [ENTRA, OKTA],
         "kong-cognito-oidc:mfa": "optional",
+        "kong-cognito-oidc:allowedGroups": ["staff"],
     }
     (project / f"Pulumi.{STACK}.yaml").write_text(yaml.safe_dump({"config": config}))
     init = engine.pulumi(project, STACK, "stack", "init")
@@ -80,6 +94,26 @@ def test_two_identity_providers_and_mfa_up_preview_destroy_with_the_secret_never
     assert client["SupportedIdentityProviders"] == ["COGNITO", "Entra", "Okta"]
     described = cognito_client(moto_url).describe_user_pool(UserPoolId=pool["Id"])["UserPool"]
     assert described["UserPoolTier"] == "LITE"
+
+    # Groups: each provider's groups go to the custom attribute, which the client may write and the trigger reads.
+    assert providers["Entra"]["AttributeMapping"]["custom:idp_groups"] == ENTRA["groupsAttribute"]
+    assert providers["Okta"]["AttributeMapping"]["custom:idp_groups"] == "groups"
+    assert "custom:idp_groups" in {attribute["Name"] for attribute in described["SchemaAttributes"]}
+    assert "custom:idp_groups" in client["WriteAttributes"]
+    (function,) = lambda_client(moto_url).list_functions()["Functions"]
+    assert described["LambdaConfig"]["PreTokenGenerationConfig"] == {
+        "LambdaArn": function["FunctionArn"],
+        "LambdaVersion": "V1_0",
+    }
+    assert function["Handler"] == "handler.handler"
+    (statement,) = json.loads(lambda_client(moto_url).get_policy(FunctionName=function["FunctionName"])["Policy"])[
+        "Statement"
+    ]
+    assert statement["Principal"] == {"Service": "cognito-idp.amazonaws.com"}
+    assert statement["Condition"]["ArnLike"]["AWS:SourceArn"] == described["Arn"]
+    role = function["Role"].rsplit("/", 1)[-1]
+    attached = iam_client(moto_url).list_attached_role_policies(RoleName=role)["AttachedPolicies"]
+    assert [policy["PolicyName"] for policy in attached] == ["AWSLambdaBasicExecutionRole"]
     mfa = cognito_client(moto_url).get_user_pool_mfa_config(UserPoolId=pool["Id"])
     assert (mfa["MfaConfiguration"], mfa["SoftwareTokenMfaConfiguration"]) == ("OPTIONAL", {"Enabled": True})
 
@@ -110,3 +144,5 @@ def test_two_identity_providers_and_mfa_up_preview_destroy_with_the_secret_never
     assert destroy.returncode == 0, destroy
     assert kong_plugins(engine_cluster) == []
     assert user_pools(moto_url) == []
+    assert lambda_client(moto_url).list_functions()["Functions"] == []
+    assert iam_client(moto_url).list_roles()["Roles"] == []

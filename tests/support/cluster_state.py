@@ -103,8 +103,20 @@ def identity_providers(moto_url: str, pool_id: str) -> dict[str, dict[str, Any]]
 
 
 def cognito_client(moto_url: str) -> Any:
+    return _client("cognito-idp", moto_url)
+
+
+def iam_client(moto_url: str) -> Any:
+    return _client("iam", moto_url)
+
+
+def lambda_client(moto_url: str) -> Any:
+    return _client("lambda", moto_url)
+
+
+def _client(service: str, moto_url: str) -> Any:
     return boto3.client(
-        "cognito-idp",
+        service,
         region_name="us-west-2",
         endpoint_url=moto_url,
         aws_access_key_id="e2e",
