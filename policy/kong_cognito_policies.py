@@ -211,11 +211,12 @@ def check_hosted_ui_flags(args: ResourceValidationArgs, props: dict[str, Any]) -
         return  # a machine client (client credentials) calls the token endpoint, never the hosted UI
     listed = props.get("supportedIdentityProviders")
     providers = [] if listed is None else _known_strings(listed)
-    if providers is not None and "COGNITO" not in providers:
+    # Only company identity providers (localAccounts: false) is a choice; no provider at all never is.
+    if providers is not None and not providers:
         shown = "not set" if listed is None else str(providers)
         yield (
-            f"supportedIdentityProviders is {shown}: without COGNITO the hosted UI offers no sign-in "
-            'for the user pool\'s own users. Add "COGNITO" to supported_identity_providers.'
+            f'supportedIdentityProviders is {shown}: the hosted UI then offers no sign-in. Add "COGNITO" '
+            "(the user pool's own users) or an identity provider to supported_identity_providers."
         )
 
 
@@ -388,8 +389,9 @@ POLICIES: list[ResourceValidationPolicy | StackValidationPolicy] = [
     ResourceValidationPolicy(
         name="cognito-hosted-ui-client-flags",
         description=(
-            "A Cognito app client with OAuth flows sets allowedOauthFlowsUserPoolClient and lists the "
-            "COGNITO identity provider, without which the hosted UI refuses it or offers no sign-in."
+            "A Cognito app client with OAuth flows sets allowedOauthFlowsUserPoolClient, and one that signs "
+            "browsers in lists an identity provider (COGNITO or a company's), without which the hosted UI "
+            "refuses it or offers no sign-in."
         ),
         enforcement_level=EnforcementLevel.MANDATORY,
         validate=_for_types([USER_POOL_CLIENT], check_hosted_ui_flags),

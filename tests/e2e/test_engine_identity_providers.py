@@ -12,12 +12,14 @@ stand-ins' (moto runs no Lambda without docker).
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 from cluster_state import (
+    POLICY_PACK_RAN,
     app_clients,
     changes,
     cognito_client,
@@ -146,3 +148,20 @@ def test_two_identity_providers_with_groups_and_mfa_up_preview_destroy_with_the_
     assert user_pools(moto_url) == []
     assert lambda_client(moto_url).list_functions()["Functions"] == []
     assert iam_client(moto_url).list_roles()["Roles"] == []
+
+
+def test_a_stack_with_company_accounts_only_passes_the_policy_pack_of_make_preview(
+    engine: Engine, project: Path, engine_cluster: KubeApiServer, moto_url: str, demo_ingress: dict[str, Any]
+) -> None:
+    config = {
+        "aws:region": "us-west-2",
+        "kong-cognito-oidc:routes": [{"ingress": "demo", "host": "apps.example.com", "path": "/bar"}],
+        "kong-cognito-oidc:identityProviders": [ENTRA],
+        "kong-cognito-oidc:localAccounts": False,
+    }
+    (project / "Pulumi.company.yaml").write_text(yaml.safe_dump({"config": config}))
+    preview = engine.make("preview", project, "company")
+    assert preview.returncode == 0, preview
+    assert POLICY_PACK_RAN.search(preview.output), preview
+    assert re.search(r'supportedIdentityProviders\s*: \[\s*\[0\]: "Entra"\s*\]', preview.output), preview
+    assert user_pools(moto_url) == []

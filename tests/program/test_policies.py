@@ -182,12 +182,17 @@ def test_oauth_flows_without_the_user_pool_client_flag_fail() -> None:
     assert "allowedOauthFlowsUserPoolClient is not set" in missing
 
 
-@pytest.mark.parametrize("providers", [[], ["Google"], None])
-def test_oauth_flows_without_the_cognito_provider_fail(providers: list[str] | None) -> None:
+@pytest.mark.parametrize("providers", [[], None])
+def test_a_browser_client_without_any_identity_provider_fails(providers: list[str] | None) -> None:
     props = {**GOOD_CLIENT, "supportedIdentityProviders": providers}
     found = violations("cognito-hosted-ui-client-flags", CLIENT, props)
     assert len(found) == 1
-    assert 'Add "COGNITO" to supported_identity_providers' in found[0]
+    assert 'Add "COGNITO" (the user pool\'s own users) or an identity provider' in found[0]
+
+
+def test_a_browser_client_with_company_identity_providers_only_passes() -> None:
+    props = {**GOOD_CLIENT, "supportedIdentityProviders": ["Google", "Okta"]}
+    assert violations("cognito-hosted-ui-client-flags", CLIENT, props) == []
 
 
 def test_a_machine_client_needs_the_flag_but_no_identity_provider() -> None:
@@ -578,6 +583,28 @@ def test_a_stack_with_machine_clients_passes_every_policy(monkeypatch: pytest.Mo
     run_program(monkeypatch, config, monitor=monitor)
     clients = [args for args in monitor.analyzed if args.resource_type == CLIENT]
     assert len(clients) == 2
+    assert all_violations(monitor) == []
+
+
+def test_a_stack_with_company_accounts_only_passes_every_policy(monkeypatch: pytest.MonkeyPatch) -> None:
+    monitor = AnalyzedMonitor(CloudMocks())
+    okta = {
+        "name": "Okta",
+        "type": "OIDC",
+        "issuer": "https://example.okta.com",
+        "clientId": "0oa1example",
+        "clientSecret": "not-a-real-secret",
+        "attributes": {"email": "email"},
+    }
+    config = {
+        **dev_stack_config(),
+        f"{PROJECT}:identityProviders": json.dumps([okta]),
+        f"{PROJECT}:localAccounts": "false",
+    }
+    monkeypatch.setenv("PULUMI_CONFIG_SECRET_KEYS", json.dumps([f"{PROJECT}:identityProviders"]))
+    run_program(monkeypatch, config, monitor=monitor)
+    (client,) = [args for args in monitor.analyzed if args.resource_type == CLIENT]
+    assert policies.plain(client.props)["supportedIdentityProviders"] == ["Okta"]
     assert all_violations(monitor) == []
 
 
