@@ -120,6 +120,7 @@ def test_api_route_on_an_httproute_with_two_machine_clients_up_preview_destroy(
     exported = json.dumps(engine.export(project, STACK))
     for found in machines.values():
         assert found["ClientSecret"] not in exported
+        assert found["ClientSecret"] not in up.output
 
     # Kong: the api route's plugin takes bearer tokens of the two machine clients with the scope, nothing else.
     by_route = {route["ingress"]: route["plugin"] for route in shown["routes"]}
