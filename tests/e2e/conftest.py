@@ -8,13 +8,16 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import kube_apiserver
 import pytest
 import requests
 from engine import Engine, EngineMissingError, copy_project, engine_binaries, write_standin_plugins
 from kube_apiserver import ADMIN, DEPLOYER, KubeApiServer, ToolsMissingError, documented_rbac
+
+if TYPE_CHECKING:
+    from cluster_backends import RealClusterStore
 
 pytestmark = pytest.mark.e2e
 
@@ -157,6 +160,16 @@ def _grant_deployer(server: KubeApiServer) -> None:
                     "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "Group", "name": group}],
                 },
             )
+
+
+@pytest.fixture(scope="session")
+def engine_gateway_api(engine_cluster: KubeApiServer) -> RealClusterStore:
+    """The Gateway API's CRDs (tools/gateway-api-crds.yaml) in the engine's cluster, for HTTPRoute routes."""
+    from cluster_backends import RealClusterStore
+
+    store = RealClusterStore(engine_cluster, engine_cluster.client(ADMIN))
+    store.install_gateway_api()
+    return store
 
 
 @pytest.fixture

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from cluster_state import kong_plugins, plugins_listed
-from engine import Engine, Run
+from cluster_state import kong_plugins, plugins_listed, steps
+from engine import Engine
 from kube_apiserver import ADMIN, KubeApiServer
 
 pytestmark = pytest.mark.e2e
@@ -66,15 +65,6 @@ def set_routes(project: Path, routes: list[dict[str, str]]) -> None:
     (project / "Pulumi.routes.yaml").write_text(yaml.safe_dump({"config": config}))
 
 
-def steps(run: Run) -> dict[str, set[str]]:
-    """What `pulumi up` did, by operation: {"created": {"<type>::<name>", ...}, ...}."""
-    done: dict[str, set[str]] = {}
-    step = r"^\s+(\+-|-\+|[+~-])\s+(\S+:\S+)\s+(\S+) (?:created|updated|deleted|replaced)\b"
-    for sign, resource_type, name in re.findall(step, run.output, re.MULTILINE):
-        done.setdefault(sign, set()).add(f"{resource_type.split(':')[-1]} {name}")
-    return done
-
-
 def test_adding_and_removing_a_route_touches_only_its_own_resources(
     engine: Engine, project: Path, engine_cluster: KubeApiServer, more_ingresses: None
 ) -> None:
@@ -87,7 +77,7 @@ def test_adding_and_removing_a_route_touches_only_its_own_resources(
     set_routes(project, [*ROUTES, FOURTH])
     added = engine.make("up", project, "routes")
     assert added.returncode == 0, added
-    assert steps(added) == {
+    assert steps(added.output) == {
         "+": {"KongPlugin kong-oidc-plugin-shop.api", "IngressPluginAnnotation ingress-shop.api-annotation"},
         "~": {"UserPoolClient cognito-client"},
     }, added
@@ -96,7 +86,7 @@ def test_adding_and_removing_a_route_touches_only_its_own_resources(
     set_routes(project, ROUTES)
     removed = engine.make("up", project, "routes")
     assert removed.returncode == 0, removed
-    assert steps(removed) == {
+    assert steps(removed.output) == {
         "-": {"KongPlugin kong-oidc-plugin-shop.api", "IngressPluginAnnotation ingress-shop.api-annotation"},
         "~": {"UserPoolClient cognito-client"},
     }, removed

@@ -560,6 +560,45 @@ def test_dev_stack_passes_every_policy(monkeypatch: pytest.MonkeyPatch) -> None:
     assert all_violations(monitor) == []
 
 
+def test_a_stack_with_machine_clients_passes_every_policy(monkeypatch: pytest.MonkeyPatch) -> None:
+    monitor = AnalyzedMonitor(CloudMocks())
+    routes = [
+        {"ingress": "demo", "host": "apps.example.com", "path": "/bar"},
+        {"ingress": "orders", "host": "apps.example.com", "path": "/api", "mode": "api", "scopes": ["orders.read"]},
+    ]
+    config = {
+        **dev_stack_config(),
+        f"{PROJECT}:routes": json.dumps(routes),
+        f"{PROJECT}:apiClients": json.dumps([{"name": "billing-job", "scopes": ["orders.read"]}]),
+    }
+    run_program(monkeypatch, config, monitor=monitor)
+    clients = [args for args in monitor.analyzed if args.resource_type == CLIENT]
+    assert len(clients) == 2
+    assert all_violations(monitor) == []
+
+
+def test_a_stack_with_company_accounts_only_passes_every_policy(monkeypatch: pytest.MonkeyPatch) -> None:
+    monitor = AnalyzedMonitor(CloudMocks())
+    okta = {
+        "name": "Okta",
+        "type": "OIDC",
+        "issuer": "https://example.okta.com",
+        "clientId": "0oa1example",
+        "clientSecret": "not-a-real-secret",
+        "attributes": {"email": "email"},
+    }
+    config = {
+        **dev_stack_config(),
+        f"{PROJECT}:identityProviders": json.dumps([okta]),
+        f"{PROJECT}:localAccounts": "false",
+    }
+    monkeypatch.setenv("PULUMI_CONFIG_SECRET_KEYS", json.dumps([f"{PROJECT}:identityProviders"]))
+    run_program(monkeypatch, config, monitor=monitor)
+    (client,) = [args for args in monitor.analyzed if args.resource_type == CLIENT]
+    assert policies.plain(client.props)["supportedIdentityProviders"] == ["Okta"]
+    assert all_violations(monitor) == []
+
+
 def test_production_stack_passes_with_deletion_protection_and_fails_without(monkeypatch: pytest.MonkeyPatch) -> None:
     protected = AnalyzedMonitor(CloudMocks())
     config = {**dev_stack_config(), f"{PROJECT}:deletionProtection": "true", f"{PROJECT}:allowedGroups": '["staff"]'}

@@ -26,6 +26,15 @@ def plugins_listed(server: KubeApiServer, name: str = "demo", namespace: str = "
     return [entry.strip() for entry in annotations.get(PLUGINS_ANNOTATION, "").split(",") if entry.strip()]
 
 
+def http_route(server: KubeApiServer, name: str, namespace: str = "default") -> dict[str, Any]:
+    from kubernetes import client
+
+    found: dict[str, Any] = client.CustomObjectsApi(server.client(ADMIN)).get_namespaced_custom_object(
+        "gateway.networking.k8s.io", "v1", namespace, "httproutes", name
+    )
+    return found
+
+
 def kong_plugins(server: KubeApiServer, namespace: str = "default") -> list[dict[str, Any]]:
     from kubernetes import client
 
@@ -48,13 +57,13 @@ def secret_values(secret: dict[str, Any]) -> dict[str, str]:
 
 
 def user_pools(moto_url: str) -> list[dict[str, Any]]:
-    cognito = _cognito(moto_url)
+    cognito = cognito_client(moto_url)
     pools: list[dict[str, Any]] = cognito.list_user_pools(MaxResults=60)["UserPools"]
     return pools
 
 
 def client_secrets(moto_url: str) -> list[str]:
-    cognito = _cognito(moto_url)
+    cognito = cognito_client(moto_url)
     found = []
     for pool in user_pools(moto_url):
         for app in cognito.list_user_pool_clients(UserPoolId=pool["Id"], MaxResults=60)["UserPoolClients"]:
@@ -63,9 +72,51 @@ def client_secrets(moto_url: str) -> list[str]:
     return found
 
 
-def _cognito(moto_url: str) -> Any:
+def app_clients(moto_url: str) -> dict[str, dict[str, Any]]:
+    """Every app client of every pool, as DescribeUserPoolClient answers, by client name."""
+    cognito = cognito_client(moto_url)
+    found = {}
+    for pool in user_pools(moto_url):
+        for app in cognito.list_user_pool_clients(UserPoolId=pool["Id"], MaxResults=60)["UserPoolClients"]:
+            described = cognito.describe_user_pool_client(UserPoolId=pool["Id"], ClientId=app["ClientId"])
+            found[app["ClientName"]] = described["UserPoolClient"]
+    return found
+
+
+def resource_servers(moto_url: str, pool_id: str) -> list[dict[str, Any]]:
+    listed: list[dict[str, Any]] = cognito_client(moto_url).list_resource_servers(UserPoolId=pool_id, MaxResults=50)[
+        "ResourceServers"
+    ]
+    return listed
+
+
+def identity_providers(moto_url: str, pool_id: str) -> dict[str, dict[str, Any]]:
+    """The pool's identity providers, as DescribeIdentityProvider answers, by name."""
+    cognito = cognito_client(moto_url)
+    listed = cognito.list_identity_providers(UserPoolId=pool_id, MaxResults=60)["Providers"]
+    return {
+        provider["ProviderName"]: cognito.describe_identity_provider(
+            UserPoolId=pool_id, ProviderName=provider["ProviderName"]
+        )["IdentityProvider"]
+        for provider in listed
+    }
+
+
+def cognito_client(moto_url: str) -> Any:
+    return _client("cognito-idp", moto_url)
+
+
+def iam_client(moto_url: str) -> Any:
+    return _client("iam", moto_url)
+
+
+def lambda_client(moto_url: str) -> Any:
+    return _client("lambda", moto_url)
+
+
+def _client(service: str, moto_url: str) -> Any:
     return boto3.client(
-        "cognito-idp",
+        service,
         region_name="us-west-2",
         endpoint_url=moto_url,
         aws_access_key_id="e2e",
@@ -82,6 +133,15 @@ def changes(output: str) -> dict[str, int]:
     for count, what in re.findall(summary, output, re.MULTILINE):
         counts[what.removeprefix("to ")] = counts.get(what.removeprefix("to "), 0) + int(count)
     return counts
+
+
+def steps(run_output: str) -> dict[str, set[str]]:
+    """What `pulumi up` did, by operation: {"+": {"<type> <name>", ...}, "~": ..., "-": ..., "+-": ...}."""
+    done: dict[str, set[str]] = {}
+    step = r"^\s+(\+-|-\+|[+~-])\s+(\S+:\S+)\s+(\S+) (?:created|updated|deleted|replaced)\b"
+    for sign, resource_type, name in re.findall(step, run_output, re.MULTILINE):
+        done.setdefault(sign, set()).add(f"{resource_type.split(':')[-1]} {name}")
+    return done
 
 
 # What `pulumi preview` prints after running the local policy pack.

@@ -72,9 +72,14 @@ def copy_project(source: Path, destination: Path) -> Path:
         target = destination / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(source / name, target)
+    return link_virtualenvs(destination)
+
+
+def link_virtualenvs(project: Path) -> Path:
+    """This checkout's virtualenvs, for a project of the same lock."""
     for venv in (".venv", "policy/.venv"):
-        (destination / venv).symlink_to(ROOT / venv)
-    return destination
+        (project / venv).symlink_to(ROOT / venv)
+    return project
 
 
 @dataclass

@@ -12,7 +12,9 @@ Update and Delete answers the way a bridged Terraform provider gives them:
   (a ForceNew field upstream) replaces, any other change updates in place;
 - a replace is delete-before-replace when the type says so, or when the program chose the
   `name` itself (a second resource could not take the same name), as the bridge decides;
-- outputs named in `secret_outputs` are returned as secrets.
+- outputs named in `secret_outputs` are returned as secrets;
+- Check returns secret inputs as secrets (the engine stores what Check returns as the inputs);
+- an asset or archive input (a Lambda function's code) is compared by the hash the engine computes.
 """
 
 # ruff: noqa: N802 (the gRPC methods are named by the protocol)
@@ -33,12 +35,15 @@ from threading import Event
 from typing import Any
 
 import grpc
-from google.protobuf import empty_pb2, struct_pb2
+from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime import proto, rpc
 from pulumi.runtime.proto import provider_pb2_grpc
 
 Props = dict[str, Any]
 SECRET_SIG = {rpc._special_sig_key: rpc._special_secret_sig}
+ASSET_SIGS = {rpc._special_asset_sig, rpc._special_archive_sig}
+ASSET_KIND = "__asset_or_archive"
+"""Marks an asset or archive in the stand-ins' plain data."""
 
 
 class ProviderError(Exception):
@@ -66,7 +71,41 @@ def _resource_name(urn: str) -> str:
 
 
 def _changed(olds: Props, news: Props, keys: frozenset[str]) -> list[str]:
-    return sorted(key for key in keys if olds.get(key) != news.get(key))
+    return sorted(key for key in keys if comparable(olds.get(key)) != comparable(news.get(key)))
+
+
+def comparable(value: Any) -> Any:
+    """A value with its assets and archives by hash where the engine gave one (it elides the contents of old ones)."""
+    if isinstance(value, dict):
+        if ASSET_KIND in value and "hash" in value:
+            return {ASSET_KIND: value[ASSET_KIND], "hash": value["hash"]}
+        return {key: comparable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [comparable(item) for item in value]
+    return value
+
+
+def _assets_as_data(value: Any) -> Any:
+    """Assets and archives (signature objects of the protocol) as plain dicts marked ASSET_KIND, and back."""
+    if isinstance(value, dict):
+        if value.get(rpc._special_sig_key) in ASSET_SIGS:
+            value = {ASSET_KIND: value[rpc._special_sig_key]} | {
+                key: item for key, item in value.items() if key != rpc._special_sig_key
+            }
+        return {key: _assets_as_data(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_assets_as_data(item) for item in value]
+    return value
+
+
+def _assets_as_signatures(value: Any) -> Any:
+    if isinstance(value, dict):
+        if ASSET_KIND in value:
+            value = {rpc._special_sig_key: value[ASSET_KIND]} | {k: v for k, v in value.items() if k != ASSET_KIND}
+        return {key: _assets_as_signatures(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_assets_as_signatures(item) for item in value]
+    return value
 
 
 def _unwrap(value: Any) -> Any:
@@ -84,13 +123,16 @@ def _unwrap(value: Any) -> Any:
 def _serialize(props: Props) -> struct_pb2.Struct:
     loop = asyncio.new_event_loop()
     try:
-        return loop.run_until_complete(rpc.serialize_properties(props, {}))
+        return loop.run_until_complete(rpc.serialize_properties(_assets_as_signatures(props), {}))
     finally:
         loop.close()
 
 
 def _deserialize(message: struct_pb2.Struct, keep_unknowns: bool = False) -> Props:
-    return _unwrap(rpc.deserialize_properties(message, keep_unknowns))
+    """Secrets unwrapped; assets and archives kept as the protocol's data (the Python SDK cannot load an elided one)."""
+    data = struct_pb2.Struct()
+    data.update(_assets_as_data(json_format.MessageToDict(message)))
+    return _unwrap(rpc.deserialize_properties(data, keep_unknowns))
 
 
 class StandInProvider(provider_pb2_grpc.ResourceProviderServicer):
@@ -127,7 +169,8 @@ class StandInProvider(provider_pb2_grpc.ResourceProviderServicer):
 
     def Check(self, request: Any, context: grpc.ServicerContext) -> Any:
         resource_type = self._type(request.urn, context)
-        news = _deserialize(request.news, keep_unknowns=True)
+        # Secret inputs stay secret: the engine keeps what Check returns as the resource's inputs.
+        news = rpc.deserialize_properties(request.news, True)
         olds = _deserialize(request.olds, keep_unknowns=True)
         unknown = sorted(news.keys() - resource_type.inputs)
         if unknown:
