@@ -1,18 +1,17 @@
 """Cognito sign-in in front of existing Ingresses served by the Kong Ingress Controller.
 
 The same steps as the manual workshop: Cognito, then Kong's OpenID Connect plugin,
-then the Ingress annotation, for every route; `pulumi destroy` undoes them in reverse order.
+then the Ingress (or HTTPRoute) annotation, for every route; `pulumi destroy` undoes them in reverse order.
 """
 
 import pulumi
 
-from components import naming, urls
+from components import naming, stack_outputs, urls
 from components.api_clients import ApiClients, ApiClientsArgs
 from components.cognito_sign_in import CognitoSignIn, CognitoSignInArgs
 from components.ingress_plugin_attachment import IngressPluginAttachment, IngressPluginAttachmentArgs
 from components.kong_oidc_plugin import CONFIG_PATCH_PATHS, KongOidcPlugin, KongOidcPluginArgs
 from components.settings import load_settings
-from components.settings_model import Route
 
 # 1. Settings: all checked here, before anything is declared.
 settings = load_settings(pulumi.Config(), pulumi.Config("aws"))
@@ -87,30 +86,9 @@ for route in routes:
     )
 
 
-# 5. What to open in a browser, and what to debug with. The single-URL outputs are the first route's.
-def route_output(route: Route) -> dict[str, object]:
-    entry: dict[str, object] = {
-        "ingress": route.ingress,
-        "namespace": route.namespace,
-        "url": route.url,
-        "plugin": route.plugin,
-        "signOutUrl": route.sign_out_url,
-        "signedOutUrl": route.signed_out_url,
-    }
-    # Only what differs from the defaults: existing stacks' outputs stay as they were.
-    if route.sign_in_with:
-        entry["signInWith"] = route.sign_in_with
-    if route.mode != "browser":
-        entry["mode"] = route.mode
-    if route.kind != "Ingress":
-        entry["kind"] = route.kind
-    if route.required_scopes:
-        assert settings.api_identifier is not None
-        entry["scopes"] = [urls.full_scope(settings.api_identifier, scope) for scope in route.required_scopes]
-    return entry
-
-
-pulumi.export("routes", [route_output(route) for route in routes])
+# 5. What to open in a browser, and what to debug with. The single-URL outputs are the first route's;
+# the outputs of identityProviders and apiClients appear only when those are set.
+pulumi.export("routes", [stack_outputs.route_entry(route, settings.api_identifier) for route in routes])
 pulumi.export("protectedUrl", routes[0].url)
 pulumi.export("redirectUri", routes[0].url)
 pulumi.export("signOutUrl", routes[0].sign_out_url)
@@ -125,17 +103,8 @@ pulumi.export("clientId", cognito.client_id)
 pulumi.export("clientSecret", cognito.client_secret)
 if api_clients:
     pulumi.export("tokenUrl", cognito.hosted_ui_domain.apply(urls.token_url))
-    pulumi.export(
-        "apiClients",
-        [
-            {"name": name, "clientId": client_id, "scopes": api_clients.scopes[name]}
-            for name, client_id in api_clients.client_ids.items()
-        ],
-    )
+    pulumi.export("apiClients", stack_outputs.api_client_entries(api_clients))
     # Read with `pulumi stack output --show-secrets apiClientSecrets`.
     pulumi.export("apiClientSecrets", pulumi.Output.secret(api_clients.client_secrets))
 if settings.identity_providers:
-    pulumi.export(
-        "identityProviders",
-        [{"name": provider.name, "type": provider.type} for provider in settings.identity_providers],
-    )
+    pulumi.export("identityProviders", stack_outputs.identity_provider_entries(settings.identity_providers))

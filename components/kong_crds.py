@@ -4,8 +4,6 @@ from __future__ import annotations
 
 INGRESSES = "ingresses.networking.k8s.io"
 HTTPROUTES = "httproutes.gateway.networking.k8s.io"
-GATEWAYS = "gateways.gateway.networking.k8s.io"
-GATEWAY_CLASSES = "gatewayclasses.gateway.networking.k8s.io"
 GATEWAY_GROUP, GATEWAY_VERSION = "gateway.networking.k8s.io", "v1"
 KONG_PLUGINS = "kongplugins.configuration.konghq.com"
 KONG_GROUP, KONG_VERSION, KONG_PLURAL = "configuration.konghq.com", "v1", "kongplugins"

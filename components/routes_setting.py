@@ -17,10 +17,10 @@ from components.settings_model import Route, RouteKind, RouteMode, json_value, s
 
 # An app client holds at most 100 callback URLs (and 100 sign-out URLs): one per route.
 MAX_ROUTES = 100
-ROUTE_FIELDS = ("ingress", "namespace", "host", "path", "plugin", "signInWith")
 ROUTE_MODES: tuple[RouteMode, ...] = ("browser", "api", "both")
 ROUTE_KINDS: tuple[RouteKind, ...] = ("Ingress", "HTTPRoute")
-_STRING_FIELDS = (*ROUTE_FIELDS, "mode", "kind")
+# Every field but `scopes` (a list); the order is that of "unknown field (expected one of ...)".
+_STRING_FIELDS = ("ingress", "namespace", "host", "path", "plugin", "signInWith", "mode", "kind")
 
 _ROUTES_SCHEMA = {
     "type": "array",

@@ -8,6 +8,9 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 WELL_KNOWN_OPENID_CONFIGURATION = "/.well-known/openid-configuration"
 # Kong signs a browser out when the request path ends with this (openid-connect `logout_uri_suffix`).
 LOGOUT_SUFFIX = "/logout"
+# Where a company identity provider sends its users back to Cognito: what to register at the provider.
+SAML_IDP_RESPONSE_PATH = "/saml2/idpresponse"
+OIDC_IDP_RESPONSE_PATH = "/oauth2/idpresponse"
 
 
 def callback_url(data_plane_host: str, callback_path: str) -> str:

@@ -27,8 +27,6 @@ from verification.results import CheckLine, failed, passed, skipped
 
 SAML_METADATA = "urn:oasis:names:tc:SAML:2.0:metadata"
 SAML_ROOTS = (f"{{{SAML_METADATA}}}EntityDescriptor", f"{{{SAML_METADATA}}}EntitiesDescriptor")
-SAML_RESPONSE_PATH = "/saml2/idpresponse"
-OIDC_RESPONSE_PATH = "/oauth2/idpresponse"
 ENTITY_ID_PREFIX = "urn:amazon:cognito:sp:"
 FIRST_UP = "after the first `make up`"
 
@@ -119,14 +117,14 @@ def registration(provider: IdentityProvider, pool: Pool) -> CheckLine:
     name = f"register {provider.name}"
     domain = pool.domain
     if provider.type == "SAML":
-        acs = f"ACS (reply) URL https://{domain}{SAML_RESPONSE_PATH}" if domain else None
+        acs = f"ACS (reply) URL https://{domain}{urls.SAML_IDP_RESPONSE_PATH}" if domain else None
         entity = f"entity id (audience) {ENTITY_ID_PREFIX}{pool.pool_id}" if pool.pool_id else None
         if acs and entity:
             return passed(name, f"at the SAML provider, register {acs} and {entity}")
         later = [
             what
             for what, value in (
-                (f"the ACS URL (https://<hosted UI domain>{SAML_RESPONSE_PATH})", acs),
+                (f"the ACS URL (https://<hosted UI domain>{urls.SAML_IDP_RESPONSE_PATH})", acs),
                 (f"the entity id ({ENTITY_ID_PREFIX}<user pool id>)", entity),
             )
             if value is None
@@ -137,10 +135,11 @@ def registration(provider: IdentityProvider, pool: Pool) -> CheckLine:
     if domain is None:
         return skipped(
             name,
-            f"the user pool does not exist yet: the redirect URI (https://<hosted UI domain>{OIDC_RESPONSE_PATH}) "
-            f"appears {FIRST_UP} (or set domainPrefix to know it now)",
+            "the user pool does not exist yet: the redirect URI "
+            f"(https://<hosted UI domain>{urls.OIDC_IDP_RESPONSE_PATH}) appears {FIRST_UP} "
+            "(or set domainPrefix to know it now)",
         )
-    redirect_uri = f"https://{domain}{OIDC_RESPONSE_PATH}"
+    redirect_uri = f"https://{domain}{urls.OIDC_IDP_RESPONSE_PATH}"
     if provider.type == "Google":
         return passed(
             name,

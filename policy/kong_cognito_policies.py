@@ -404,7 +404,7 @@ POLICIES: list[ResourceValidationPolicy | StackValidationPolicy] = [
         name="cognito-hosted-ui-client-flags",
         description=(
             "A Cognito app client with OAuth flows sets allowedOauthFlowsUserPoolClient, and one with a "
-            "sign-in flow (code) lists an identity provider (COGNITO or a company's), without which the "
+            "sign-in flow (code or implicit) lists an identity provider (COGNITO or a company's), without which the "
             "hosted UI refuses it or offers no sign-in."
         ),
         enforcement_level=EnforcementLevel.MANDATORY,

@@ -26,6 +26,7 @@ from urllib.parse import urlencode, urljoin
 
 import requests
 
+from components.urls import OIDC_IDP_RESPONSE_PATH
 from verification.http_client import Client, FetchError, status_text
 from verification.outputs import DeployedProvider, DeployedRoute
 from verification.protected_route import (
@@ -45,7 +46,6 @@ from verification.url_parts import (
     without_query,
 )
 
-IDP_RESPONSE_PATH = "/oauth2/idpresponse"
 GOOGLE_HOST = "accounts.google.com"
 SAML_REQUEST = "SAMLRequest"
 
@@ -110,7 +110,7 @@ def _arrived(provider: DeployedProvider, target: str, binding: str, idp_response
         return Landing(True, f"Cognito sends the browser to {provider.name}'s sign-in at {where} ({binding})")
     return Landing(
         True,
-        f"Cognito sends the browser to {provider.name}'s sign-in at {where}, back to {IDP_RESPONSE_PATH} after",
+        f"Cognito sends the browser to {provider.name}'s sign-in at {where}, back to {OIDC_IDP_RESPONSE_PATH} after",
     )
 
 
@@ -140,7 +140,7 @@ def provider_step(
 
     `chooser` says, on a failure, what Cognito showing its own sign-in page means here.
     """
-    idp_response_url = urljoin(cognito, IDP_RESPONSE_PATH)
+    idp_response_url = urljoin(cognito, OIDC_IDP_RESPONSE_PATH)
     status = response.status_code
     if status in REDIRECT_STATUSES:
         redirect = hosted_ui_redirect(status, url, response.headers.get("Location"), cognito, redirect_uri)

@@ -22,9 +22,11 @@ from verification.url_parts import is_https_url
 URL_KEYS = ("protectedUrl", "redirectUri", "discoveryUrl")
 REQUIRED_KEYS = (*URL_KEYS, "clientId")
 ROUTE_URL_KEYS = ("url", "signOutUrl", "signedOutUrl")
-PROVIDER_TYPES = ("SAML", "OIDC", "Google")
 # A user pool id is "<region>_<id>", e.g. us-west-2_AbC123.
 POOL_REGION = re.compile(r"^([a-z]{2}(?:-[a-z]+)+-\d+)_[0-9A-Za-z]+$")
+# The values the program exports (components/settings_model.py's literals), restated so that verify.py
+# does not import Pulumi; tests/unit/test_verify_outputs_contract.py keeps them equal.
+PROVIDER_TYPES = ("SAML", "OIDC", "Google")
 ROUTE_MODES = ("browser", "api", "both")
 ROUTE_KINDS = ("Ingress", "HTTPRoute")
 # What `pulumi stack output --json` prints for a secret output without --show-secrets.
