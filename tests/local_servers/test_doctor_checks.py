@@ -30,7 +30,8 @@ from components.settings import config_string
 from components.settings_model import Route
 from doctor_checks import cli
 from doctor_checks.cluster import check_cluster
-from doctor_checks.routes import NO_KONG_STATUS, UNMANAGED_CLASS_ANNOTATION, check_route
+from doctor_checks.http_routes import NO_KONG_STATUS, UNMANAGED_CLASS_ANNOTATION
+from doctor_checks.routes import check_route
 from doctor_checks.tools import UV_INSTALL
 from doctor_checks.world import World
 from verification.results import CheckLine
