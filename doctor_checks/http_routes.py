@@ -20,7 +20,7 @@ from components.kong_crds import (
 )
 from components.settings_model import Route
 from doctor_checks.cluster import Cluster, get_json, object_not_found
-from doctor_checks.route_hints import set_command, similar_names
+from doctor_checks.route_hints import found_detail, missing_object_fix, set_command, similar_names
 from verification.results import CheckLine, failed, passed, skipped
 
 # On a GatewayClass: the Kong Ingress Controller serves its Gateways itself (KIC's internal/annotations).
@@ -47,8 +47,6 @@ def check_http_route(cluster: Cluster, route: Route, index: int | None, stack: s
     from kubernetes import client
     from kubernetes.client.exceptions import ApiException
 
-    from components.plugin_annotation import PLUGINS_ANNOTATION, plugin_names
-
     name = f"httproute {route.namespace}/{route.ingress}"
     custom = client.CustomObjectsApi(cluster.api)
     try:
@@ -66,20 +64,12 @@ def check_http_route(cluster: Cluster, route: Route, index: int | None, stack: s
                 name,
                 f"no HTTPRoute {route.ingress} in namespace {route.namespace} on context {cluster.context}."
                 + _similar_http_routes(custom, route),
-                f"name an existing HTTPRoute, {set_command(index, 'ingress', 'ingressName', stack)} (its "
-                f"namespace: {set_command(index, 'namespace', 'ingressNamespace', stack)}), or create the "
-                "HTTPRoute first.",
+                missing_object_fix("HTTPRoute", index, stack),
             )
         else:
             yield failed(name, f"reading it failed: {status_message(error)}", "see the answer.")
         return
-    listed = plugin_names((found.get("metadata", {}).get("annotations") or {}).get(PLUGINS_ANNOTATION))
-    note = (
-        f" ({route.plugin} is listed already: destroy will leave it there, as someone else's)"
-        if route.plugin in listed
-        else ""
-    )
-    yield passed(name, f"found; {PLUGINS_ANNOTATION}: {', '.join(listed) or '(none)'}{note}")
+    yield passed(name, found_detail(found, route))
     yield _check_served_by_kong(custom, route, found)
 
 

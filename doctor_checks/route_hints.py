@@ -1,9 +1,12 @@
-"""What the route checks tell a user to change: the `pulumi config set` of a route's field, and similar names."""
+"""What both route checks (Ingress and HTTPRoute) tell a user: the object found with its plugin list, the
+`pulumi config set` of a route's field, and similar names when it is missing."""
 
 from __future__ import annotations
 
 import difflib
+from typing import Any
 
+from components.plugin_annotation import PLUGINS_ANNOTATION, plugin_names
 from components.settings_model import Route
 
 
@@ -21,3 +24,22 @@ def similar_names(route: Route, names: list[str], kinds: str) -> str:
     if close:
         return f" Did you mean {', '.join(close)}?"
     return f" {kinds} there: {', '.join(names[:10])}."
+
+
+def found_detail(found: dict[str, Any], route: Route) -> str:
+    """A PASS line's detail for the route's Ingress or HTTPRoute: the plugins it lists already."""
+    listed = plugin_names((found.get("metadata", {}).get("annotations") or {}).get(PLUGINS_ANNOTATION))
+    note = (
+        f" ({route.plugin} is listed already: destroy will leave it there, as someone else's)"
+        if route.plugin in listed
+        else ""
+    )
+    return f"found; {PLUGINS_ANNOTATION}: {', '.join(listed) or '(none)'}{note}"
+
+
+def missing_object_fix(kind: str, index: int | None, stack: str) -> str:
+    """The fix when the route's Ingress or HTTPRoute does not exist."""
+    return (
+        f"name an existing {kind}, {set_command(index, 'ingress', 'ingressName', stack)} (its "
+        f"namespace: {set_command(index, 'namespace', 'ingressNamespace', stack)}), or create the {kind} first."
+    )

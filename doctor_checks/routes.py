@@ -13,7 +13,7 @@ from components.kong_crds import KONG_CONTROLLER, KONG_GROUP, KONG_PLURAL, KONG_
 from components.settings_model import Route
 from doctor_checks.cluster import Cluster, IngressClasses, get_json, object_not_found
 from doctor_checks.http_routes import check_http_route
-from doctor_checks.route_hints import set_command, similar_names
+from doctor_checks.route_hints import found_detail, missing_object_fix, set_command, similar_names
 from verification.results import CheckLine, failed, passed, skipped
 
 LEGACY_CLASS_ANNOTATION = "kubernetes.io/ingress.class"
@@ -30,8 +30,6 @@ def check_route(
     """The checks of one route; `index` is its position in `routes`, None without `routes`."""
     from kubernetes import client
     from kubernetes.client.exceptions import ApiException
-
-    from components.plugin_annotation import PLUGINS_ANNOTATION, plugin_names
 
     where = f"{route.namespace}/{route.ingress}"
     networking = client.NetworkingV1Api(cluster.api)
@@ -51,21 +49,12 @@ def check_route(
                 "ingress " + where,
                 f"no Ingress {route.ingress} in namespace {route.namespace} on context {cluster.context}."
                 + _similar_ingresses(networking, route),
-                f"name an existing Ingress, {set_command(index, 'ingress', 'ingressName', stack)} (its "
-                f"namespace: {set_command(index, 'namespace', 'ingressNamespace', stack)}), or create "
-                "the Ingress first.",
+                missing_object_fix("Ingress", index, stack),
             )
         else:
             yield failed("ingress " + where, f"reading it failed: {status_message(error)}", "see the answer.")
     if ingress is not None:
-        annotations = ingress.get("metadata", {}).get("annotations") or {}
-        listed = plugin_names(annotations.get(PLUGINS_ANNOTATION))
-        note = (
-            f" ({route.plugin} is listed already: destroy will leave it there, as someone else's)"
-            if route.plugin in listed
-            else ""
-        )
-        yield passed("ingress " + where, f"found; {PLUGINS_ANNOTATION}: {', '.join(listed) or '(none)'}{note}")
+        yield passed("ingress " + where, found_detail(ingress, route))
         yield _check_class(ingress, where, classes)
     yield _check_plugin_name(cluster, route, index, owner, stack, rbac)
 
