@@ -429,8 +429,9 @@ def test_the_user_admin_scope_is_refused_where_users_could_grant_themselves_grou
     scopes = '["openid","email","aws.cognito.signin.user.admin"]'
     grouped = {**SAML, "groupsAttribute": ENTRA_GROUPS}
     assert problems([grouped, OIDC], scopes=scopes, allowedGroups='["staff"]') == [
-        f"kong-cognito-oidc:scopes = {json.dumps(scopes)}: aws.cognito.signin.user.admin lets a signed-in user "
-        "change their own attributes, custom:idp_groups included, and so give themselves any group of "
+        "kong-cognito-oidc:scopes = [openid, email, aws.cognito.signin.user.admin]: "
+        "aws.cognito.signin.user.admin lets a signed-in user change their own attributes, custom:idp_groups "
+        "included, and so give themselves any group of "
         "allowedGroups (a provider with groupsAttribute maps its groups there); drop it from scopes"
     ]
     # Without the groups mechanism the attribute grants nothing.
