@@ -11,6 +11,7 @@ import botocore.session
 import pytest
 from pulumi.runtime import set_all_config
 
+from components.config_keys import stack_secret_keys
 from components.identity_providers_setting import (
     DEFAULT_OIDC_SCOPES,
     MAX_DETAIL_VALUE,
@@ -22,7 +23,7 @@ from components.identity_providers_setting import (
     PROVIDER_TYPES,
     is_provider_name,
 )
-from components.settings import USER_POOL_TIERS, parse_settings, stack_secret_keys
+from components.settings import CONFIG_KEYS, USER_POOL_TIERS, parse_settings
 from components.settings_model import IdentityProvider, Settings, SettingsError
 
 MINIMAL = {"aws:region": "us-west-2", "dataPlaneHost": "apps.example.com"}
@@ -497,11 +498,11 @@ def test_secret_keys_come_from_the_language_host_and_from_the_automation_api(mon
         "PULUMI_CONFIG_SECRET_KEYS", json.dumps(["kong-cognito-oidc:identityProviders", "aws:secretKey", "other:x"])
     )
     set_all_config({}, [])
-    assert stack_secret_keys("kong-cognito-oidc") == {"identityProviders"}
+    assert stack_secret_keys("kong-cognito-oidc", CONFIG_KEYS) == {"identityProviders"}
     monkeypatch.delenv("PULUMI_CONFIG_SECRET_KEYS")
     set_all_config({"kong-cognito-oidc:mfa": "off"}, ["kong-cognito-oidc:mfa"])
     try:
-        assert stack_secret_keys("kong-cognito-oidc") == {"mfa"}
+        assert stack_secret_keys("kong-cognito-oidc", CONFIG_KEYS) == {"mfa"}
     finally:
         set_all_config({}, [])
 

@@ -7,7 +7,8 @@ import json
 import pytest
 from pulumi.runtime import set_all_config
 
-from components.settings import parse_settings, stack_config_keys
+from components.config_keys import stack_config_keys
+from components.settings import parse_settings
 from components.settings_model import GENERIC_FIX, Route, Settings, SettingsError
 
 MINIMAL = {"aws:region": "us-west-2", "dataPlaneHost": "lb-123.us-west-2.elb.amazonaws.com"}
