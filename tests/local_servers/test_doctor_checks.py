@@ -424,6 +424,18 @@ def test_a_plugin_this_stack_declared_is_its_own(tmp_path: Path, aws: None, clus
     assert "this stack's" in check.detail
 
 
+def test_an_organization_qualified_stack_reads_its_file_and_knows_its_own_plugin(
+    tmp_path: Path, aws: None, cluster: FakeApiServer
+) -> None:
+    # STACK=acme/dev (Pulumi Cloud): the stack file is Pulumi.dev.yaml, and the program, which Pulumi
+    # tells its stack is `dev`, marks its KongPlugins as kong-cognito-oidc/dev.
+    cluster.store.add_plugin("default", "oidc", annotations={"kong-cognito-oidc/stack": OWNER})
+    checks = {c.name: c for c in cli.run_checks("acme/dev", project(tmp_path, good_config(cluster)), world(None))}
+    assert checks["settings"].status == "PASS" and "Pulumi.dev.yaml" in checks["settings"].detail
+    assert checks["kongplugin default/oidc"].status == "PASS", checks["kongplugin default/oidc"].line()
+    assert "this stack's" in checks["kongplugin default/oidc"].detail
+
+
 def test_an_already_listed_plugin_name_is_pointed_out(tmp_path: Path, aws: None, cluster: FakeApiServer) -> None:
     cluster.store.add("default", "demo", {PLUGINS_ANNOTATION: "cors, oidc"}, ingress_class="kong")
     check = run(tmp_path, good_config(cluster))["ingress default/demo"]

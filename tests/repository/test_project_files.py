@@ -16,7 +16,7 @@ import pytest
 from program_harness import PROJECT, ROOT
 
 from components.settings import CONFIG_KEYS, config_string, parse_settings
-from doctor_checks.stack_config import load_pulumi_yaml
+from doctor_checks.stack_files import load_pulumi_yaml
 
 PROJECT_FILE = load_pulumi_yaml((ROOT / "Pulumi.yaml").read_text())
 DEV_STACK = load_pulumi_yaml((ROOT / "Pulumi.dev.yaml").read_text())["config"]
