@@ -21,7 +21,7 @@ PIP_MINUTES := 2
 # (program start-up goes from about 1 s to 3 s, see bench/).
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: install test lint up preview destroy verify doctor bench lock clean tools e2e engine
+.PHONY: install test lint check up preview destroy verify doctor bench lock clean tools e2e engine
 
 # Checked when make reads this file, so the message comes first, before any install.
 ifneq ($(filter up preview destroy verify,$(MAKECMDGOALS)),)
@@ -47,6 +47,11 @@ lint: $(INSTALLED)
 	$(PYTHON) -m ruff format --check .
 	$(PYTHON) -m mypy
 	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+
+# The stack's settings checked offline (no credentials, cluster or Pulumi CLI) and what the program would declare.
+# STACK=<stack> checks Pulumi.<stack>.yaml; STACK_FILE=<path> a stack file elsewhere (stack named after the file).
+check: $(INSTALLED)
+	$(PYTHON) check.py
 
 # Local updates and previews apply the same guardrail policies as CI.
 up: install

@@ -621,12 +621,8 @@ def test_production_stack_with_open_sign_up_and_no_group_gets_advice(monkeypatch
 
 
 def test_preview_with_unknown_values_passes_every_policy(monkeypatch: pytest.MonkeyPatch) -> None:
-    import program_harness
-
-    set_mocks = program_harness.set_mocks
-    monkeypatch.setattr(program_harness, "set_mocks", lambda mocks, **kw: set_mocks(mocks, **{**kw, "preview": True}))
     monitor = AnalyzedMonitor(PreviewMocks())
-    run_program(monkeypatch, dev_stack_config(), monitor=monitor)
+    run_program(monkeypatch, dev_stack_config(), monitor=monitor, preview=True)
     (plugin,) = [args for args in monitor.analyzed if args.resource_type == KONG_PLUGIN]
     assert policies.plain(plugin.props)["config"]["client_id"] == [policies.UNKNOWN]  # the preview has unknowns
     assert all_violations(monitor) == []
