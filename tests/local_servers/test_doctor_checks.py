@@ -708,6 +708,14 @@ def test_an_httproute_without_a_parent_gateway_fails(gateway_cluster: FakeApiSer
     assert_fails(check, "spec.parentRefs name no Gateway", "spec.parentRefs")
 
 
+def test_a_parent_of_another_kind_in_the_gateway_api_group_is_no_gateway(gateway_cluster: FakeApiServer) -> None:
+    # A ListenerSet named like Kong's Gateway is not that Gateway, though its group is the Gateway API's.
+    ref = {"name": "kong", "namespace": "kong", "group": "gateway.networking.k8s.io", "kind": "ListenerSet"}
+    gateway_cluster.store.add_http_route("default", "listed", parent_refs=[ref])
+    check = http_route_checks(gateway_cluster, replace(API_ROUTE, ingress="listed"))["httproute-gateway default/listed"]
+    assert_fails(check, "spec.parentRefs name no Gateway", "spec.parentRefs")
+
+
 def test_a_missing_httproute_is_not_found_even_beside_an_ingress_of_that_name(gateway_cluster: FakeApiServer) -> None:
     checks = http_route_checks(gateway_cluster, replace(API_ROUTE, ingress="demo"))  # demo is an Ingress
     check = checks["httproute default/demo"]

@@ -72,6 +72,17 @@ def test_one_resource_server_holds_the_scopes_the_clients_use(done_when: Program
     assert pool.urn in server.dependencies
 
 
+def test_a_scope_two_clients_hold_is_declared_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A scope two clients hold is one scope of the resource server: declared once, not once per client.
+    shared = [
+        {"name": "billing-job", "scopes": ["orders.read"]},
+        {"name": "reports", "scopes": ["stats", "orders.read"]},
+    ]
+    run = run_program(monkeypatch, config(BROWSER_ROUTE, API_ROUTE, apiClients=json.dumps(shared)))
+    server = run.one(RESOURCE_SERVER)
+    assert [scope["scopeName"] for scope in server.inputs["scopes"]] == ["orders.read", "stats"]
+
+
 def test_each_machine_client_has_only_client_credentials_and_its_own_scopes(done_when: ProgramRun) -> None:
     server = done_when.one(RESOURCE_SERVER)
     machines = {c.name: c for c in done_when.of_type(CLIENT) if c.name != "cognito-client"}

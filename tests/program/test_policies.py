@@ -697,3 +697,18 @@ def test_a_bearer_only_plugin_for_machine_clients_admits_no_signed_up_user() -> 
     anyone_with_a_token = {**machines_only, "config": {**machines_only["config"], "audience_required": []}}
     ((message, _),) = stack_violations("prod", OPEN_POOL, GATED_PLUGIN, anyone_with_a_token)
     assert "1 of its 2 openid-connect plugins require no group" in message
+
+
+def test_a_both_plugin_without_groups_admits_signed_up_users() -> None:
+    # `both` takes machine tokens and still signs browsers in: whoever signs up passes, so it is ungated.
+    both = {
+        **GOOD_PLUGIN,
+        "config": {
+            **GOOD_PLUGIN["config"],  # type: ignore[dict-item]
+            "auth_methods": ["authorization_code", "session", "bearer"],
+            "audience_claim": ["client_id"],
+            "audience_required": [UNKNOWN, UNKNOWN],  # the browser client's id and the machine clients'
+        },
+    }
+    ((message, _),) = stack_violations("prod", OPEN_POOL, GATED_PLUGIN, both)
+    assert "1 of its 2 openid-connect plugins require no group" in message

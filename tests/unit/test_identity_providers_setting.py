@@ -241,6 +241,9 @@ def test_every_tier_serves_everything_the_stack_uses(tier: str) -> None:
         ([{**SAML, "name": "Google"}], f"{KEY}[0].name: Google is a name Cognito keeps"),
         ([{**OIDC, "name": "signinwithapple"}], f"{KEY}[0].name: SignInWithApple is a name Cognito keeps"),
         ([{**GOOGLE, "name": "Workspace"}], f"{KEY}[0].name: a Google provider must be named Google"),
+        # Cognito names a social provider exactly after its type: case matters.
+        ([{**GOOGLE, "name": "google"}], f"{KEY}[0].name: a Google provider must be named Google"),
+        ([{**GOOGLE, "name": "GOOGLE"}], f"{KEY}[0].name: a Google provider must be named Google"),
         ([{**OIDC, "name": "x" * (MAX_PROVIDER_NAME + 1)}], f"{KEY}[0].name: expected 3 to 32 characters"),
         ([{**OIDC, "name": "ok"}], f"{KEY}[0].name: expected 3 to 32 characters"),
         ([{**OIDC, "name": "Acme IdP"}], f"{KEY}[0].name: expected letters, digits, symbols or punctuation; no spaces"),
