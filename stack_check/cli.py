@@ -67,7 +67,8 @@ def check_stack(stack: str, stack_file: Path, project_dir: Path = ROOT) -> Check
     try:
         read = read_stack_file(project_dir, stack_file, SECRET_PLACEHOLDER)
     except StackFileError as error:
-        raise CheckFailedError(f"make check: {shown}: {error}") from None
+        where = _shown(error.path, project_dir)
+        raise CheckFailedError(f"make check: {error}" + ("" if where == error.path.name else f" ({where})")) from None
     own, others = config_keys.by_namespace(sorted(read.values), read.project)
     raw = {key: read.values.get(qualified_key(key, read.project)) for key in (*own, *CONFIG_KEYS)}
     secret_keys = [key for key in raw if qualified_key(key, read.project) in read.secure]
