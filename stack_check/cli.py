@@ -61,8 +61,8 @@ def check_stack(stack: str, stack_file: Path, project_dir: Path = ROOT) -> Check
     shown = _shown(stack_file, project_dir)
     if not stack_file.is_file():
         raise CheckFailedError(
-            f"make check: no stack file {shown}: create it (`pulumi stack init {stack}`, then `pulumi config set "
-            f"<key> <value> --stack {stack}`), or name another with STACK=<stack> or STACK_FILE=<path>."
+            f"make check: no stack file {shown}: create it with pulumi stack init {stack}, then set its keys (pulumi "
+            f"config set <key> <value> --stack {stack}), or name another with STACK=<stack> or STACK_FILE=<path>."
         )
     try:
         read = read_stack_file(project_dir, stack_file, SECRET_PLACEHOLDER)

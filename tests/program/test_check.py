@@ -217,7 +217,7 @@ def test_a_stack_file_the_cli_would_not_read_is_refused_naming_the_lines(
 def test_a_missing_stack_file_says_how_to_make_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = check(capsys, "--stack", "qa", project_dir=tmp_path)
     assert code == 1
-    assert err.startswith("make check: no stack file Pulumi.qa.yaml: create it (`pulumi stack init qa`")
+    assert err.startswith("make check: no stack file Pulumi.qa.yaml: create it with pulumi stack init qa, then")
 
 
 def test_problems_with_their_own_fix_get_no_generic_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
