@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -72,8 +73,18 @@ def check_stack(stack: str, stack_file: Path, project_dir: Path = ROOT) -> Check
     own, others = config_keys.by_namespace(sorted(read.values), read.project)
     raw = {key: read.values.get(qualified_key(key, read.project)) for key in (*own, *CONFIG_KEYS)}
     secret_keys = [key for key in raw if qualified_key(key, read.project) in read.secure]
+    # A setting encrypted whole holds only the placeholder: its own problems would be about that.
+    unreadable = [key for key in secret_keys if raw[key] == SECRET_PLACEHOLDER]
+    settings: Settings | None = None
     try:
         settings = parse_settings(raw, secret_keys, project_dir, others)
+        problems = []
+    except SettingsError as error:
+        problems = [problem for problem in error.problems if not _about(problem, unreadable)]
+    problems += [_unreadable_problem(key) for key in unreadable]
+    if problems or settings is None:
+        raise CheckFailedError(f"make check: {shown} (stack {stack}) is not valid.\n{SettingsError(problems)}")
+    try:
         # The program validates the same config again, as `pulumi up` would hand it over.
         run = run_under_mocks(read.values, short_stack_name(stack), secret_keys=read.secure)
     except SettingsError as error:
@@ -81,6 +92,20 @@ def check_stack(stack: str, stack_file: Path, project_dir: Path = ROOT) -> Check
     except pulumi.RunError as error:
         raise CheckFailedError(f"make check: the program refused {shown} (stack {stack}): {error}") from None
     return Checked(stack, stack_file, read, settings, run)
+
+
+def _about(problem: str, keys: Sequence[str]) -> bool:
+    """Whether `problem` is one of these settings' own (`kong-cognito-oidc:mfa = …`, `…:routes[0].host: …`)."""
+    return any(re.match(rf"{re.escape(qualified_key(key))}[\s=:\[.]", problem) for key in keys)
+
+
+def _unreadable_problem(key: str) -> str:
+    return (
+        f"{qualified_key(key)}: encrypted as a whole, so make check cannot read it to check it. Only a value that "
+        "must stay secret needs encrypting, an identity provider's client secret (pulumi config set --secret --path "
+        "'identityProviders[0].clientSecret' <secret>): set this setting in plain text, or check the stack with "
+        "make doctor, which reads it through the Pulumi CLI"
+    )
 
 
 def summary(checked: Checked, project_dir: Path = ROOT) -> str:
