@@ -17,7 +17,7 @@ from components.ingress_api import (
 )
 from components.kong_crds import HTTPROUTES, KIC_CRD_UPGRADE
 from components.plugin_annotation import PLUGINS_ANNOTATION, plugin_names, with_plugin, without_plugin
-from components.settings_model import RouteKind
+from components.vocabulary import RouteKind
 
 _MAX_ATTEMPTS = 5
 

@@ -22,10 +22,10 @@ from xml.etree import ElementTree
 
 from components.json_schema_problems import schema_problems
 from components.naming import PROJECT
-from components.settings_model import IdentityProvider, ProviderType
+from components.settings_model import IdentityProvider
+from components.vocabulary import PROVIDER_TYPES, ProviderType
 
 KEY = f"{PROJECT}:identityProviders"
-PROVIDER_TYPES: tuple[ProviderType, ...] = ("SAML", "OIDC", "Google")
 
 # CreateIdentityProvider's limits (botocore's cognito-idp model).
 MAX_PROVIDER_NAME = 32  # ProviderNameTypeV2

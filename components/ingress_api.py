@@ -22,7 +22,7 @@ from components.kong_crds import (
     KONG_VERSION,
 )
 from components.kubeconfig import load as load_kubeconfig
-from components.settings_model import RouteKind
+from components.vocabulary import RouteKind
 
 
 class IngressNotFoundError(Exception):

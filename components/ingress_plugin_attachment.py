@@ -49,7 +49,7 @@ from components.ingress_api import (
     status_message,
 )
 from components.kong_crds import INGRESSES, KIC_CRD_UPGRADE, KONG_GROUP, KONG_PLUGINS, KONG_PLURAL, KONG_VERSION
-from components.settings_model import RouteKind
+from components.vocabulary import RouteKind
 
 # Changing any of these replaces the attachment. `config_patch_paths` is left out on
 # purpose: it only feeds the check before attaching, and stacks created before it existed

@@ -12,12 +12,11 @@ from typing import Any
 from components import field_rules, naming, urls
 from components.json_schema_problems import schema_problems
 from components.naming import PROJECT
-from components.settings_model import Route, RouteKind, RouteMode, json_value, show_value
+from components.settings_model import Route, json_value, show_value
+from components.vocabulary import ROUTE_KINDS, ROUTE_MODES
 
 # An app client holds at most 100 callback URLs (and 100 sign-out URLs): one per route.
 MAX_ROUTES = 100
-ROUTE_MODES: tuple[RouteMode, ...] = ("browser", "api", "both")
-ROUTE_KINDS: tuple[RouteKind, ...] = ("Ingress", "HTTPRoute")
 # Every field but `scopes` (a list); the order is that of "unknown field (expected one of ...)".
 _STRING_FIELDS = ("ingress", "namespace", "host", "path", "plugin", "signInWith", "mode", "kind")
 

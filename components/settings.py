@@ -36,6 +36,7 @@ from components.settings_model import (
     qualified_key,
     show_value,
 )
+from components.vocabulary import MFA_MODES, USER_POOL_TIERS
 
 DEFAULT_CALLBACK_PATH = "/bar"
 DEFAULT_INGRESS_NAME = "demo"
@@ -46,12 +47,6 @@ DEFAULT_SCOPES: tuple[str, ...] = ("openid", "email", "profile")
 DEFAULT_DELETION_PROTECTION = False
 DEFAULT_SELF_SIGN_UP = True
 DEFAULT_LOCAL_ACCOUNTS = True
-MFA_MODES = ("off", "optional", "required")
-# Cognito's feature plans (UserPoolTierType). Everything the stack uses is in LITE, the cheapest:
-# the classic hosted UI, groups, SAML/OIDC federation, TOTP MFA and V1_0 pre-token-generation
-# triggers; Essentials adds managed login, email MFA, password history and access-token
-# customization, Plus threat protection (docs/identity-providers.md cites AWS's pages).
-USER_POOL_TIERS = ("LITE", "ESSENTIALS", "PLUS")
 
 # Cognito group names: 1 to 128 letters, marks, symbols, numbers or punctuation (no spaces).
 MAX_GROUP_NAME_LENGTH = 128

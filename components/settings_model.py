@@ -8,20 +8,14 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import pulumi
 import yaml
 
 from components import naming, urls
 from components.naming import PROJECT
-
-ProviderType = Literal["SAML", "OIDC", "Google"]
-MfaMode = Literal["off", "optional", "required"]
-UserPoolTier = Literal["LITE", "ESSENTIALS", "PLUS"]
-RouteMode = Literal["browser", "api", "both"]
-RouteKind = Literal["Ingress", "HTTPRoute"]
-
+from components.vocabulary import MfaMode, ProviderType, RouteKind, RouteMode, UserPoolTier
 
 CUSTOM_ATTRIBUTE = "idp_groups"
 """The pool's custom attribute (its schema name) for federated users' groups (components/federated_groups.py)."""

@@ -32,7 +32,7 @@ import pytest
 from fake_kubernetes import closed_port_url, fake_api_server, kubeconfig_document
 from kube_apiserver import ADMIN, TESTER, KubeApiServer, ToolsMissingError, gateway_api_crds, kong_crd, start
 
-from components.settings_model import RouteKind
+from components.vocabulary import RouteKind
 
 KONG_CRD_NAME = "kongplugins.configuration.konghq.com"
 HTTP_ROUTE_CRD_NAME = "httproutes.gateway.networking.k8s.io"

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from components.ingress_api import ConflictError
-from components.settings_model import RouteKind
+from components.vocabulary import RouteKind
 
 DEFAULT_CONFIG_PATCH_PATHS = ("/client_secret", "/session_secret")
 USER = "arn:aws:sts::123456789012:assumed-role/kong-oidc-deploy/session"

@@ -20,11 +20,11 @@ from components.identity_providers_setting import (
     MAX_PROVIDER_NAME,
     POOL_ATTRIBUTES,
     PROVIDER_NAME_PATTERN,
-    PROVIDER_TYPES,
     is_provider_name,
 )
-from components.settings import CONFIG_KEYS, USER_POOL_TIERS, parse_settings
+from components.settings import CONFIG_KEYS, parse_settings
 from components.settings_model import IdentityProvider, Settings, SettingsError
+from components.vocabulary import PROVIDER_TYPES, USER_POOL_TIERS
 
 MINIMAL = {"aws:region": "us-west-2", "dataPlaneHost": "apps.example.com"}
 KEY = "kong-cognito-oidc:identityProviders"
