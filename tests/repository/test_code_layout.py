@@ -28,7 +28,9 @@ def product_modules() -> Iterator[Path]:
 
 def _strings(node: ast.expr) -> list[str]:
     elements = node.elts if isinstance(node, (ast.Tuple, ast.List, ast.Set)) else [node]
-    return [element.value for element in elements if isinstance(element, ast.Constant) and isinstance(element.value, str)]
+    return [
+        element.value for element in elements if isinstance(element, ast.Constant) and isinstance(element.value, str)
+    ]
 
 
 def vocabulary_definitions(tree: ast.AST) -> Iterator[tuple[int, str, list[str]]]:
