@@ -12,7 +12,7 @@ import pulumi
 from pulumi_aws import cognito
 
 from components import naming
-from components.settings_model import ApiClient
+from components.settings.model import ApiClient
 from components.urls import full_scope
 
 

@@ -19,7 +19,7 @@ from components.federated_groups import (
     providers_with_groups,
 )
 from components.identity_provider_resources import declare_identity_providers
-from components.settings_model import IdentityProvider
+from components.settings.model import IdentityProvider
 from components.vocabulary import MfaMode, UserPoolTier
 
 # Cognito's names for the `mfa` setting; TOTP (an authenticator app) is the factor whenever MFA is on.

@@ -33,9 +33,9 @@ from components import naming
 from components.federated_groups_trigger import handler
 
 # Defined with the settings, which refuse what would let users write the attribute (re-exported here).
-from components.settings_model import CUSTOM_ATTRIBUTE as CUSTOM_ATTRIBUTE
-from components.settings_model import GROUPS_ATTRIBUTE as GROUPS_ATTRIBUTE
-from components.settings_model import providers_with_groups as providers_with_groups
+from components.settings.model import CUSTOM_ATTRIBUTE as CUSTOM_ATTRIBUTE
+from components.settings.model import GROUPS_ATTRIBUTE as GROUPS_ATTRIBUTE
+from components.settings.model import providers_with_groups as providers_with_groups
 
 # Custom attributes hold at most 2048 characters, and Cognito refuses a sign-in whose value is longer.
 GROUPS_ATTRIBUTE_MAX_LENGTH = 2048

@@ -9,7 +9,7 @@ from pulumi_aws import cognito
 
 from components import naming
 from components.federated_groups import GROUPS_ATTRIBUTE
-from components.settings_model import IdentityProvider
+from components.settings.model import IdentityProvider
 
 
 def provider_details(provider: IdentityProvider) -> dict[str, pulumi.Input[str]]:

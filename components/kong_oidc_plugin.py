@@ -18,7 +18,7 @@ from pulumi_random import RandomPassword
 
 from components import naming, urls
 from components.kong_plugin import ConfigPatch, KongPlugin, KongPluginArgs, SecretKeyRef
-from components.settings_model import Route
+from components.settings.model import Route
 
 OPENID_CONNECT = "openid-connect"
 # A browser signs in once (authorization code) and then presents Kong's session cookie.

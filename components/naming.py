@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from components.field_rules import DOMAIN_PREFIX_FORBIDDEN_WORDS, check_domain_prefix
+from components.settings.field_rules import DOMAIN_PREFIX_FORBIDDEN_WORDS, check_domain_prefix
 
 PROJECT = "kong-cognito-oidc"
 """Pulumi.yaml's `name`: the namespace of the settings, and the package of the component types."""

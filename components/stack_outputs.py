@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from components import urls
 from components.api_clients import ApiClients
-from components.settings_model import IdentityProvider, Route
+from components.settings.model import IdentityProvider, Route
 
 
 def route_entry(route: Route, api_identifier: str | None) -> dict[str, object]:

@@ -7,9 +7,9 @@ import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from components.config_keys import by_namespace, keys_for_other_tools, other_tools_note
 from components.naming import stack_owner
-from components.settings_model import Settings, SettingsError, names_its_fix, qualified_key
+from components.settings.config_keys import by_namespace, keys_for_other_tools, other_tools_note
+from components.settings.model import Settings, SettingsError, names_its_fix, qualified_key
 from doctor_checks.access import access
 from doctor_checks.aws import check_aws
 from doctor_checks.cluster import check_cluster, check_kong_crd, read_ingress_classes
@@ -31,7 +31,7 @@ def run_checks(
     world: World | None = None,
 ) -> Iterator[CheckLine]:
     """Every check, in order; each one as soon as it is done."""
-    from components import settings as project_settings
+    from components.settings import registry as project_settings
 
     world = world or World()
     yield from check_tools(project_dir, world)

@@ -18,7 +18,7 @@ from components.kong_crds import (
     KONG_GATEWAY_CONTROLLER,
     KONG_OPERATOR_GATEWAY_CONTROLLER,
 )
-from components.settings_model import Route
+from components.settings.model import Route
 from doctor_checks.cluster import Cluster, get_json, object_not_found
 from doctor_checks.route_hints import found_detail, missing_object_fix, set_command, similar_names
 from verification.results import CheckLine, failed, passed, skipped

@@ -7,7 +7,7 @@ import difflib
 from typing import Any
 
 from components.plugin_annotation import PLUGINS_ANNOTATION, plugin_names
-from components.settings_model import Route
+from components.settings.model import Route
 
 
 def set_command(index: int | None, field_name: str, single_key: str, stack: str) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 
 from components.ingress_api import status_message
 from components.kong_crds import KONG_CONTROLLER, KONG_GROUP, KONG_PLURAL, KONG_VERSION
-from components.settings_model import Route
+from components.settings.model import Route
 from doctor_checks.cluster import Cluster, IngressClasses, get_json, object_not_found
 from doctor_checks.http_routes import check_http_route
 from doctor_checks.route_hints import found_detail, missing_object_fix, set_command, similar_names

@@ -11,9 +11,9 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from components.json_schema_problems import schema_problems
 from components.naming import PROJECT
-from components.settings_model import ApiClient, Route, json_value, show_value
+from components.settings.json_schema_problems import schema_problems
+from components.settings.model import ApiClient, Route, json_value, show_value
 from components.urls import full_scope
 
 # botocore's patterns, in Java's syntax: `\w` and `\s` are ASCII there, hence re.ASCII.

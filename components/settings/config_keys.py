@@ -18,7 +18,7 @@ import difflib
 from collections.abc import Collection, Iterable
 
 from components.naming import PROJECT
-from components.settings_model import qualified_key
+from components.settings.model import qualified_key
 
 PROVIDER_NAMESPACES = ("aws", "kubernetes", "random", "pulumi")
 """The namespaces of the stack's providers and of the engine itself (`pulumi:tags`)."""

@@ -20,9 +20,9 @@ from typing import Any
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
-from components.json_schema_problems import schema_problems
 from components.naming import PROJECT
-from components.settings_model import IdentityProvider
+from components.settings.json_schema_problems import schema_problems
+from components.settings.model import IdentityProvider
 from components.vocabulary import PROVIDER_TYPES, ProviderType
 
 KEY = f"{PROJECT}:identityProviders"

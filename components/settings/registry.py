@@ -21,13 +21,17 @@ from urllib.parse import urlsplit
 
 import pulumi
 
-from components import config_keys, field_rules
-from components.api_clients_setting import api_problems, default_api_identifier, parse_api_clients, parse_api_identifier
-from components.field_rules import check_domain_prefix, check_host
-from components.identity_providers_setting import parse_identity_providers
 from components.naming import PROJECT
-from components.routes_setting import parse_routes
-from components.settings_model import (
+from components.settings import config_keys, field_rules
+from components.settings.api_clients import (
+    api_problems,
+    default_api_identifier,
+    parse_api_clients,
+    parse_api_identifier,
+)
+from components.settings.field_rules import check_domain_prefix, check_host
+from components.settings.identity_providers import parse_identity_providers
+from components.settings.model import (
     GROUPS_ATTRIBUTE,
     Settings,
     SettingsError,
@@ -36,6 +40,7 @@ from components.settings_model import (
     qualified_key,
     show_value,
 )
+from components.settings.routes import parse_routes
 from components.vocabulary import MFA_MODES, USER_POOL_TIERS
 
 DEFAULT_CALLBACK_PATH = "/bar"

@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from components import field_rules, naming, urls
-from components.json_schema_problems import schema_problems
+from components import naming, urls
 from components.naming import PROJECT
-from components.settings_model import Route, json_value, show_value
+from components.settings import field_rules
+from components.settings.json_schema_problems import schema_problems
+from components.settings.model import Route, json_value, show_value
 from components.vocabulary import ROUTE_KINDS, ROUTE_MODES
 
 # An app client holds at most 100 callback URLs (and 100 sign-out URLs): one per route.

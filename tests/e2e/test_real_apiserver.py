@@ -30,7 +30,7 @@ from components.ingress_plugin_attachment import (
     detach_plugin,
 )
 from components.plugin_annotation import PLUGINS_ANNOTATION
-from components.settings_model import Route
+from components.settings.model import Route
 from components.vocabulary import RouteKind
 from doctor_checks import cluster as cluster_checks
 from doctor_checks.routes import check_route

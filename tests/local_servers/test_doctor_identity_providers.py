@@ -17,8 +17,8 @@ import pytest
 from oidc_servers import Reply, TlsServer, json_reply, tls_server
 from verify_stack import Certificates
 
-from components import settings as project_settings
-from components.settings_model import IdentityProvider, Settings
+from components.settings import registry as project_settings
+from components.settings.model import IdentityProvider, Settings
 from doctor_checks import cli
 from doctor_checks.identity_providers import Pool, check_identity_providers, read_pool
 from doctor_checks.world import World

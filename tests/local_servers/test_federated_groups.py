@@ -21,7 +21,7 @@ from verify_stack import CLIENT_ID
 from components.federated_groups import GROUPS_ATTRIBUTE
 from components.federated_groups_trigger import handler
 from components.kong_oidc_plugin import sign_in_with_config
-from components.settings_model import Route
+from components.settings.model import Route
 
 PROVIDER = "Entra"
 

@@ -21,7 +21,7 @@ from program_harness import (
     run_program,
 )
 
-from components.settings_model import SettingsError
+from components.settings.model import SettingsError
 
 RESOURCE_SERVER = "aws:cognito/resourceServer:ResourceServer"
 CLIENT = "aws:cognito/userPoolClient:UserPoolClient"

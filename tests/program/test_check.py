@@ -21,7 +21,7 @@ from test_api_clients import BAD_INPUTS, CLIENTS
 from test_identity_providers_refused import BAD_IDENTITY_SETTINGS
 from test_routes import BAD_ROUTES
 
-from components.settings_model import GENERIC_FIX, qualified_key
+from components.settings.model import GENERIC_FIX, qualified_key
 from stack_check.cli import SECRET_PLACEHOLDER, main
 
 DEV = yaml.safe_load((ROOT / "Pulumi.dev.yaml").read_text())["config"]

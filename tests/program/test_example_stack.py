@@ -14,7 +14,7 @@ import yaml
 from program_harness import PROJECT, ROOT, CloudMocks, run_program
 from test_policies import AnalyzedMonitor, all_violations
 
-from components.settings import CONFIG_KEYS, parse_settings
+from components.settings.registry import CONFIG_KEYS, parse_settings
 from doctor_checks.stack_config import read_stack_config
 from doctor_checks.world import World
 

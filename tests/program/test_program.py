@@ -28,7 +28,7 @@ from program_harness import (
     run_program,
 )
 
-from components.settings_model import SettingsError
+from components.settings.model import SettingsError
 
 USER_POOL = "aws:cognito/userPool:UserPool"
 DOMAIN = "aws:cognito/userPoolDomain:UserPoolDomain"

@@ -17,10 +17,10 @@ import pytest
 from jsonschema import Draft202012Validator
 from program_harness import PROJECT, ProgramRun, dev_stack_config, run_program
 
-from components import api_clients_setting
 from components.federated_groups import CUSTOM_ATTRIBUTE, GROUPS_ATTRIBUTE, TRIGGER_VERSION
-from components.routes_setting import MAX_ROUTES
-from components.settings import MAX_GROUP_NAME_LENGTH, parse_settings
+from components.settings import api_clients as api_clients_setting
+from components.settings.registry import MAX_GROUP_NAME_LENGTH, parse_settings
+from components.settings.routes import MAX_ROUTES
 
 KONG_PLUGIN = "kubernetes:configuration.konghq.com/v1:KongPlugin"
 STRINGS = {"type": "array", "items": {"type": "string"}}

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from components.settings import parse_settings
-from components.settings_model import ApiClient, SettingsError
+from components.settings.model import ApiClient, SettingsError
+from components.settings.registry import parse_settings
 
 MINIMAL = {"aws:region": "us-west-2", "dataPlaneHost": "lb.example.com"}
 CLIENTS = [{"name": "billing-job", "scopes": ["orders.read", "orders.write"]}, {"name": "reports", "scopes": ["stats"]}]

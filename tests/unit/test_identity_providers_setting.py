@@ -11,8 +11,8 @@ import botocore.session
 import pytest
 from pulumi.runtime import set_all_config
 
-from components.config_keys import stack_secret_keys
-from components.identity_providers_setting import (
+from components.settings.config_keys import stack_secret_keys
+from components.settings.identity_providers import (
     DEFAULT_OIDC_SCOPES,
     MAX_DETAIL_VALUE,
     MAX_IDENTIFIER,
@@ -22,8 +22,8 @@ from components.identity_providers_setting import (
     PROVIDER_NAME_PATTERN,
     is_provider_name,
 )
-from components.settings import CONFIG_KEYS, parse_settings
-from components.settings_model import IdentityProvider, Settings, SettingsError
+from components.settings.model import IdentityProvider, Settings, SettingsError
+from components.settings.registry import CONFIG_KEYS, parse_settings
 from components.vocabulary import PROVIDER_TYPES, USER_POOL_TIERS
 
 MINIMAL = {"aws:region": "us-west-2", "dataPlaneHost": "apps.example.com"}

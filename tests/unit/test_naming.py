@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from components import naming
-from components.settings_model import Route
+from components.settings.model import Route
 
 
 def test_the_project_and_component_types() -> None:
