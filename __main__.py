@@ -7,8 +7,8 @@ then the Ingress (or HTTPRoute) annotation, for every route; `pulumi destroy` un
 import pulumi
 
 from components import naming, stack_outputs, urls
-from components.api_clients import ApiClients, ApiClientsArgs
-from components.cognito_sign_in import CognitoSignIn, CognitoSignInArgs
+from components.cognito.api_clients import ApiClients, ApiClientsArgs
+from components.cognito.sign_in import CognitoSignIn, CognitoSignInArgs
 from components.ingress_plugin_attachment import IngressPluginAttachment, IngressPluginAttachmentArgs
 from components.kong_oidc_plugin import CONFIG_PATCH_PATHS, KongOidcPlugin, KongOidcPluginArgs
 from components.settings.registry import load_settings

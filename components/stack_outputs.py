@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from components import urls
-from components.api_clients import ApiClients
+from components.cognito.api_clients import ApiClients
 from components.settings.model import IdentityProvider, Route
 
 

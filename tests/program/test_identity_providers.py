@@ -21,8 +21,8 @@ from program_harness import (
     run_program,
 )
 
-from components.federated_groups import GROUPS_ATTRIBUTE
-from components.federated_groups_trigger import handler
+from components.cognito.federated_groups import GROUPS_ATTRIBUTE
+from components.cognito.federated_groups_trigger import handler
 
 POOL = "aws:cognito/userPool:UserPool"
 CLIENT = "aws:cognito/userPoolClient:UserPoolClient"

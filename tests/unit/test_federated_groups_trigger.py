@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from components.federated_groups import GROUPS_ATTRIBUTE
-from components.federated_groups_trigger import handler
+from components.cognito.federated_groups import GROUPS_ATTRIBUTE
+from components.cognito.federated_groups_trigger import handler
 
 PROVIDER = "Entra"
 

@@ -11,14 +11,14 @@ from pulumi_aws import cognito
 from pulumi_random import RandomId
 
 from components import naming, urls
-from components.federated_groups import (
+from components.cognito.federated_groups import (
     GROUPS_ATTRIBUTE,
     TRIGGER_VERSION,
     FederatedGroups,
     groups_attribute_schema,
     providers_with_groups,
 )
-from components.identity_provider_resources import declare_identity_providers
+from components.cognito.identity_providers import declare_identity_providers
 from components.settings.model import IdentityProvider
 from components.vocabulary import MfaMode, UserPoolTier
 

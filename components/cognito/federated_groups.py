@@ -30,7 +30,7 @@ import pulumi
 from pulumi_aws import iam, lambda_
 
 from components import naming
-from components.federated_groups_trigger import handler
+from components.cognito.federated_groups_trigger import handler
 
 # Defined with the settings, which refuse what would let users write the attribute (re-exported here).
 from components.settings.model import CUSTOM_ATTRIBUTE as CUSTOM_ATTRIBUTE

@@ -8,7 +8,7 @@ import pulumi
 from pulumi_aws import cognito
 
 from components import naming
-from components.federated_groups import GROUPS_ATTRIBUTE
+from components.cognito.federated_groups import GROUPS_ATTRIBUTE
 from components.settings.model import IdentityProvider
 
 
