@@ -10,7 +10,7 @@ from components import naming, stack_outputs, urls
 from components.cognito.api_clients import ApiClients, ApiClientsArgs
 from components.cognito.sign_in import CognitoSignIn, CognitoSignInArgs
 from components.ingress_plugin_attachment import IngressPluginAttachment, IngressPluginAttachmentArgs
-from components.kong_oidc_plugin import CONFIG_PATCH_PATHS, KongOidcPlugin, KongOidcPluginArgs
+from components.kong.oidc_plugin import CONFIG_PATCH_PATHS, KongOidcPlugin, KongOidcPluginArgs
 from components.settings.registry import load_settings
 
 # 1. Settings: all checked here, before anything is declared.

@@ -35,10 +35,11 @@ import pulumi
 import pulumi.dynamic
 
 from components import naming
+from components.kong.crds import INGRESSES, KIC_CRD_UPGRADE, KONG_GROUP, KONG_PLUGINS, KONG_PLURAL, KONG_VERSION
 
 # Names other modules imported from here before the split still work from here.
-from components.attach_detach import attach_plugin, check_plugin_works, detach_plugin, is_attached
-from components.ingress_api import (
+from components.kubernetes.attach_detach import attach_plugin, check_plugin_works, detach_plugin, is_attached
+from components.kubernetes.route_objects import (
     ConflictError,
     ForbiddenError,
     IngressApi,
@@ -48,7 +49,6 @@ from components.ingress_api import (
     PluginCannotWorkError,
     status_message,
 )
-from components.kong_crds import INGRESSES, KIC_CRD_UPGRADE, KONG_GROUP, KONG_PLUGINS, KONG_PLURAL, KONG_VERSION
 from components.vocabulary import RouteKind
 
 # Changing any of these replaces the attachment. `config_patch_paths` is left out on

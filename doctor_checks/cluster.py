@@ -7,8 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from components.ingress_api import status_message
-from components.kong_crds import KIC_CRD_UPGRADE, KONG_CONTROLLER, KONG_PLUGINS
+from components.kong.crds import KIC_CRD_UPGRADE, KONG_CONTROLLER, KONG_PLUGINS
+from components.kubernetes.route_objects import status_message
 from doctor_checks.world import TIMEOUT
 from verification.results import CheckLine, failed, passed, skipped
 
@@ -24,7 +24,7 @@ class Cluster:
 def check_cluster(
     kubeconfig_value: str | None, context: str | None, unreadable: str | None, stack: str
 ) -> tuple[CheckLine, Cluster | None]:
-    from components import kubeconfig
+    from components.kubernetes import kubeconfig
 
     pick = (
         "use the kubeconfig of the cluster running Kong: `aws eks update-kubeconfig --name <cluster>`, or "

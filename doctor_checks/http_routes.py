@@ -10,14 +10,14 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
-from components.ingress_api import status_message
-from components.kong_crds import (
+from components.kong.crds import (
     GATEWAY_GROUP,
     GATEWAY_VERSION,
     HTTPROUTES,
     KONG_GATEWAY_CONTROLLER,
     KONG_OPERATOR_GATEWAY_CONTROLLER,
 )
+from components.kubernetes.route_objects import status_message
 from components.settings.model import Route
 from doctor_checks.cluster import Cluster, get_json, object_not_found
 from doctor_checks.route_hints import found_detail, missing_object_fix, set_command, similar_names

@@ -6,7 +6,7 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
-from components.plugin_annotation import PLUGINS_ANNOTATION, plugin_names
+from components.kubernetes.plugin_annotation import PLUGINS_ANNOTATION, plugin_names
 from components.settings.model import Route
 
 

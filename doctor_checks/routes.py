@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from components.ingress_api import status_message
-from components.kong_crds import KONG_CONTROLLER, KONG_GROUP, KONG_PLURAL, KONG_VERSION
+from components.kong.crds import KONG_CONTROLLER, KONG_GROUP, KONG_PLURAL, KONG_VERSION
+from components.kubernetes.route_objects import status_message
 from components.settings.model import Route
 from doctor_checks.cluster import Cluster, IngressClasses, get_json, object_not_found
 from doctor_checks.http_routes import check_http_route
@@ -94,7 +94,7 @@ def _check_plugin_name(
     from kubernetes import client
     from kubernetes.client.exceptions import ApiException
 
-    from components.kong_oidc_plugin import OWNER_ANNOTATION
+    from components.kong.oidc_plugin import OWNER_ANNOTATION
 
     name = f"kongplugin {route.namespace}/{route.plugin}"
     try:

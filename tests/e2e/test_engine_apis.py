@@ -28,7 +28,7 @@ from cluster_state import (
 from engine import Engine
 from kube_apiserver import ADMIN, KubeApiServer
 
-from components.plugin_annotation import PLUGINS_ANNOTATION
+from components.kubernetes.plugin_annotation import PLUGINS_ANNOTATION
 
 pytestmark = pytest.mark.e2e
 

@@ -29,7 +29,7 @@ from components.ingress_plugin_attachment import (
     attach_plugin,
     detach_plugin,
 )
-from components.plugin_annotation import PLUGINS_ANNOTATION
+from components.kubernetes.plugin_annotation import PLUGINS_ANNOTATION
 from components.settings.model import Route
 from components.vocabulary import RouteKind
 from doctor_checks import cluster as cluster_checks

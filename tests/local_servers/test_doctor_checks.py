@@ -24,8 +24,8 @@ import yaml
 from cluster_backends import ApiServerFactory
 from fake_kubernetes import FakeApiServer, closed_port_url, fake_api_server, kubeconfig_document
 
-from components.kong_crds import KONG_CONTROLLER, KONG_GATEWAY_CONTROLLER
-from components.plugin_annotation import PLUGINS_ANNOTATION
+from components.kong.crds import KONG_CONTROLLER, KONG_GATEWAY_CONTROLLER
+from components.kubernetes.plugin_annotation import PLUGINS_ANNOTATION
 from components.settings.model import Route
 from components.settings.registry import config_string
 from doctor_checks import cli

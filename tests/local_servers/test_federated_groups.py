@@ -20,7 +20,7 @@ from verify_stack import CLIENT_ID
 
 from components.cognito.federated_groups import GROUPS_ATTRIBUTE
 from components.cognito.federated_groups_trigger import handler
-from components.kong_oidc_plugin import sign_in_with_config
+from components.kong.oidc_plugin import sign_in_with_config
 from components.settings.model import Route
 
 PROVIDER = "Entra"

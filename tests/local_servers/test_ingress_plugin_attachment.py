@@ -33,8 +33,8 @@ from components.ingress_plugin_attachment import (
     attach_plugin,
     detach_plugin,
 )
-from components.kubeconfig import KubeconfigError
-from components.plugin_annotation import PLUGINS_ANNOTATION
+from components.kubernetes.kubeconfig import KubeconfigError
+from components.kubernetes.plugin_annotation import PLUGINS_ANNOTATION
 
 PATCHES = ["/client_secret", "/session_secret"]
 PROPS: dict[str, Any] = {

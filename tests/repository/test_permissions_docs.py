@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from program_harness import PROJECT, ROOT, dev_stack_config, run_program
 
-from components import ingress_api
+from components.kubernetes import route_objects as ingress_api
 
 PAGE = ROOT / "docs" / "permissions.md"
 GITHUB_ACTIONS = ROOT / "docs" / "github-actions.md"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from program_harness import ROOT
 
-from components import attach_detach
+from components.kubernetes import attach_detach
 from doctor_checks.tools import minimum_python
 
 

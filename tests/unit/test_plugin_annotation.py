@@ -2,7 +2,7 @@
 
 import pytest
 
-from components.plugin_annotation import plugin_names, with_plugin, without_plugin
+from components.kubernetes.plugin_annotation import plugin_names, with_plugin, without_plugin
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ from pulumi_kubernetes.core.v1 import Secret
 from pulumi_random import RandomPassword
 
 from components import naming, urls
-from components.kong_plugin import ConfigPatch, KongPlugin, KongPluginArgs, SecretKeyRef
+from components.kong.kong_plugin import ConfigPatch, KongPlugin, KongPluginArgs, SecretKeyRef
 from components.settings.model import Route
 
 OPENID_CONNECT = "openid-connect"

@@ -11,7 +11,7 @@ import json
 from functools import cached_property
 from typing import Any, Protocol
 
-from components.kong_crds import (
+from components.kong.crds import (
     GATEWAY_GROUP,
     GATEWAY_VERSION,
     HTTPROUTES,
@@ -21,7 +21,7 @@ from components.kong_crds import (
     KONG_PLURAL,
     KONG_VERSION,
 )
-from components.kubeconfig import load as load_kubeconfig
+from components.kubernetes.kubeconfig import load as load_kubeconfig
 from components.vocabulary import RouteKind
 
 

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from components.ingress_api import (
+from components.kong.crds import HTTPROUTES, KIC_CRD_UPGRADE
+from components.kubernetes.plugin_annotation import PLUGINS_ANNOTATION, plugin_names, with_plugin, without_plugin
+from components.kubernetes.route_objects import (
     ConflictError,
     IngressApi,
     IngressNotFoundError,
     KongPluginNotFoundError,
     PluginCannotWorkError,
 )
-from components.kong_crds import HTTPROUTES, KIC_CRD_UPGRADE
-from components.plugin_annotation import PLUGINS_ANNOTATION, plugin_names, with_plugin, without_plugin
 from components.vocabulary import RouteKind
 
 _MAX_ATTEMPTS = 5
