@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from components.naming import PROJECT
-from components.settings.json_schema_problems import schema_problems
+from components.settings.field_rules import schema_problems
 from components.settings.model import ApiClient, Route, json_value, show_value
 from components.urls import full_scope
 

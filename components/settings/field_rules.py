@@ -1,5 +1,6 @@
 """Rules for single values that several settings share: hosts, URL paths, Kubernetes names,
-HTTP header names, AWS regions and Cognito domain prefixes.
+HTTP header names, AWS regions and Cognito domain prefixes; and what is wrong with a list or map
+setting's JSON value, by its JSON Schema, in words for the person who set it.
 
 Each check returns the value or raises ValueError saying what is expected; the caller names the key.
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from typing import Any
 from urllib.parse import urlsplit
 
 _DNS_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
@@ -108,3 +110,23 @@ def check_domain_prefix(prefix: str) -> None:
     forbidden = [word for word in DOMAIN_PREFIX_FORBIDDEN_WORDS if word in prefix]
     if forbidden:
         raise ValueError(f"Cognito domain prefixes must not contain {' or '.join(map(repr, forbidden))}")
+
+
+def schema_problems(value: Any, schema: dict[str, Any]) -> list[tuple[str, str]]:
+    """(where, what) for each way `value` breaks `schema`; `where` is like "[1].namepace" ("" for the whole)."""
+    from jsonschema import Draft202012Validator  # only stacks that set a list or map setting pay for it
+
+    problems = []
+    for error in sorted(Draft202012Validator(schema).iter_errors(value), key=lambda error: list(error.path)):
+        where = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in error.path)
+        if error.validator == "additionalProperties" and "properties" in error.schema:
+            known = error.schema["properties"]
+            for field in sorted(set(error.instance) - set(known)):
+                problems.append((f"{where}.{field}", f"unknown field (expected one of {', '.join(known)})"))
+        elif error.validator == "required":
+            missing = [field for field in error.validator_value if field not in error.instance]
+            problems += [(f"{where}.{field}", "this field is required") for field in missing]
+        else:
+            # Each schema node describes what it expects; the validator's own wording is for developers.
+            problems.append((where, str(error.schema.get("description", error.message))))
+    return problems

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 from components.naming import PROJECT
-from components.settings.json_schema_problems import schema_problems
+from components.settings.field_rules import schema_problems
 from components.settings.model import IdentityProvider
 from components.vocabulary import PROVIDER_TYPES, ProviderType
 

@@ -12,7 +12,7 @@ from typing import Any
 from components import naming, urls
 from components.naming import PROJECT
 from components.settings import field_rules
-from components.settings.json_schema_problems import schema_problems
+from components.settings.field_rules import schema_problems
 from components.settings.model import Route, json_value, show_value
 from components.vocabulary import ROUTE_KINDS, ROUTE_MODES
 
