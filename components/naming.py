@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from components.settings.field_rules import DOMAIN_PREFIX_FORBIDDEN_WORDS, check_domain_prefix
+from components.settings.field_rules import DOMAIN_PREFIX_FORBIDDEN_WORDS, domain_prefix_problem
 
 PROJECT = "kong-cognito-oidc"
 """Pulumi.yaml's `name`: the namespace of the settings, and the package of the component types."""
@@ -100,5 +100,7 @@ def derived_domain_prefix(stack_name: str, suffix: str) -> str:
     room = 63 - len(_DERIVED_DOMAIN_PREFIX_HEAD) - len(suffix) - 2
     stack_part = re.sub(r"-+", "-", stack_part)[:room].strip("-")
     prefix = "-".join(part for part in (_DERIVED_DOMAIN_PREFIX_HEAD, stack_part, suffix) if part)
-    check_domain_prefix(prefix)
+    problem = domain_prefix_problem(prefix)
+    if problem is not None:
+        raise ValueError(problem)  # cannot happen: the parts above are cleared of what Cognito refuses
     return prefix

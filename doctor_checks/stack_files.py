@@ -15,8 +15,8 @@ from typing import Any
 import yaml
 
 from components.naming import PROJECT
+from components.settings.load import config_string
 from components.settings.model import qualified_key
-from components.settings.registry import config_string
 
 
 def short_stack_name(stack: str) -> str:

@@ -20,8 +20,9 @@ from pathlib import Path
 import pulumi
 
 from components.settings import config_keys
+from components.settings.load import parse_settings
 from components.settings.model import Settings, SettingsError, qualified_key
-from components.settings.registry import CONFIG_KEYS, SETTING_NAMES, parse_settings
+from components.settings.registry import CONFIG_KEYS, SETTING_NAMES
 from doctor_checks.access import access
 from doctor_checks.stack_files import StackFile, StackFileError, read_stack_file, short_stack_name, stack_file_name
 from stack_check.mocks import ROOT, ProgramRun, run_under_mocks

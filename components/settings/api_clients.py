@@ -1,4 +1,4 @@
-"""The `apiClients` and `apiIdentifier` settings, and how they bound the routes' `mode` and `scopes`.
+"""The `apiClients` and `apiIdentifier` settings (how they bound the routes' `mode` and `scopes`: cross_key_rules.py).
 
 Cognito's rules below are those of botocore's cognito-idp model (tests/program/test_vendor_schemas.py
 checks them against it): a machine client gets a token for scopes `<apiIdentifier>/<scope>` of one
@@ -8,13 +8,10 @@ resource server, and Kong lets a token through an `api` route only if it carries
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
-from components.naming import PROJECT
 from components.settings.field_rules import schema_problems
-from components.settings.model import ApiClient, Route, json_value, show_value
-from components.urls import full_scope
+from components.settings.model import ApiClient, Parsed, RawSetting, Route, parse_json, show_value
 
 # botocore's patterns, in Java's syntax: `\w` and `\s` are ASCII there, hence re.ASCII.
 SCOPE_NAME_PATTERN = "[\\x21\\x23-\\x2E\\x30-\\x5B\\x5D-\\x7E]+"  # ResourceServerScopeNameType
@@ -52,14 +49,17 @@ _API_CLIENTS_SCHEMA = {
 }
 
 
-def parse_api_clients(raw: str | None) -> tuple[ApiClient, ...]:
+def parse_api_clients(setting: RawSetting) -> Parsed[tuple[ApiClient, ...]]:
+    raw = setting.raw
     if raw is None or raw.strip() in ("", "[]"):
-        return ()
-    entries = json_value(raw, str(_API_CLIENTS_SCHEMA["description"]))
+        return (), []
+    entries, is_json = parse_json(raw)
+    if not is_json:
+        return None, [setting.problem(str(_API_CLIENTS_SCHEMA["description"]))]
     # dict.fromkeys: jsonschema reports each missing field of an entry once per missing field.
     structure = list(dict.fromkeys(schema_problems(entries, _API_CLIENTS_SCHEMA)))
     if structure:
-        raise ValueError("; ".join(f"{where}: {what}" if where else what for where, what in structure))
+        return None, [setting.problem("; ".join(f"{where}: {what}" if where else what for where, what in structure))]
     problems: list[str] = []
     clients: list[ApiClient] = []
     for index, entry in enumerate(entries):
@@ -80,8 +80,8 @@ def parse_api_clients(raw: str | None) -> tuple[ApiClient, ...]:
             f"{MAX_SCOPES_PER_RESOURCE_SERVER}"
         )
     if problems:
-        raise ValueError("; ".join(problems))
-    return tuple(clients)
+        return None, [setting.problem("; ".join(problems))]
+    return tuple(clients), []
 
 
 def _scope_problems(scopes: Sequence[str]) -> list[str]:
@@ -102,68 +102,20 @@ def _scope_problems(scopes: Sequence[str]) -> list[str]:
     return problems
 
 
-def parse_api_identifier(raw: str | None) -> str | None:
-    """None: `https://<first route's host>` once there are api clients (see `api_problems`)."""
-    if raw is None or raw == "":
-        return None
-    return check_api_identifier(raw)
-
-
-def check_api_identifier(identifier: str) -> str:
+def parse_api_identifier(setting: RawSetting) -> Parsed[str]:
+    """None: `https://<first route's host>` once there are api clients (load.py)."""
+    identifier = setting.raw
+    if identifier is None or identifier == "":
+        return None, []
     if not (1 <= len(identifier) <= MAX_IDENTIFIER and _IDENTIFIER.fullmatch(identifier)):
-        raise ValueError(
-            f"expected a Cognito resource server identifier such as 'https://api.example.com': 1 to "
-            f"{MAX_IDENTIFIER} printable ASCII characters without spaces, '\"' or '\\'"
-        )
-    return identifier
+        return None, [
+            setting.problem(
+                f"expected a Cognito resource server identifier such as 'https://api.example.com': 1 to "
+                f"{MAX_IDENTIFIER} printable ASCII characters without spaces, '\"' or '\\'"
+            )
+        ]
+    return identifier, []
 
 
 def default_api_identifier(routes: Sequence[Route]) -> str:
     return f"https://{routes[0].host}"
-
-
-def api_problems(parsed: Mapping[str, Any]) -> list[str]:
-    """What ties apiClients, apiIdentifier and the routes' mode and scopes together.
-
-    Run once every key parsed, so that `routes[i]` is the i-th route of the setting.
-    """
-    clients: tuple[ApiClient, ...] = parsed["api_clients"]
-    allowed_groups: tuple[str, ...] = parsed["allowed_groups"]
-    routes: tuple[Route, ...] = parsed["routes"]
-    identifier: str | None = parsed["api_identifier"]
-    problems = []
-    if identifier is not None and not clients:
-        problems.append(f"{PROJECT}:apiIdentifier: set without apiClients, which it names the scopes of")
-    if clients and routes:
-        identifier = identifier or default_api_identifier(routes)
-        longest = max((scope for client in clients for scope in client.scopes), key=len)
-        if len(full_scope(identifier, longest)) > MAX_FULL_SCOPE:
-            problems.append(
-                f"{PROJECT}:apiIdentifier = {show_value(identifier)}: with the scope {longest!r}, "
-                f"'<apiIdentifier>/<scope>' is longer than Cognito's {MAX_FULL_SCOPE} characters; "
-                "choose a shorter identifier"
-            )
-    for index, route in enumerate(routes):
-        where = f"{PROJECT}:routes[{index}]"
-        if route.mode == "browser":
-            if route.required_scopes:
-                problems.append(
-                    f"{where}.scopes: only bearer tokens carry scopes; set mode to api or both, or drop scopes"
-                )
-            continue
-        if not clients:
-            problems.append(f"{where}.mode = {show_value(route.mode)}: no apiClients to call it; add apiClients")
-            continue
-        held = {scope for client in clients for scope in client.scopes}
-        missing = [scope for scope in route.required_scopes if scope not in held]
-        if missing:
-            problems.append(f"{where}.scopes: no client in apiClients holds {', '.join(map(repr, missing))}")
-        elif not any(set(route.required_scopes) <= set(client.scopes) for client in clients):
-            problems.append(f"{where}.scopes: no client in apiClients holds them all, so no token would pass")
-        if route.mode == "both" and allowed_groups:
-            # Kong checks the groups claim on every token; machine tokens carry no cognito:groups.
-            problems.append(
-                f'{where}.mode = "both": with allowedGroups, Kong would refuse every machine token (they carry '
-                "no cognito:groups); give the machines a route of mode api, or drop allowedGroups"
-            )
-    return problems

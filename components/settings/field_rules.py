@@ -2,7 +2,8 @@
 HTTP header names, AWS regions and Cognito domain prefixes; and what is wrong with a list or map
 setting's JSON value, by its JSON Schema, in words for the person who set it.
 
-Each check returns the value or raises ValueError saying what is expected; the caller names the key.
+Each rule returns what is wrong with the value (what is expected), or None when nothing is; the
+parser that calls it names the key.
 """
 
 from __future__ import annotations
@@ -28,34 +29,32 @@ DOMAIN_PREFIX_FORBIDDEN_WORDS = ("aws", "amazon", "cognito")
 _DOMAIN_PREFIX = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 
 
-def check_aws_region(region: str) -> str:
-    if not _AWS_REGION.fullmatch(region):
-        raise ValueError("expected an AWS region code such as 'us-west-2'")
-    return region
+def aws_region_problem(region: str) -> str | None:
+    return None if _AWS_REGION.fullmatch(region) else "expected an AWS region code such as 'us-west-2'"
 
 
-def check_host(host: str) -> str:
+def host_problem(host: str) -> str | None:
     expected = "expected the Kong proxy's public host name, optionally with ':port'"
     if "://" in host:
-        raise ValueError(f"{expected}, without a scheme (drop '{host.split('://')[0]}://')")
+        return f"{expected}, without a scheme (drop '{host.split('://')[0]}://')"
     if any(ch.isspace() for ch in host):
-        raise ValueError(f"{expected}; it must not contain spaces")
+        return f"{expected}; it must not contain spaces"
     if any(ch in host for ch in "/?#@"):
-        raise ValueError(f"{expected}; no path, query, fragment or user info")
+        return f"{expected}; no path, query, fragment or user info"
     bad_port = f"{expected}; the port must be a number from 1 to 65535"
     try:
         parts = urlsplit(f"//{host}")
         port = parts.port
     except ValueError:  # a bad port, or an unbalanced '[' of an IPv6 address
-        raise ValueError(bad_port if "[" not in host else f"{expected}; {host!r} is not a valid [IPv6]:port") from None
+        return bad_port if "[" not in host else f"{expected}; {host!r} is not a valid [IPv6]:port"
     # urlsplit reads 'host:' (empty port) as no port at all.
     has_port_separator = ":" in host.rsplit("]", 1)[-1]
     if port == 0 or (has_port_separator and port is None):
-        raise ValueError(bad_port)
+        return bad_port
     hostname = parts.hostname or ""
     if not _is_ip_address(hostname) and not _is_dns_name(hostname):
-        raise ValueError(f"{expected}; {hostname!r} is not a valid DNS name")
-    return host
+        return f"{expected}; {hostname!r} is not a valid DNS name"
+    return None
 
 
 def _is_ip_address(hostname: str) -> bool:
@@ -71,28 +70,28 @@ def _is_dns_name(hostname: str) -> bool:
     return len(hostname) <= 253 and all(_HOST_LABEL.fullmatch(label) for label in labels)
 
 
-def check_url_path(path: str) -> str:
+def url_path_problem(path: str) -> str | None:
     if not path.startswith("/"):
-        raise ValueError("expected a URL path starting with '/', such as '/bar'")
+        return "expected a URL path starting with '/', such as '/bar'"
     if "#" in path or "?" in path:
-        raise ValueError("expected a URL path without query ('?') or fragment ('#')")
+        return "expected a URL path without query ('?') or fragment ('#')"
     if not _URL_PATH.fullmatch(path):
-        raise ValueError("expected a URL path of RFC 3986 characters (no spaces)")
-    return path
+        return "expected a URL path of RFC 3986 characters (no spaces)"
+    return None
 
 
-def check_object_name(name: str) -> str:
+def object_name_problem(name: str) -> str | None:
     """A Kubernetes object name (a DNS subdomain), such as an Ingress's or a KongPlugin's."""
     if len(name) > MAX_OBJECT_NAME or not _DNS_SUBDOMAIN.fullmatch(name):
-        raise ValueError(f"{_OBJECT_NAME}, starting and ending with a letter or digit")
-    return name
+        return f"{_OBJECT_NAME}, starting and ending with a letter or digit"
+    return None
 
 
-def check_namespace_name(name: str) -> str:
+def namespace_name_problem(name: str) -> str | None:
     """A Kubernetes namespace name (a DNS label)."""
     if len(name) > 63 or not _DNS_LABEL.fullmatch(name):
-        raise ValueError(f"{_NAMESPACE_NAME}, starting and ending with a letter or digit")
-    return name
+        return f"{_NAMESPACE_NAME}, starting and ending with a letter or digit"
+    return None
 
 
 def is_http_token(value: str) -> bool:
@@ -100,16 +99,17 @@ def is_http_token(value: str) -> bool:
     return bool(_HTTP_TOKEN.fullmatch(value))
 
 
-def check_domain_prefix(prefix: str) -> None:
-    """Raise ValueError unless Cognito accepts `prefix` as a hosted-UI domain prefix."""
+def domain_prefix_problem(prefix: str) -> str | None:
+    """What keeps Cognito from accepting `prefix` as a hosted-UI domain prefix, or None."""
     if not _DOMAIN_PREFIX.fullmatch(prefix):
-        raise ValueError(
+        return (
             "expected a Cognito domain prefix: 1 to 63 lower-case letters, digits and '-', "
             "not starting or ending with '-'"
         )
     forbidden = [word for word in DOMAIN_PREFIX_FORBIDDEN_WORDS if word in prefix]
     if forbidden:
-        raise ValueError(f"Cognito domain prefixes must not contain {' or '.join(map(repr, forbidden))}")
+        return f"Cognito domain prefixes must not contain {' or '.join(map(repr, forbidden))}"
+    return None
 
 
 def schema_problems(value: Any, schema: dict[str, Any]) -> list[tuple[str, str]]:

@@ -11,7 +11,6 @@ Pulumi masks only exact copies of a secret in what the program prints, not a par
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -22,7 +21,7 @@ from xml.etree import ElementTree
 
 from components.naming import PROJECT
 from components.settings.field_rules import schema_problems
-from components.settings.model import IdentityProvider
+from components.settings.model import IdentityProvider, Parsed, RawSetting, parse_json
 from components.vocabulary import PROVIDER_TYPES, ProviderType
 
 KEY = f"{PROJECT}:identityProviders"
@@ -117,44 +116,36 @@ _SCHEMA = {
 }
 
 
-def parse_identity_providers(
-    raw: str | None, secret: bool, project_dir: Path, problems: list[str]
-) -> tuple[IdentityProvider, ...] | None:
-    """The providers, or None when something is wrong with them (appended to `problems`).
+def parse_identity_providers(setting: RawSetting, project_dir: Path) -> Parsed[tuple[IdentityProvider, ...]]:
+    """The providers, or None and what is wrong with them.
 
-    `secret`: whether the stack holds the key encrypted; a client secret must be. A SAML
-    metadata file is read relative to `project_dir`.
+    A client secret must be encrypted, and so the whole key (`setting.secret`). A SAML metadata
+    file is read relative to `project_dir`.
     """
-    if raw is None:
-        return ()
-    try:
-        entries = json.loads(raw)
-    except json.JSONDecodeError:
-        problems.append(f"{KEY}: {_SCHEMA['description']}")
-        return None
-    found: list[str] = []
+    if setting.raw is None:
+        return (), []
+    entries, is_json = parse_json(setting.raw)
+    if not is_json:
+        return None, [f"{KEY}: {_SCHEMA['description']}"]
     structure = schema_problems(entries, _SCHEMA)
-    found += [f"{KEY}{where}: {what}" for where, what in structure]
+    found = [f"{KEY}{where}: {what}" for where, what in structure]
     if any(not where for where, _ in structure):  # not a list
-        problems += found
-        return None
+        return None, found
     # Entries that are not objects of known, well-typed fields with a name and type are not read further.
     malformed = {int(where[1:].split("]")[0]) for where, _ in structure}
     providers: list[IdentityProvider] = []
     for index, entry in enumerate(entries):
         if index not in malformed:
-            provider = _provider(entry, f"{KEY}[{index}]", secret, project_dir, found)
+            provider, problems = _provider(entry, f"{KEY}[{index}]", setting.secret, project_dir)
+            found += problems
             if provider is not None:
                 providers.append(provider)
     found += _repeated(entries, malformed)
-    problems += found
-    return None if found else tuple(providers)
+    return (None, found) if found else (tuple(providers), [])
 
 
-def _provider(
-    entry: Mapping[str, Any], where: str, secret: bool, project_dir: Path, problems: list[str]
-) -> IdentityProvider | None:
-    """One entry's provider, or None with its problems appended."""
+def _provider(entry: Mapping[str, Any], where: str, secret: bool, project_dir: Path) -> Parsed[IdentityProvider]:
+    """One entry's provider, or None and its problems."""
     found: list[str] = []
     type_: ProviderType = entry["type"]
     found += [f"{where}.name: {problem}" for problem in name_problems(entry["name"], type_)]
@@ -168,11 +159,10 @@ def _provider(
         f"{where}.{field}: required for {type_} providers" for field in REQUIRED_BY_TYPE[type_] if field not in entry
     ]
 
-    details = (
-        _saml_details(entry, where, project_dir, found)
-        if type_ == "SAML"
-        else _oauth_details(entry, type_, where, secret, found)
+    details, problems = (
+        _saml_details(entry, where, project_dir) if type_ == "SAML" else _oauth_details(entry, type_, where, secret)
     )
+    found += problems
     attributes = entry.get("attributes", {"email": "email"})
     found += [f"{where}.attributes{problem}" for problem in attribute_problems(attributes)]
     groups_attribute = entry.get("groupsAttribute")
@@ -181,10 +171,9 @@ def _provider(
     identifiers = entry.get("identifiers", [])
     found += [f"{where}.identifiers{problem}" for problem in identifier_problems(identifiers)]
 
-    problems += found
     if found:
-        return None
-    return IdentityProvider(
+        return None, found
+    provider = IdentityProvider(
         name=entry["name"],
         type=type_,
         provider_details=tuple(details.items()),
@@ -195,6 +184,7 @@ def _provider(
         issuer=entry.get("issuer"),
         client_secret=entry.get("clientSecret"),
     )
+    return provider, []
 
 
 def name_problems(name: str, type_: str) -> list[str]:
@@ -239,23 +229,17 @@ def https_url_problem(url: str) -> str | None:
     return None
 
 
-def _saml_details(entry: Mapping[str, Any], where: str, project_dir: Path, problems: list[str]) -> dict[str, str]:
+def _saml_details(entry: Mapping[str, Any], where: str, project_dir: Path) -> tuple[dict[str, str], list[str]]:
     """MetadataURL or MetadataFile (the document itself, read now, so a preview shows what `up` sends)."""
     if "metadataUrl" in entry and "metadataFile" in entry:
-        problems.append(f"{where}.metadataFile: set metadataUrl or metadataFile, not both")
-        return {}
+        return {}, [f"{where}.metadataFile: set metadataUrl or metadataFile, not both"]
     if "metadataUrl" in entry:
         problem = https_url_problem(entry["metadataUrl"])
-        if problem:
-            problems.append(f"{where}.metadataUrl: {problem}")
-        return {"MetadataURL": entry["metadataUrl"]}
+        return {"MetadataURL": entry["metadataUrl"]}, [f"{where}.metadataUrl: {problem}"] if problem else []
     if "metadataFile" in entry:
         document, problem = read_saml_metadata(entry["metadataFile"], project_dir)
-        if problem:
-            problems.append(f"{where}.metadataFile: {problem}")
-        return {"MetadataFile": document}
-    problems.append(f"{where}.metadataUrl: required for SAML providers (or metadataFile)")
-    return {}
+        return {"MetadataFile": document}, [f"{where}.metadataFile: {problem}"] if problem else []
+    return {}, [f"{where}.metadataUrl: required for SAML providers (or metadataFile)"]
 
 
 def read_saml_metadata(path: str, project_dir: Path) -> tuple[str, str | None]:
@@ -286,9 +270,10 @@ def read_saml_metadata(path: str, project_dir: Path) -> tuple[str, str | None]:
 
 
 def _oauth_details(
-    entry: Mapping[str, Any], type_: ProviderType, where: str, secret: bool, problems: list[str]
-) -> dict[str, str]:
+    entry: Mapping[str, Any], type_: ProviderType, where: str, secret: bool
+) -> tuple[dict[str, str], list[str]]:
     """ProviderDetails of an OIDC or Google provider, without the client secret (kept apart, out of reprs)."""
+    problems = []
     if "clientId" in entry and not entry["clientId"].strip():
         problems.append(f"{where}.clientId: must not be empty")
     if "clientSecret" in entry:
@@ -301,7 +286,7 @@ def _oauth_details(
         elif not entry["clientSecret"]:
             problems.append(f"{where}.clientSecret: must not be empty")
     if type_ == "Google":
-        return {"client_id": entry.get("clientId", ""), "authorize_scopes": " ".join(GOOGLE_SCOPES)}
+        return {"client_id": entry.get("clientId", ""), "authorize_scopes": " ".join(GOOGLE_SCOPES)}, problems
     if "issuer" in entry:
         problem = https_url_problem(entry["issuer"])
         if problem:
@@ -310,12 +295,13 @@ def _oauth_details(
     problem = scopes_problem(scopes)
     if problem:
         problems.append(f"{where}.scopes: {problem}")
-    return {
+    details = {
         "client_id": entry.get("clientId", ""),
         "attributes_request_method": entry.get("attributesRequestMethod", DEFAULT_ATTRIBUTES_REQUEST_METHOD),
         "oidc_issuer": entry.get("issuer", ""),
         "authorize_scopes": " ".join(scopes),
     }
+    return details, problems
 
 
 def scopes_problem(scopes: list[str]) -> str | None:

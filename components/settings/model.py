@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias, TypeVar
 
 import pulumi
 import yaml
@@ -191,8 +191,40 @@ def show_value(raw: Any, limit: int = 100) -> str:
     return shown if len(shown) <= limit else f"{shown[: limit - 1]}…"
 
 
-def json_value(raw: str, expected: str) -> Any:
+def parse_json(raw: str) -> tuple[Any, bool]:
+    """(the value, True), or (None, False) when `raw` is not JSON."""
     try:
-        return json.loads(raw)
+        return json.loads(raw), True
     except json.JSONDecodeError:
-        raise ValueError(expected) from None
+        return None, False
+
+
+@dataclass(frozen=True)
+class RawSetting:
+    """One key as the stack hands it to the program: its name, its text (None: not set), whether it is a secret.
+
+    `key` is unqualified (`allowedGroups`), or `aws:region`.
+    """
+
+    key: str
+    raw: str | None
+    secret: bool = False
+
+    @property
+    def qualified(self) -> str:
+        return qualified_key(self.key)
+
+    def shown(self) -> str:
+        """The value for a message: "(a secret)" when the stack holds it encrypted."""
+        return "(a secret)" if self.secret else show_value(self.raw)
+
+    def problem(self, what: str) -> str:
+        """`<key> = <value>: <what>`, the form of every problem with a key's value as a whole."""
+        return f"{self.qualified} = {self.shown()}: {what}"
+
+
+Value = TypeVar("Value")
+Parsed: TypeAlias = tuple[Value | None, list[str]]
+"""What every parser of a setting returns: (the value, []), or (None or what could be read, the problems).
+
+Each problem is a line for the user, naming the key (and the entry and field) it is about."""

@@ -1,46 +1,22 @@
-"""The stack's settings: read once from Pulumi config, validated, frozen.
+"""Every key the program reads, with its Settings field and its parser; the parsers of the plain keys.
 
-Everything after `load_settings` trusts the `Settings` it returns. Validation
-collects every problem before failing, so a user fixes their config in one go,
-and it runs before any resource is declared, so bad input never leaves a
-half-created stack behind.
-
-This module holds the registry of keys and a parser per key. The types it builds are in
-settings_model.py, the `routes` setting in routes_setting.py, and the rules several keys
-share (hosts, paths, Kubernetes names) in field_rules.py.
+A parser turns a key's raw value (`RawSetting`) into `(value, problems)` (settings/model.py's
+`Parsed`), never raising: load.py runs every parser and then every cross-key rule, and reports all
+that they found at once. The structured keys have modules of their own (routes.py,
+identity_providers.py, api_clients.py); the rules several keys share are in field_rules.py.
 """
 
 from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Callable, Collection, Iterable, Mapping
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-import pulumi
-
-from components.naming import PROJECT
-from components.settings import config_keys, field_rules
-from components.settings.api_clients import (
-    api_problems,
-    default_api_identifier,
-    parse_api_clients,
-    parse_api_identifier,
-)
-from components.settings.field_rules import check_domain_prefix, check_host
-from components.settings.identity_providers import parse_identity_providers
-from components.settings.model import (
-    GROUPS_ATTRIBUTE,
-    Settings,
-    SettingsError,
-    json_value,
-    providers_with_groups,
-    qualified_key,
-    show_value,
-)
-from components.settings.routes import parse_routes
+from components.settings import field_rules
+from components.settings.api_clients import parse_api_clients, parse_api_identifier
+from components.settings.model import Parsed, RawSetting, parse_json
 from components.vocabulary import MFA_MODES, USER_POOL_TIERS
 
 DEFAULT_CALLBACK_PATH = "/bar"
@@ -63,238 +39,124 @@ REFUSED_UPSTREAM_HEADER_PREFIX = "x-forwarded-"
 FRAMING_HEADERS = frozenset(
     {"content-length", "transfer-encoding", "connection", "keep-alive", "te", "trailer", "upgrade", "proxy-connection"}
 )
-# Cognito's ID token carries these claims only when the sign-in asks for their scope.
-CLAIM_SCOPES = {"email": "email", "email_verified": "email", "phone_number": "phone", "phone_number_verified": "phone"}
 
 # Scopes a Cognito app client may request without a resource server of its own.
 USER_ADMIN_SCOPE = "aws.cognito.signin.user.admin"
 """Lets an access token call Cognito's user API for its own user (GetUser, UpdateUserAttributes, ...)."""
 COGNITO_RESERVED_SCOPES = frozenset({"openid", "email", "phone", "profile", USER_ADMIN_SCOPE})
 
-
-def config_string(value: Any) -> str:
-    """A stack file's YAML value as the Pulumi CLI hands it to the program (lists and maps as JSON)."""
-    if isinstance(value, (list, dict)):
-        return json.dumps(value)
-    if value is None:
-        return ""  # `key:` with no value: the CLI hands over an empty string (and warns)
-    if isinstance(value, bool):
-        return str(value).lower()
-    return str(value)
+# --- one parser per plain key: RawSetting -> (value, problems) ---
 
 
-def load_settings(config: pulumi.Config, aws_config: pulumi.Config) -> Settings:
-    """Read this project's config and `aws:region` and validate them.
-
-    Every key set for the stack is read, not only the known ones, so a misspelt key (`allowedGroup`)
-    or namespace (`kong-congito-oidc:`) stops the program instead of silently leaving its setting
-    at the default.
-    """
-    # Unknown keys are not read (config.get warns on a secret): their value is never used.
-    own, others = config_keys.by_namespace(config_keys.stack_keys(), config.name)
-    values: dict[str, str | None] = dict.fromkeys(own)
-    values.update({key: config.get(key) for key in CONFIG_KEYS if key != "aws:region"})
-    values["aws:region"] = aws_config.get("region")
-    secret_keys = config_keys.stack_secret_keys(config.name, CONFIG_KEYS)
-    return parse_settings(values, secret_keys, other_keys=others)
+def _checked(setting: RawSetting, value: Any, problem: str | None) -> Parsed[Any]:
+    """`value`, or the problem a rule found with it, naming the key."""
+    return (None, [setting.problem(problem)]) if problem else (value, [])
 
 
-def parse_settings(
-    values: Mapping[str, str | None],
-    secret_keys: Collection[str] = (),
-    project_dir: Path | None = None,
-    other_keys: Iterable[str] = (),
-) -> Settings:
-    """Validate raw config strings (None for unset keys) into `Settings`.
-
-    `values` holds this project's keys unqualified (`allowedGroups`) and `aws:region`; any other
-    key in it is refused as unknown. `secret_keys` names those of them the stack holds encrypted;
-    files named by settings (a SAML metadata file) are read relative to `project_dir` (the
-    working directory, where Pulumi runs the program, if None). `other_keys` are the stack's keys of
-    other namespaces, fully qualified: near misses of this project's are refused (components/config_keys.py).
-    Raises SettingsError listing every problem found.
-    """
-    problems = config_keys.unknown_key_problems(values, CONFIG_KEYS)
-    problems += config_keys.namespace_problems(other_keys, SETTING_NAMES)
-    parsed: dict[str, Any] = {}
-    for key, (field, parse) in _PARSERS.items():
-        raw = values.get(key)
-        try:
-            parsed[field] = parse(raw)
-        except ValueError as error:
-            shown = "(a secret)" if key in secret_keys else show_value(raw)
-            problems.append(f"{qualified_key(key)} = {shown}: {error}")
-    providers = parse_identity_providers(
-        values.get("identityProviders"), "identityProviders" in secret_keys, project_dir or Path.cwd(), problems
-    )
-    if providers is not None:
-        parsed["identity_providers"] = providers
-    parsed["routes"] = parse_routes(values.get("routes"), parsed, problems)
-    problems += _claims_without_their_scope(parsed)
-    problems += _no_sign_in_left(parsed)
-    problems += _self_granted_groups(parsed, values.get("scopes"))
-    if not problems:
-        problems += api_problems(parsed)
-    if problems:
-        raise SettingsError(problems)
-    if parsed["api_clients"] and parsed["api_identifier"] is None:
-        parsed["api_identifier"] = default_api_identifier(parsed["routes"])
-    return Settings(**parsed)
+def parse_aws_region(setting: RawSetting) -> Parsed[str]:
+    if setting.raw is None or setting.raw.strip() == "":
+        return None, [setting.problem("this setting is required")]
+    return _checked(setting, setting.raw, field_rules.aws_region_problem(setting.raw))
 
 
-def _claims_without_their_scope(parsed: Mapping[str, Any]) -> list[str]:
-    """Identity headers that would never be set: their claim needs a scope the sign-in does not ask for."""
-    if "upstream_headers" not in parsed or "scopes" not in parsed:
-        return []
-    return [
-        f"{PROJECT}:upstreamHeaders: the claim {claim!r} is in Cognito's tokens only with the scope "
-        f"{CLAIM_SCOPES[claim]!r}, which scopes lacks: add it to scopes, or drop the header"
-        for claim, _ in parsed["upstream_headers"]
-        if claim in CLAIM_SCOPES and CLAIM_SCOPES[claim] not in parsed["scopes"]
-    ]
-
-
-def _no_sign_in_left(parsed: Mapping[str, Any]) -> list[str]:
-    """Without local accounts and without a provider, the sign-in page would offer nothing."""
-    if parsed.get("local_accounts") is False and parsed.get("identity_providers") == ():
-        return [
-            f"{PROJECT}:localAccounts = false: the sign-in page would offer no way to sign in; "
-            "add a provider to identityProviders, or set localAccounts to true"
-        ]
-    return []
-
-
-def _self_granted_groups(parsed: Mapping[str, Any], raw_scopes: str | None) -> list[str]:
-    """With the groups mechanism, the user-admin scope would let a user write the groups the trigger trusts.
-
-    The browser client must be allowed to write custom:idp_groups (Cognito writes a federated user's
-    mapped attributes through it), and an access token with aws.cognito.signin.user.admin may call
-    UpdateUserAttributes with whatever that client may write; the trigger reads the value at the
-    next token refresh (components/federated_groups.py says why no other way is open).
-    """
-    if USER_ADMIN_SCOPE not in parsed.get("scopes", ()):
-        return []
-    if not providers_with_groups(parsed.get("identity_providers", ()), parsed.get("allowed_groups", ())):
-        return []
-    return [
-        f"{qualified_key('scopes')} = {show_value(raw_scopes)}: {USER_ADMIN_SCOPE} lets a signed-in user change "
-        f"their own attributes, {GROUPS_ATTRIBUTE} included, and so give themselves any group of allowedGroups "
-        "(a provider with groupsAttribute maps its groups there); drop it from scopes"
-    ]
-
-
-# --- one parser per key: raw config string (or None) -> typed value, or ValueError ---
-
-
-def _required(raw: str | None) -> str:
-    if raw is None or raw.strip() == "":
-        raise ValueError("this setting is required")
-    return raw
-
-
-def parse_aws_region(raw: str | None) -> str:
-    return field_rules.check_aws_region(_required(raw))
-
-
-def parse_data_plane_host(raw: str | None) -> str | None:
+def parse_data_plane_host(setting: RawSetting) -> Parsed[str]:
     """None when unset: required only as the host of a route that names none (checked with the routes)."""
-    if raw is None or raw.strip() == "":
-        return None
-    return check_host(raw)
+    if setting.raw is None or setting.raw.strip() == "":
+        return None, []
+    return _checked(setting, setting.raw, field_rules.host_problem(setting.raw))
 
 
-def parse_callback_path(raw: str | None) -> str:
-    return field_rules.check_url_path(DEFAULT_CALLBACK_PATH if raw is None else raw)
+def _with_default(default: str, rule: Callable[[str], str | None]) -> Callable[[RawSetting], Parsed[str]]:
+    """A parser of a string key: `default` when unset, else the value if `rule` finds nothing wrong."""
 
-
-def _kubernetes_name(default: str, check: Callable[[str], str]) -> Callable[[str | None], str]:
-    def parse(raw: str | None) -> str:
-        return check(default if raw is None else raw)
+    def parse(setting: RawSetting) -> Parsed[str]:
+        value = default if setting.raw is None else setting.raw
+        return _checked(setting, value, rule(value))
 
     return parse
 
 
-parse_ingress_name = _kubernetes_name(DEFAULT_INGRESS_NAME, field_rules.check_object_name)
-parse_ingress_namespace = _kubernetes_name(DEFAULT_INGRESS_NAMESPACE, field_rules.check_namespace_name)
-parse_plugin_name = _kubernetes_name(DEFAULT_PLUGIN_NAME, field_rules.check_object_name)
+parse_callback_path = _with_default(DEFAULT_CALLBACK_PATH, field_rules.url_path_problem)
+parse_ingress_name = _with_default(DEFAULT_INGRESS_NAME, field_rules.object_name_problem)
+parse_ingress_namespace = _with_default(DEFAULT_INGRESS_NAMESPACE, field_rules.namespace_name_problem)
+parse_plugin_name = _with_default(DEFAULT_PLUGIN_NAME, field_rules.object_name_problem)
 
 
-def parse_cache_ttl(raw: str | None) -> int:
-    if raw is None:
-        return DEFAULT_CACHE_TTL
+def parse_cache_ttl(setting: RawSetting) -> Parsed[int]:
+    if setting.raw is None:
+        return DEFAULT_CACHE_TTL, []
+    expected = "expected a whole number of seconds greater than 0"
     try:
-        ttl = int(raw.strip())
+        ttl = int(setting.raw.strip())
     except ValueError:
-        raise ValueError("expected a whole number of seconds greater than 0") from None
-    if ttl <= 0:
-        raise ValueError("expected a whole number of seconds greater than 0")
-    return ttl
+        return None, [setting.problem(expected)]
+    return _checked(setting, ttl, None if ttl > 0 else expected)
 
 
-def parse_scopes(raw: str | None) -> tuple[str, ...]:
-    if raw is None:
-        return DEFAULT_SCOPES
+def parse_scopes(setting: RawSetting) -> Parsed[tuple[str, ...]]:
+    if setting.raw is None:
+        return DEFAULT_SCOPES, []
+    problem = _scopes_problem(setting.raw)
+    return (None, [setting.problem(problem)]) if problem else (tuple(json.loads(setting.raw)), [])
+
+
+def _scopes_problem(raw: str) -> str | None:
     expected = 'expected a JSON list of OAuth scopes including "openid", such as ["openid","email"]'
-    try:
-        scopes = json.loads(raw)
-    except json.JSONDecodeError:
-        raise ValueError(expected) from None
-    if not isinstance(scopes, list) or not all(isinstance(scope, str) for scope in scopes):
-        raise ValueError(expected)
+    scopes, is_json = parse_json(raw)
+    if not is_json or not isinstance(scopes, list) or not all(isinstance(scope, str) for scope in scopes):
+        return expected
     if "openid" not in scopes:
-        raise ValueError(f"{expected}; Kong's OpenID Connect sign-in needs 'openid'")
+        return f"{expected}; Kong's OpenID Connect sign-in needs 'openid'"
     unknown = sorted(set(scopes) - COGNITO_RESERVED_SCOPES)
     if unknown:
-        raise ValueError(
+        return (
             f"unsupported scope(s) {unknown}: without a resource server Cognito allows only "
             f"{sorted(COGNITO_RESERVED_SCOPES)}"
         )
     if len(set(scopes)) != len(scopes):
-        raise ValueError(f"{expected}; each scope once")
-    return tuple(scopes)
+        return f"{expected}; each scope once"
+    return None
 
 
-def _parse_bool(default: bool) -> Callable[[str | None], bool]:
-    def parse(raw: str | None) -> bool:
-        if raw is None:
-            return default
-        if raw.strip().lower() in ("true", "false"):
-            return raw.strip().lower() == "true"
-        raise ValueError("expected true or false")
+def _boolean(default: bool) -> Callable[[RawSetting], Parsed[bool]]:
+    def parse(setting: RawSetting) -> Parsed[bool]:
+        if setting.raw is None:
+            return default, []
+        value = setting.raw.strip().lower()
+        return _checked(setting, value == "true", None if value in ("true", "false") else "expected true or false")
 
     return parse
 
 
-parse_deletion_protection = _parse_bool(DEFAULT_DELETION_PROTECTION)
-parse_self_sign_up = _parse_bool(DEFAULT_SELF_SIGN_UP)
-parse_local_accounts = _parse_bool(DEFAULT_LOCAL_ACCOUNTS)
+parse_deletion_protection = _boolean(DEFAULT_DELETION_PROTECTION)
+parse_self_sign_up = _boolean(DEFAULT_SELF_SIGN_UP)
+parse_local_accounts = _boolean(DEFAULT_LOCAL_ACCOUNTS)
 
 
-def _parse_choice(choices: tuple[str, ...]) -> Callable[[str | None], str]:
+def _one_of(choices: tuple[str, ...]) -> Callable[[RawSetting], Parsed[str]]:
     """One of `choices`, in any case, spelt as listed; the first when unset."""
 
-    def parse(raw: str | None) -> str:
-        if raw is None:
-            return choices[0]
+    def parse(setting: RawSetting) -> Parsed[str]:
+        if setting.raw is None:
+            return choices[0], []
         by_folded = {choice.casefold(): choice for choice in choices}
-        if raw.strip().casefold() not in by_folded:
-            raise ValueError(f"expected one of {', '.join(choices)}")
-        return by_folded[raw.strip().casefold()]
+        value = by_folded.get(setting.raw.strip().casefold())
+        return _checked(setting, value, None if value else f"expected one of {', '.join(choices)}")
 
     return parse
 
 
-parse_mfa = _parse_choice(MFA_MODES)
-parse_user_pool_tier = _parse_choice(USER_POOL_TIERS)
+parse_mfa = _one_of(MFA_MODES)
+parse_user_pool_tier = _one_of(USER_POOL_TIERS)
 
 
-def parse_allowed_groups(raw: str | None) -> tuple[str, ...]:
-    if raw is None:
-        return ()
+def parse_allowed_groups(setting: RawSetting) -> Parsed[tuple[str, ...]]:
+    if setting.raw is None:
+        return (), []
     expected = 'expected a JSON list of Cognito group names, such as ["staff"]'
-    groups = json_value(raw, expected)
+    groups, _ = parse_json(setting.raw)
     if not isinstance(groups, list) or not all(isinstance(group, str) for group in groups):
-        raise ValueError(expected)
+        return None, [setting.problem(expected)]
     problems = []
     for index, group in enumerate(groups):
         if not 1 <= len(group) <= MAX_GROUP_NAME_LENGTH:
@@ -304,32 +166,30 @@ def parse_allowed_groups(raw: str | None) -> tuple[str, ...]:
             problems.append(f"[{index}] {json.dumps(group)} must not contain spaces or control characters")
         elif group in groups[:index]:
             problems.append(f"[{index}] {json.dumps(group)} is listed twice")
-    if problems:
-        raise ValueError("; ".join(problems))
-    return tuple(groups)
+    return _checked(setting, tuple(groups), "; ".join(problems))
 
 
-def parse_signed_out_url(raw: str | None) -> str | None:
+def parse_signed_out_url(setting: RawSetting) -> Parsed[str]:
+    raw = setting.raw
     if raw is None or raw == "":
-        return None
+        return None, []
     expected = "expected an absolute https:// URL without a fragment ('#'), such as 'https://apps.example.com/'"
     try:
         parts = urlsplit(raw)
         parts.port  # noqa: B018 -- raises on a malformed port
     except ValueError:
-        raise ValueError(expected) from None
-    if parts.scheme != "https" or not parts.hostname or "#" in raw or any(ch.isspace() for ch in raw):
-        raise ValueError(expected)
-    return raw
+        return None, [setting.problem(expected)]
+    bad = parts.scheme != "https" or not parts.hostname or "#" in raw or any(ch.isspace() for ch in raw)
+    return _checked(setting, raw, expected if bad else None)
 
 
-def parse_upstream_headers(raw: str | None) -> tuple[tuple[str, str], ...]:
-    if raw is None:
-        return ()
+def parse_upstream_headers(setting: RawSetting) -> Parsed[tuple[tuple[str, str], ...]]:
+    if setting.raw is None:
+        return (), []
     expected = 'expected a JSON map from token claim to header name, such as {"sub": "X-User-Id"}'
-    headers = json_value(raw, expected)
+    headers, _ = parse_json(setting.raw)
     if not isinstance(headers, dict) or not all(isinstance(header, str) for header in headers.values()):
-        raise ValueError(expected)
+        return None, [setting.problem(expected)]
     problems = []
     seen: dict[str, str] = {}
     for claim, header in headers.items():
@@ -347,20 +207,17 @@ def parse_upstream_headers(raw: str | None) -> tuple[tuple[str, str], ...]:
         elif header.lower() in seen:
             problems.append(f"{json.dumps(header)} is named twice (for {seen[header.lower()]!r} and {claim!r})")
         seen.setdefault(header.lower(), claim)
-    if problems:
-        raise ValueError("; ".join(problems))
-    return tuple(headers.items())
+    return _checked(setting, tuple(headers.items()), "; ".join(problems))
 
 
-def parse_domain_prefix(raw: str | None) -> str | None:
-    if raw is None or raw == "":
-        return None
-    check_domain_prefix(raw)
-    return raw
+def parse_domain_prefix(setting: RawSetting) -> Parsed[str]:
+    if setting.raw is None or setting.raw == "":
+        return None, []
+    return _checked(setting, setting.raw, field_rules.domain_prefix_problem(setting.raw))
 
 
-# Config key -> (Settings field, parser), in the order problems are reported.
-_PARSERS: dict[str, tuple[str, Callable[[str | None], object]]] = {
+Parser = Callable[[RawSetting], Parsed[Any]]
+PLAIN_KEYS: dict[str, tuple[str, Parser]] = {
     "aws:region": ("aws_region", parse_aws_region),
     "dataPlaneHost": ("data_plane_host", parse_data_plane_host),
     "callbackPath": ("callback_path", parse_callback_path),
@@ -381,8 +238,9 @@ _PARSERS: dict[str, tuple[str, Callable[[str | None], object]]] = {
     "apiClients": ("api_clients", parse_api_clients),
     "apiIdentifier": ("api_identifier", parse_api_identifier),
 }
-# Every key the program reads (`routes` is parsed last: its defaults are the keys above; it
-# is checked against `identityProviders`, whose values are never shown: it may be a secret).
-CONFIG_KEYS: tuple[str, ...] = (*_PARSERS, "identityProviders", "routes")
+"""Key -> (Settings field, parser), in the order problems are reported."""
+# Every key the program reads: `identityProviders` and `routes` are parsed after the plain keys
+# (load.py), `routes` last, since its defaults are the keys above and it names identity providers.
+CONFIG_KEYS: tuple[str, ...] = (*PLAIN_KEYS, "identityProviders", "routes")
 SETTING_NAMES = tuple(key for key in CONFIG_KEYS if ":" not in key)
 """This project's own keys, unqualified: CONFIG_KEYS without the provider's `aws:region`."""

@@ -26,8 +26,8 @@ from fake_kubernetes import FakeApiServer, closed_port_url, fake_api_server, kub
 
 from components.kong.crds import KONG_CONTROLLER, KONG_GATEWAY_CONTROLLER
 from components.kubernetes.plugin_annotation import PLUGINS_ANNOTATION
+from components.settings.load import config_string
 from components.settings.model import Route
-from components.settings.registry import config_string
 from doctor_checks import cli
 from doctor_checks.cluster import check_cluster
 from doctor_checks.http_routes import NO_KONG_STATUS, UNMANAGED_CLASS_ANNOTATION

@@ -17,7 +17,7 @@ import pytest
 from oidc_servers import Reply, TlsServer, json_reply, tls_server
 from verify_stack import Certificates
 
-from components.settings import registry as project_settings
+from components.settings.load import parse_settings
 from components.settings.model import IdentityProvider, Settings
 from doctor_checks import cli
 from doctor_checks.identity_providers import Pool, check_identity_providers, read_pool
@@ -73,7 +73,7 @@ def providers(idp: TlsServer) -> tuple[IdentityProvider, ...]:
 
 
 def settings(idp: TlsServer, **changes: Any) -> Settings:
-    base = project_settings.parse_settings({"aws:region": "us-west-2", "dataPlaneHost": "kong.example.test"})
+    base = parse_settings({"aws:region": "us-west-2", "dataPlaneHost": "kong.example.test"})
     return dataclasses.replace(base, identity_providers=providers(idp), **changes)
 
 

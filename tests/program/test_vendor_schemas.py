@@ -19,7 +19,8 @@ from program_harness import PROJECT, ProgramRun, dev_stack_config, run_program
 
 from components.cognito.federated_groups import CUSTOM_ATTRIBUTE, GROUPS_ATTRIBUTE, TRIGGER_VERSION
 from components.settings import api_clients as api_clients_setting
-from components.settings.registry import MAX_GROUP_NAME_LENGTH, parse_settings
+from components.settings.load import parse_settings
+from components.settings.registry import MAX_GROUP_NAME_LENGTH
 from components.settings.routes import MAX_ROUTES
 
 KONG_PLUGIN = "kubernetes:configuration.konghq.com/v1:KongPlugin"

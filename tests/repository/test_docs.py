@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from program_harness import ROOT
 
-from components.settings.registry import config_string, parse_settings
+from components.settings.load import config_string, parse_settings
 from doctor_checks.stack_files import load_pulumi_yaml
 
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]

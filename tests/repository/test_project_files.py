@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from program_harness import PROJECT, ROOT
 
-from components.settings.registry import CONFIG_KEYS, config_string, parse_settings
+from components.settings.load import config_string, parse_settings
+from components.settings.registry import CONFIG_KEYS
 from doctor_checks.stack_files import load_pulumi_yaml
 
 PROJECT_FILE = load_pulumi_yaml((ROOT / "Pulumi.yaml").read_text())

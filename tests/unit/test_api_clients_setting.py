@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from components.settings.load import parse_settings
 from components.settings.model import ApiClient, SettingsError
-from components.settings.registry import parse_settings
 
 MINIMAL = {"aws:region": "us-west-2", "dataPlaneHost": "lb.example.com"}
 CLIENTS = [{"name": "billing-job", "scopes": ["orders.read", "orders.write"]}, {"name": "reports", "scopes": ["stats"]}]
@@ -166,3 +166,22 @@ def test_an_identifier_without_api_clients_is_refused() -> None:
     assert problems_for({**MINIMAL, "apiIdentifier": "https://api.example.com"}) == [
         "kong-cognito-oidc:apiIdentifier: set without apiClients, which it names the scopes of"
     ]
+
+
+def test_a_routes_problem_and_an_api_clients_problem_are_reported_in_one_run() -> None:
+    # routes[0]'s host is refused by its own parser; routes[2] parses, but no client holds its scope.
+    bad_host = {**BROWSER, "host": "https://apps.example.com"}
+    unheld = {**API, "ingress": "billing", "path": "/billing", "scopes": ["billing.write"]}
+    problems = problems_for(values([bad_host, API, unheld], CLIENTS))
+    assert problems == [
+        'kong-cognito-oidc:routes[0].host = "https://apps.example.com": expected the Kong proxy\'s public host '
+        "name, optionally with ':port', without a scheme (drop 'https://')",
+        "kong-cognito-oidc:routes[2].scopes: no client in apiClients holds 'billing.write'",
+    ]
+
+
+def test_rules_across_keys_stay_silent_about_a_key_that_did_not_parse() -> None:
+    # apiClients is refused on its own: the api route is not also told there is no client to call it.
+    problems = problems_for(values([BROWSER, API], [{"name": "billing-job"}]))
+    assert len(problems) == 1
+    assert problems[0].startswith("kong-cognito-oidc:apiClients = ")

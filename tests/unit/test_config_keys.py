@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from components.settings.config_keys import keys_for_other_tools, meant_key, namespace_problems
+from components.settings.load import parse_settings
 from components.settings.model import SettingsError
-from components.settings.registry import SETTING_NAMES, parse_settings
+from components.settings.registry import SETTING_NAMES
 
 MINIMAL = {"aws:region": "us-west-2", "dataPlaneHost": "lb-123.us-west-2.elb.amazonaws.com"}
 

@@ -22,8 +22,9 @@ from components.settings.identity_providers import (
     PROVIDER_NAME_PATTERN,
     is_provider_name,
 )
+from components.settings.load import parse_settings
 from components.settings.model import IdentityProvider, Settings, SettingsError
-from components.settings.registry import CONFIG_KEYS, parse_settings
+from components.settings.registry import CONFIG_KEYS
 from components.vocabulary import PROVIDER_TYPES, USER_POOL_TIERS
 
 MINIMAL = {"aws:region": "us-west-2", "dataPlaneHost": "apps.example.com"}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from components.settings.registry import config_string
+from components.settings.load import config_string
 from doctor_checks.stack_files import DuplicateKeysError, load_pulumi_yaml
 
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from components.settings.load import parse_settings
 from components.settings.model import SettingsError
-from components.settings.registry import parse_settings
 
 MINIMAL = {"aws:region": "us-west-2", "dataPlaneHost": "lb.example.com"}
 
