@@ -12,8 +12,7 @@ import pytest
 from pulumi.runtime import set_all_config
 
 from components.settings.config_keys import stack_secret_keys
-from components.settings.identity_providers import (
-    DEFAULT_OIDC_SCOPES,
+from components.settings.identity_provider_rules import (
     MAX_DETAIL_VALUE,
     MAX_IDENTIFIER,
     MAX_IDENTIFIERS,
@@ -22,6 +21,7 @@ from components.settings.identity_providers import (
     PROVIDER_NAME_PATTERN,
     is_provider_name,
 )
+from components.settings.identity_providers import DEFAULT_OIDC_SCOPES
 from components.settings.load import parse_settings
 from components.settings.model import IdentityProvider, Settings, SettingsError
 from components.settings.registry import CONFIG_KEYS
