@@ -11,7 +11,7 @@ from components.cognito.api_clients import ApiClients, ApiClientsArgs
 from components.cognito.sign_in import CognitoSignIn, CognitoSignInArgs
 from components.ingress_plugin_attachment import IngressPluginAttachment, IngressPluginAttachmentArgs
 from components.kong.oidc_plugin import CONFIG_PATCH_PATHS, KongOidcPlugin, KongOidcPluginArgs
-from components.settings.load import load_settings
+from components.settings.pulumi_config import load_settings
 
 # 1. Settings: all checked here, before anything is declared.
 settings = load_settings(pulumi.Config(), pulumi.Config("aws"))

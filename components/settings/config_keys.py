@@ -9,7 +9,8 @@ A stack's config holds this project's settings (`kong-cognito-oidc:`), its provi
   `make check` as not read by this stack.
 docs/settings.md documents the rule. Messages name keys, never values: a key may hold a secret.
 
-The registry of settings is components/settings.py; this module is given their names.
+The registry of settings is registry.py; this module is given their names. What the Pulumi
+runtime says is set for the stack is read in pulumi_config.py.
 """
 
 from __future__ import annotations
@@ -109,35 +110,3 @@ def keys_for_other_tools(keys: Iterable[str], settings: Collection[str], project
 def other_tools_note(keys: Iterable[str]) -> str:
     """What `make doctor` and `make check` say of keys of other tools (keys_for_other_tools)."""
     return f"note: not read by this stack (kept for other tools): {', '.join(keys)}"
-
-
-def stack_keys() -> list[str]:
-    """Every key set for the stack, fully qualified, whether the program reads it or not.
-
-    `pulumi.Config` only looks keys up. In `pulumi up` the language host hands the program all of
-    the stack's config as one JSON object in the PULUMI_CONFIG environment variable; an Automation
-    API inline program gets it through `set_all_config` instead. Both are read.
-    """
-    from pulumi.runtime import config as runtime_config
-
-    return sorted({*runtime_config.get_config_env(), *runtime_config.CONFIG.get()})
-
-
-def stack_config_keys(namespace: str) -> list[str]:
-    """The keys set for this stack in `namespace` (without the prefix)."""
-    return by_namespace(stack_keys(), namespace)[0]
-
-
-def stack_secret_keys(namespace: str, settings: Iterable[str]) -> set[str]:
-    """The keys of `namespace` (without the prefix) whose values the stack holds encrypted.
-
-    Setting one field of a key with `pulumi config set --secret --path` makes the whole key a
-    secret: the program gets it decrypted, with its name in PULUMI_CONFIG_SECRET_KEYS (an
-    Automation API inline program: through `set_all_config`).
-    """
-    from pulumi.runtime import config as runtime_config
-
-    prefix = f"{namespace}:"
-    secret = {key for key in runtime_config.get_config_secret_keys_env() if key.startswith(prefix)}
-    secret |= {f"{prefix}{key}" for key in settings if runtime_config.is_config_secret(f"{prefix}{key}")}
-    return {key.removeprefix(prefix) for key in secret}

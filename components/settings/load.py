@@ -1,6 +1,6 @@
-"""The stack's settings: read once from the stack's config, validated, frozen.
+"""The stack's settings validated into a frozen `Settings`, from raw config strings.
 
-Everything after `load_settings` trusts the `Settings` it returns. Validation collects every
+Everything after `parse_settings` trusts the `Settings` it returns. Validation collects every
 problem before failing: every key's parser runs (registry.py), then every rule across keys on what
 parsed (cross_key_rules.py), so a user fixes their config in one go. It runs before any resource
 is declared, so bad input never leaves a half-created stack behind.
@@ -12,8 +12,6 @@ import json
 from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 from typing import Any
-
-import pulumi
 
 from components.settings import config_keys
 from components.settings.api_clients import default_api_identifier
@@ -33,22 +31,6 @@ def config_string(value: Any) -> str:
     if isinstance(value, bool):
         return str(value).lower()
     return str(value)
-
-
-def load_settings(config: pulumi.Config, aws_config: pulumi.Config) -> Settings:
-    """Read this project's config and `aws:region` and validate them.
-
-    Every key set for the stack is read, not only the known ones, so a misspelt key (`allowedGroup`)
-    or namespace (`kong-congito-oidc:`) stops the program instead of silently leaving its setting
-    at the default.
-    """
-    # Unknown keys are not read (config.get warns on a secret): their value is never used.
-    own, others = config_keys.by_namespace(config_keys.stack_keys(), config.name)
-    values: dict[str, str | None] = dict.fromkeys(own)
-    values.update({key: config.get(key) for key in CONFIG_KEYS if key != "aws:region"})
-    values["aws:region"] = aws_config.get("region")
-    secret_keys = config_keys.stack_secret_keys(config.name, CONFIG_KEYS)
-    return parse_settings(values, secret_keys, other_keys=others)
 
 
 def parse_settings(

@@ -1,6 +1,6 @@
 """The validated settings' types: what components are given, and how a problem is written.
 
-Components import these, never the parser (components/settings.py), which builds them.
+Components import these, never the parsers (load.py), which build them. No Pulumi here.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias, TypeVar
 
-import pulumi
 import yaml
 
 from components import naming, urls
@@ -143,8 +142,8 @@ def names_its_fix(problem: str) -> bool:
     return "pulumi config " in problem
 
 
-class SettingsError(pulumi.RunError):
-    """Raised with every problem found; Pulumi prints RunError without a traceback."""
+class SettingsError(Exception):
+    """Raised with every problem found (in the program as pulumi_config.StackSettingsError)."""
 
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems

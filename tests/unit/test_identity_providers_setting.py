@@ -11,7 +11,6 @@ import botocore.session
 import pytest
 from pulumi.runtime import set_all_config
 
-from components.settings.config_keys import stack_secret_keys
 from components.settings.identity_provider_rules import (
     MAX_DETAIL_VALUE,
     MAX_IDENTIFIER,
@@ -24,6 +23,7 @@ from components.settings.identity_provider_rules import (
 from components.settings.identity_providers import DEFAULT_OIDC_SCOPES
 from components.settings.load import parse_settings
 from components.settings.model import IdentityProvider, Settings, SettingsError
+from components.settings.pulumi_config import stack_secret_keys
 from components.settings.registry import CONFIG_KEYS
 from components.vocabulary import PROVIDER_TYPES, USER_POOL_TIERS
 

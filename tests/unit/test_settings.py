@@ -7,9 +7,9 @@ import json
 import pytest
 from pulumi.runtime import set_all_config
 
-from components.settings.config_keys import stack_config_keys
 from components.settings.load import parse_settings
 from components.settings.model import GENERIC_FIX, Route, Settings, SettingsError
+from components.settings.pulumi_config import stack_config_keys
 
 MINIMAL = {"aws:region": "us-west-2", "dataPlaneHost": "lb-123.us-west-2.elb.amazonaws.com"}
 
