@@ -77,7 +77,7 @@ for route in routes:
         route.resource_name(naming.INGRESS),
         IngressPluginAttachmentArgs(
             namespace=route.namespace,
-            ingress_name=route.ingress,
+            object_name=route.object_name,
             kind=route.kind,
             plugin_name=route.plugin,
             plugin=kong.plugins[route],

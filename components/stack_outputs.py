@@ -16,7 +16,7 @@ from components.settings.model import IdentityProvider, Route
 def route_entry(route: Route, api_identifier: str | None) -> dict[str, object]:
     """One entry of the `routes` output."""
     entry: dict[str, object] = {
-        "ingress": route.ingress,
+        "ingress": route.object_name,
         "namespace": route.namespace,
         "url": route.url,
         "plugin": route.plugin,

@@ -91,7 +91,7 @@ def run_checks(
     if cluster is None:
         yield skipped("kong-crd", "no cluster to ask (see cluster)")
         for route in routes:
-            yield skipped(f"ingress {route.namespace}/{route.ingress}", "no cluster to ask (see cluster)")
+            yield skipped(f"ingress {route.namespace}/{route.object_name}", "no cluster to ask (see cluster)")
     else:
         yield check_kong_crd(cluster, stack)
         if settings is None:

@@ -126,7 +126,7 @@ def summary(checked: Checked, project_dir: Path = ROOT) -> str:
         scopes = f", scopes {' '.join(route.required_scopes)}" if route.required_scopes else ""
         sign_in_with = f", signs in with {route.sign_in_with}" if route.sign_in_with else ""
         lines.append(
-            f"  {route.url}: mode {route.mode}, {route.kind} {route.namespace}/{route.ingress}, "
+            f"  {route.url}: mode {route.mode}, {route.kind} {route.namespace}/{route.object_name}, "
             f"KongPlugin {route.plugin}{scopes}{sign_in_with}"
         )
     if checked.read.secure:

@@ -3,7 +3,7 @@
 A federated user arrives without Cognito groups. Each provider with a `groupsAttribute` maps that
 attribute to the pool's custom attribute `custom:idp_groups`, and a pre token generation trigger
 (event version V1_0, offered by every feature plan, Lite included) adds its groups to the
-`cognito:groups` claim (components/federated_groups_trigger/handler.py). V1_0 changes only the ID
+`cognito:groups` claim (federated_groups_trigger/handler.py). V1_0 changes only the ID
 token, except `groupOverrideDetails`, which AWS applies to the access token too: the token Kong's
 groups_required reads.
 Declared only when `allowedGroups` is set and a provider has a `groupsAttribute`.

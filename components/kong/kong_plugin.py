@@ -14,7 +14,9 @@ from typing import Any
 
 import pulumi
 
-API_VERSION = "configuration.konghq.com/v1"
+from components.kong.crds import KONG_GROUP, KONG_VERSION
+
+API_VERSION = f"{KONG_GROUP}/{KONG_VERSION}"
 KIND = "KongPlugin"
 
 

@@ -17,6 +17,7 @@ from pulumi_kubernetes.core.v1 import Secret
 from pulumi_random import RandomPassword
 
 from components import naming, urls
+from components.kong.crds import OWNER_ANNOTATION
 from components.kong.kong_plugin import ConfigPatch, KongPlugin, KongPluginArgs, SecretKeyRef
 from components.settings.model import Route
 
@@ -49,8 +50,6 @@ _BROWSER_ONLY_FIELDS = (
 COGNITO_GROUPS_CLAIM = "cognito:groups"
 # The /oauth2/authorize parameter that names the identity provider to sign in with.
 COGNITO_IDENTITY_PROVIDER_ARG = "identity_provider"
-# Which stack declared a KongPlugin: `make doctor` tells the stack's own plugins from others'.
-OWNER_ANNOTATION = "kong-cognito-oidc/stack"
 
 CLIENT_SECRET_KEY = "client_secret"
 SESSION_SECRET_KEY = "session_secret"

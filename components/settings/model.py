@@ -17,7 +17,7 @@ from components.naming import PROJECT
 from components.vocabulary import MfaMode, ProviderType, RouteKind, RouteMode, UserPoolTier
 
 CUSTOM_ATTRIBUTE = "idp_groups"
-"""The pool's custom attribute (its schema name) for federated users' groups (components/federated_groups.py)."""
+"""The pool's custom attribute (its schema name) for federated users' groups (cognito/federated_groups.py)."""
 GROUPS_ATTRIBUTE = f"custom:{CUSTOM_ATTRIBUTE}"
 
 
@@ -53,14 +53,16 @@ class ApiClient:
 
 @dataclass(frozen=True)
 class Route:
-    """One protected Ingress: Kong guards `url` on it and Cognito sends the browser back there."""
+    """One protected route: Kong guards `url` on a route object (an Ingress or HTTPRoute), Cognito sends the browser
+    back there."""
 
-    ingress: str
+    object_name: str
+    """The route object's name (the setting's `ingress` field, whatever the kind)."""
     namespace: str
     host: str
     path: str
     plugin: str
-    """The KongPlugin's name (in `namespace`), as listed in the Ingress's annotation."""
+    """The KongPlugin's name (in `namespace`), as listed in the route object's annotation."""
     original: bool
     """The Ingress the stack protected before `routes` existed (ingressNamespace/ingressName):
     its resources keep the names they had then, so upgrading replaces nothing."""
@@ -71,7 +73,7 @@ class Route:
     mode: RouteMode = "browser"
     """browser: redirect to sign-in; api: bearer tokens only, else 401; both: a bearer token is api."""
     kind: RouteKind = "Ingress"
-    """The kind of the object named by `ingress` (an HTTPRoute is gateway.networking.k8s.io/v1)."""
+    """The kind of the route object (components/kubernetes/route_objects.py says where each lives)."""
     required_scopes: tuple[str, ...] = ()
     """api/both: short scope names an access token must carry."""
 
@@ -85,7 +87,7 @@ class Route:
 
     def resource_name(self, base: str) -> str:
         """A Pulumi resource name for this route's attachment, which follows the kind (components/naming.py)."""
-        return naming.route_resource(base, self.namespace, self.ingress, self.original, self.kind)
+        return naming.route_resource(base, self.namespace, self.object_name, self.original, self.kind)
 
     def plugin_resource_name(self, base: str) -> str:
         """The Pulumi name of this route's KongPlugin: one object whichever kind lists it, so not by kind.
@@ -94,7 +96,7 @@ class Route:
         resource (refused: the object exists) and then delete it. The settings keep a namespace and
         name to one route, whatever the kind.
         """
-        return naming.route_resource(base, self.namespace, self.ingress, self.original)
+        return naming.route_resource(base, self.namespace, self.object_name, self.original)
 
 
 @dataclass(frozen=True)

@@ -155,7 +155,7 @@ def _route(entry: Mapping[str, Any], defaults: Mapping[str, Any], where: str) ->
             ]
     path = fields.get("path", defaults["callback_path"])
     route = Route(
-        ingress=fields["ingress"],
+        object_name=fields["ingress"],
         namespace=namespace,
         host=host,
         path=path,
@@ -187,7 +187,7 @@ def _repeated(routes: Mapping[int, Route]) -> list[str]:
     for index, route in routes.items():
         identities = {
             # One route per namespace and name, whatever the kind: the KongPlugin's resource name is by them.
-            ("ingress", route.namespace, route.ingress): f"the Ingress {route.namespace}/{route.ingress}",
+            ("ingress", route.namespace, route.object_name): f"the Ingress {route.namespace}/{route.object_name}",
             ("url", *urls.comparable(route.url)): f"the URL {route.url}",
             ("sign-out", *urls.comparable(route.sign_out_url)): f"the sign-out URL {route.sign_out_url}",
             ("plugin", route.namespace, route.plugin): f"the KongPlugin {route.namespace}/{route.plugin}",

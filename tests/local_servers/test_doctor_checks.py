@@ -643,7 +643,7 @@ def test_a_managed_kong_class_passes_with_a_note_that_kic_alone_does_not_accept_
     gateway_cluster.store.add_gateway_class("kong-managed", KONG_GATEWAY_CONTROLLER)
     gateway_cluster.store.add_gateway("default", "managed", "kong-managed")
     gateway_cluster.store.add_http_route("default", "managed-api", parent_refs=[{"name": "managed"}])
-    check = http_route_checks(gateway_cluster, replace(API_ROUTE, ingress="managed-api"))[
+    check = http_route_checks(gateway_cluster, replace(API_ROUTE, object_name="managed-api"))[
         "httproute-gateway default/managed-api"
     ]
     assert check.status == "PASS", check.line()
@@ -659,7 +659,7 @@ def test_an_empty_unmanaged_annotation_is_a_managed_class(gateway_cluster: FakeA
     gateway_cluster.store.add_gateway_class("kong-empty", KONG_GATEWAY_CONTROLLER, {UNMANAGED: ""})
     gateway_cluster.store.add_gateway("default", "empty", "kong-empty")
     gateway_cluster.store.add_http_route("default", "empty-api", parent_refs=[{"name": "empty"}])
-    check = http_route_checks(gateway_cluster, replace(API_ROUTE, ingress="empty-api"))[
+    check = http_route_checks(gateway_cluster, replace(API_ROUTE, object_name="empty-api"))[
         "httproute-gateway default/empty-api"
     ]
     assert check.status == "PASS", check.line()
@@ -671,7 +671,7 @@ def test_a_gateway_of_kong_operators_class_passes(gateway_cluster: FakeApiServer
     gateway_cluster.store.add_gateway_class("kong-operator", "konghq.com/gateway-operator")
     gateway_cluster.store.add_gateway("default", "operated", "kong-operator")
     gateway_cluster.store.add_http_route("default", "operated-api", parent_refs=[{"name": "operated"}])
-    check = http_route_checks(gateway_cluster, replace(API_ROUTE, ingress="operated-api"))[
+    check = http_route_checks(gateway_cluster, replace(API_ROUTE, object_name="operated-api"))[
         "httproute-gateway default/operated-api"
     ]
     assert check.status == "PASS", check.line()
@@ -690,7 +690,7 @@ def test_an_httproute_whose_gateways_are_not_kongs_fails_naming_each_and_the_con
     refs = [{"name": "web"}, {"name": "missing"}, {"name": "orphan"}, {"name": "svc", "kind": "Service", "group": ""}]
     gateway_cluster.store.add_http_route("default", "web-api", parent_refs=refs)
 
-    check = http_route_checks(gateway_cluster, replace(API_ROUTE, ingress="web-api"))[
+    check = http_route_checks(gateway_cluster, replace(API_ROUTE, object_name="web-api"))[
         "httproute-gateway default/web-api"
     ]
     assert_fails(
@@ -704,7 +704,9 @@ def test_an_httproute_whose_gateways_are_not_kongs_fails_naming_each_and_the_con
 
 def test_an_httproute_without_a_parent_gateway_fails(gateway_cluster: FakeApiServer) -> None:
     gateway_cluster.store.add_http_route("default", "loose")
-    check = http_route_checks(gateway_cluster, replace(API_ROUTE, ingress="loose"))["httproute-gateway default/loose"]
+    check = http_route_checks(gateway_cluster, replace(API_ROUTE, object_name="loose"))[
+        "httproute-gateway default/loose"
+    ]
     assert_fails(check, "spec.parentRefs name no Gateway", "spec.parentRefs")
 
 
@@ -712,17 +714,19 @@ def test_a_parent_of_another_kind_in_the_gateway_api_group_is_no_gateway(gateway
     # A ListenerSet named like Kong's Gateway is not that Gateway, though its group is the Gateway API's.
     ref = {"name": "kong", "namespace": "kong", "group": "gateway.networking.k8s.io", "kind": "ListenerSet"}
     gateway_cluster.store.add_http_route("default", "listed", parent_refs=[ref])
-    check = http_route_checks(gateway_cluster, replace(API_ROUTE, ingress="listed"))["httproute-gateway default/listed"]
+    check = http_route_checks(gateway_cluster, replace(API_ROUTE, object_name="listed"))[
+        "httproute-gateway default/listed"
+    ]
     assert_fails(check, "spec.parentRefs name no Gateway", "spec.parentRefs")
 
 
 def test_a_missing_httproute_is_not_found_even_beside_an_ingress_of_that_name(gateway_cluster: FakeApiServer) -> None:
-    checks = http_route_checks(gateway_cluster, replace(API_ROUTE, ingress="demo"))  # demo is an Ingress
+    checks = http_route_checks(gateway_cluster, replace(API_ROUTE, object_name="demo"))  # demo is an Ingress
     check = checks["httproute default/demo"]
     assert_fails(check, "no HTTPRoute demo in namespace default on context kong.", "routes[1].ingress")
     assert "or create the HTTPRoute first" in check.fix
     assert "httproute-gateway default/demo" not in checks
-    typo = http_route_checks(gateway_cluster, replace(API_ROUTE, ingress="apy"))["httproute default/apy"]
+    typo = http_route_checks(gateway_cluster, replace(API_ROUTE, object_name="apy"))["httproute default/apy"]
     assert "Did you mean api?" in typo.detail
 
 

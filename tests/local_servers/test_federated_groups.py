@@ -33,7 +33,7 @@ def federated_user(email: str, groups: str) -> dict[str, str]:
 
 
 def install_trigger(stack: SignInStack, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The pool runs the stack's trigger, configured as components/federated_groups.py deploys it."""
+    """The pool runs the stack's trigger, configured as components/cognito/federated_groups.py deploys it."""
     monkeypatch.setenv(handler.GROUPS_ATTRIBUTE_ENV, GROUPS_ATTRIBUTE)
     monkeypatch.setenv(handler.PROVIDERS_ENV, json.dumps([PROVIDER]))
     stack.cognito.pre_token_generation = handler.handler

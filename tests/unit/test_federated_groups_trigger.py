@@ -15,7 +15,7 @@ PROVIDER = "Entra"
 
 @pytest.fixture(autouse=True)
 def trigger_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    # What components/federated_groups.py sets on the function.
+    # What components/cognito/federated_groups.py sets on the function.
     monkeypatch.setenv(handler.GROUPS_ATTRIBUTE_ENV, GROUPS_ATTRIBUTE)
     monkeypatch.setenv(handler.PROVIDERS_ENV, json.dumps([PROVIDER, "Okta"]))
 

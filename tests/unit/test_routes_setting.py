@@ -28,7 +28,7 @@ def test_a_route_takes_its_defaults_from_the_single_route_keys() -> None:
         {**routes({"ingress": "shop"}), "ingressNamespace": "store", "callbackPath": "/cart", "pluginName": "login"}
     )
     (route,) = settings.routes
-    assert (route.ingress, route.namespace, route.host, route.path) == ("shop", "store", "lb.example.com", "/cart")
+    assert (route.object_name, route.namespace, route.host, route.path) == ("shop", "store", "lb.example.com", "/cart")
     assert route.plugin == "login-shop"
     assert route.url == "https://lb.example.com/cart"
     assert route.original is False
@@ -36,7 +36,7 @@ def test_a_route_takes_its_defaults_from_the_single_route_keys() -> None:
 
 def test_the_route_on_ingress_name_is_the_original_and_its_plugin_keeps_plugin_name() -> None:
     settings = parse_settings(routes({"ingress": "shop"}, {"ingress": "demo", "host": "apps.example.com"}))
-    assert [(route.ingress, route.plugin, route.original) for route in settings.routes] == [
+    assert [(route.object_name, route.plugin, route.original) for route in settings.routes] == [
         ("shop", "oidc-shop", False),
         ("demo", "oidc", True),
     ]
@@ -189,7 +189,7 @@ def test_an_ingress_named_ingress_name_in_another_namespace_is_not_the_original_
 ) -> None:
     # Only ingressNamespace/ingressName keeps pluginName and the names from before `routes`.
     other = parse_settings(routes(*entries)).routes[0]
-    assert (other.namespace, other.ingress, other.plugin, other.original) == ("shop", "demo", "oidc-demo", False)
+    assert (other.namespace, other.object_name, other.plugin, other.original) == ("shop", "demo", "oidc-demo", False)
     assert other.resource_name("kong-oidc-plugin") == "kong-oidc-plugin-shop.demo"
     assert other.resource_name("ingress") == "ingress-shop.demo"
 

@@ -38,7 +38,7 @@ def test_defaults_are_the_workshops() -> None:
         upstream_headers=(),
         routes=(
             Route(
-                ingress="demo",
+                object_name="demo",
                 namespace="default",
                 host="lb-123.us-west-2.elb.amazonaws.com",
                 path="/bar",
@@ -173,7 +173,7 @@ def test_bad_kubernetes_names(key: str, value: str) -> None:
     assert problem.startswith(f'kong-cognito-oidc:{key} = "{value}": expected a Kubernetes')
 
 
-@pytest.mark.parametrize(("key", "field"), [("ingressName", "ingress"), ("pluginName", "plugin")])
+@pytest.mark.parametrize(("key", "field"), [("ingressName", "object_name"), ("pluginName", "plugin")])
 def test_object_names_of_up_to_253_characters_are_accepted(key: str, field: str) -> None:
     # Kubernetes' limit for object names; one more is refused.
     (route,) = parse_settings({**MINIMAL, key: "p" * 253}).routes
