@@ -32,10 +32,8 @@ from pulumi_aws import iam, lambda_
 from components import naming
 from components.cognito.federated_groups_trigger import handler
 
-# Defined with the settings, which refuse what would let users write the attribute (re-exported here).
-from components.settings.model import CUSTOM_ATTRIBUTE as CUSTOM_ATTRIBUTE
-from components.settings.model import GROUPS_ATTRIBUTE as GROUPS_ATTRIBUTE
-from components.settings.model import providers_with_groups as providers_with_groups
+# Defined with the settings, which refuse what would let users write the attribute.
+from components.settings.model import CUSTOM_ATTRIBUTE, GROUPS_ATTRIBUTE
 
 # Custom attributes hold at most 2048 characters, and Cognito refuses a sign-in whose value is longer.
 GROUPS_ATTRIBUTE_MAX_LENGTH = 2048

@@ -8,8 +8,7 @@ import pulumi
 from pulumi_aws import cognito
 
 from components import naming
-from components.cognito.federated_groups import GROUPS_ATTRIBUTE
-from components.settings.model import IdentityProvider
+from components.settings.model import GROUPS_ATTRIBUTE, IdentityProvider
 
 
 def provider_details(provider: IdentityProvider) -> dict[str, pulumi.Input[str]]:

@@ -11,15 +11,9 @@ from pulumi_aws import cognito
 from pulumi_random import RandomId
 
 from components import naming, urls
-from components.cognito.federated_groups import (
-    GROUPS_ATTRIBUTE,
-    TRIGGER_VERSION,
-    FederatedGroups,
-    groups_attribute_schema,
-    providers_with_groups,
-)
+from components.cognito.federated_groups import TRIGGER_VERSION, FederatedGroups, groups_attribute_schema
 from components.cognito.identity_providers import declare_identity_providers
-from components.settings.model import IdentityProvider
+from components.settings.model import GROUPS_ATTRIBUTE, IdentityProvider, providers_with_groups
 from components.vocabulary import MfaMode, UserPoolTier
 
 # Cognito's names for the `mfa` setting; TOTP (an authenticator app) is the factor whenever MFA is on.

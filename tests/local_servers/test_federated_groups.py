@@ -18,10 +18,9 @@ from sign_in_standins import jwt_claims
 from verify_sign_in_stack import GROUP, SignInStack
 from verify_stack import CLIENT_ID
 
-from components.cognito.federated_groups import GROUPS_ATTRIBUTE
 from components.cognito.federated_groups_trigger import handler
 from components.kong.oidc_plugin import sign_in_with_config
-from components.settings.model import Route
+from components.settings.model import GROUPS_ATTRIBUTE, Route
 
 PROVIDER = "Entra"
 

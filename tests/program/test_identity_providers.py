@@ -21,8 +21,8 @@ from program_harness import (
     run_program,
 )
 
-from components.cognito.federated_groups import GROUPS_ATTRIBUTE
 from components.cognito.federated_groups_trigger import handler
+from components.settings.model import GROUPS_ATTRIBUTE
 
 POOL = "aws:cognito/userPool:UserPool"
 CLIENT = "aws:cognito/userPoolClient:UserPoolClient"

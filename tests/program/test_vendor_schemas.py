@@ -17,9 +17,10 @@ import pytest
 from jsonschema import Draft202012Validator
 from program_harness import PROJECT, ProgramRun, dev_stack_config, run_program
 
-from components.cognito.federated_groups import CUSTOM_ATTRIBUTE, GROUPS_ATTRIBUTE, TRIGGER_VERSION
+from components.cognito.federated_groups import TRIGGER_VERSION
 from components.settings import api_clients as api_clients_setting
 from components.settings.load import parse_settings
+from components.settings.model import CUSTOM_ATTRIBUTE, GROUPS_ATTRIBUTE
 from components.settings.registry import MAX_GROUP_NAME_LENGTH
 from components.settings.routes import MAX_ROUTES
 

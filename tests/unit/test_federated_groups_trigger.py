@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from components.cognito.federated_groups import GROUPS_ATTRIBUTE
 from components.cognito.federated_groups_trigger import handler
+from components.settings.model import GROUPS_ATTRIBUTE
 
 PROVIDER = "Entra"
 
