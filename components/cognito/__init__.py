@@ -1,1 +1,1 @@
-"""Everything on the AWS side of the sign-in, as Pulumi components. Imports pulumi_aws, never pulumi_kubernetes."""
+"""The AWS side of the sign-in as Pulumi components: pool, clients, providers. Imports pulumi_aws, never Kubernetes'."""
