@@ -20,6 +20,7 @@ from components import naming, urls
 from components.kong.crds import OWNER_ANNOTATION
 from components.kong.kong_plugin import ConfigPatch, KongPlugin, KongPluginArgs, SecretKeyRef
 from components.settings.model import Route
+from components.vocabulary import RouteMode
 
 OPENID_CONNECT = "openid-connect"
 # A browser signs in once (authorization code) and then presents Kong's session cookie.
@@ -30,22 +31,17 @@ BROWSER_AUTH_METHODS = ("authorization_code", "session")
 API_AUTH_METHODS = ("bearer",)
 # Kong falls back to the authorization code (a redirect) when no other method matches the request.
 BOTH_AUTH_METHODS = (*BROWSER_AUTH_METHODS, "bearer")
+AUTH_METHODS: dict[RouteMode, tuple[str, ...]] = {
+    "browser": BROWSER_AUTH_METHODS,
+    "api": API_AUTH_METHODS,
+    "both": BOTH_AUTH_METHODS,
+}
 # Cognito access tokens name their app client in `client_id` (they have no `aud`), and list
 # their scopes space-separated in `scope`.
 COGNITO_CLIENT_ID_CLAIM = "client_id"
 COGNITO_SCOPE_CLAIM = "scope"
 # Every user access token of the browser client holds it; a machine token never does.
 USER_TOKEN_SCOPE = "openid"
-# Config only a browser sign-in uses: an api route must never redirect.
-_BROWSER_ONLY_FIELDS = (
-    "redirect_uri",
-    "scopes",
-    "logout_uri_suffix",
-    "logout_methods",
-    "end_session_endpoint",
-    "authorization_query_args_names",
-    "authorization_query_args_values",
-)
 # Cognito lists a user's groups in this claim of both its ID and access tokens.
 COGNITO_GROUPS_CLAIM = "cognito:groups"
 # The /oauth2/authorize parameter that names the identity provider to sign in with.
@@ -145,17 +141,36 @@ class KongOidcPlugin(pulumi.ComponentResource):
 
 
 def plugin_config(args: KongOidcPluginArgs, route: Route) -> dict[str, Any]:
-    """The openid-connect config of one route's plugin (no secrets: those come from the Secret)."""
+    """The openid-connect config of one route's plugin, by its mode (no secrets: those come from the Secret).
+
+    browser: the sign-in redirect, then Kong's session. api: bearer tokens only, so a request without
+    a valid one gets 401, never a redirect, and no sign-in or group settings. both: a session or a
+    bearer token, else the sign-in redirect.
+    """
+    config: dict[str, Any] = {
+        "issuer": args.issuer,
+        "client_id": [args.client_id],
+        "auth_methods": list(AUTH_METHODS[route.mode]),
+        "cache_ttl": args.cache_ttl,
+    }
+    if route.mode != "api":
+        config.update(browser_config(args, route))
+    if args.upstream_headers:
+        config["upstream_headers_claims"] = [claim for claim, _ in args.upstream_headers]
+        config["upstream_headers_names"] = [header for _, header in args.upstream_headers]
+    if route.mode != "browser":
+        config.update(bearer_token_config(args, route))
+    return config
+
+
+def browser_config(args: KongOidcPluginArgs, route: Route) -> dict[str, Any]:
+    """A browser's sign-in and sign-out, and allowedGroups, which gate people (machine tokens carry no groups)."""
     cognito_logout = pulumi.Output.all(args.hosted_ui_domain, args.client_id).apply(
         lambda values: urls.cognito_logout_url(values[0], values[1], route.signed_out_url)
     )
     config: dict[str, Any] = {
-        "issuer": args.issuer,
-        "client_id": [args.client_id],
         "redirect_uri": [route.url],
         "scopes": list(args.scopes),
-        "auth_methods": list(BROWSER_AUTH_METHODS),
-        "cache_ttl": args.cache_ttl,
         # Sign-out: <route URL>/logout ends Kong's session, then Kong redirects (with or without a
         # session) to the end-session endpoint, appending id_token_hint when it has an ID token.
         # Cognito's discovery names its bare /logout there, which wants Cognito's own parameters
@@ -169,39 +184,22 @@ def plugin_config(args: KongOidcPluginArgs, route: Route) -> dict[str, Any]:
         config["groups_claim"] = [COGNITO_GROUPS_CLAIM]
         # One entry per group: any one of them lets a user through (a space inside an entry would mean "and").
         config["groups_required"] = list(args.allowed_groups)
-    if args.upstream_headers:
-        config["upstream_headers_claims"] = [claim for claim, _ in args.upstream_headers]
-        config["upstream_headers_names"] = [header for _, header in args.upstream_headers]
     config.update(sign_in_with_config(route))
-    if route.mode != "browser":
-        config = bearer_token_config(config, args, route)
     return config
 
 
-def bearer_token_config(browser: dict[str, Any], args: KongOidcPluginArgs, route: Route) -> dict[str, Any]:
-    """An `api` or `both` route's config: Kong verifies bearer access tokens of this pool's clients.
-
-    api: bearer tokens only, so a request without a valid one gets 401, never a redirect.
-    both: a session or a bearer token, else the sign-in redirect. allowedGroups gate people:
-    an api route takes no user tokens, so it has no groups check (machine tokens have no groups).
-    """
-    if route.mode == "api":
-        config = {key: value for key, value in browser.items() if key not in _BROWSER_ONLY_FIELDS}
-        config.pop("groups_claim", None)
-        config.pop("groups_required", None)
-        config["auth_methods"] = list(API_AUTH_METHODS)
-        audiences = list(args.api_client_ids)
-    else:
-        config = dict(browser)
-        config["auth_methods"] = list(BOTH_AUTH_METHODS)
-        # Users' tokens come from the browser client.
-        audiences = [args.client_id, *args.api_client_ids]
-    # Only the Authorization header: a token in a query string or form ends up in logs.
-    config["bearer_token_param_type"] = ["header"]
-    config["issuers_allowed"] = [pulumi.Output.from_input(args.issuer).apply(urls.issuer_of_discovery_url)]
-    # Entries of *_required are alternatives (any one passes); space-separated values inside one must all hold.
-    config["audience_claim"] = [COGNITO_CLIENT_ID_CLAIM]
-    config["audience_required"] = audiences
+def bearer_token_config(args: KongOidcPluginArgs, route: Route) -> dict[str, Any]:
+    """An `api` or `both` route's: Kong verifies bearer access tokens of this pool's clients."""
+    # The machine clients' tokens; with both, users' tokens too, which come from the browser client.
+    audiences = [*([args.client_id] if route.mode == "both" else []), *args.api_client_ids]
+    config: dict[str, Any] = {
+        # Only the Authorization header: a token in a query string or form ends up in logs.
+        "bearer_token_param_type": ["header"],
+        "issuers_allowed": [pulumi.Output.from_input(args.issuer).apply(urls.issuer_of_discovery_url)],
+        # Entries of *_required are alternatives (any one passes); space-separated values inside one must all hold.
+        "audience_claim": [COGNITO_CLIENT_ID_CLAIM],
+        "audience_required": audiences,
+    }
     if route.required_scopes:
         assert args.api_identifier is not None, "routes with scopes need apiClients (checked with the settings)"
         scopes = " ".join(urls.full_scope(args.api_identifier, scope) for scope in route.required_scopes)
