@@ -36,7 +36,7 @@ class CognitoSignInArgs:
     scopes: Sequence[str]
     deletion_protection: bool
     self_sign_up: bool
-    groups: Sequence[str]
+    allowed_groups: Sequence[str]
     """Groups to create in the pool (those whose members Kong lets through)."""
     identity_providers: Sequence[IdentityProvider] = ()
     local_accounts: bool = True
@@ -62,7 +62,7 @@ class CognitoSignIn(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
 
         # Only stacks whose group gate must let federated users in get the trigger and the custom attribute.
-        grouped_providers = providers_with_groups(args.identity_providers, args.groups)
+        grouped_providers = providers_with_groups(args.identity_providers, args.allowed_groups)
         federated_groups = (
             FederatedGroups(naming.child(name, "groups-trigger"), args.region, grouped_providers, opts=child)
             if grouped_providers
@@ -148,7 +148,7 @@ class CognitoSignIn(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=providers) if providers else child,
         )
 
-        for group in args.groups:
+        for group in args.allowed_groups:
             cognito.UserGroup(
                 naming.user_group(name, group),
                 region=args.region,
