@@ -8,10 +8,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from doctor_checks.stack_files import load_pulumi_yaml
 from program_harness import ROOT
 
 from components.settings.registry import CONFIG_KEYS
+from doctor_checks.stack_files import load_pulumi_yaml
 
 SETTINGS_PAGE = ROOT / "docs" / "settings.md"
 ROW = re.compile(r"^\| `([^`]+)` \| ([^|]+) \| (.+) \|$", re.M)

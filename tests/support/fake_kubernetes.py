@@ -563,7 +563,8 @@ def fake_api_server(
     requests: list[tuple[str, str, str, Any]] = []
     handler = type("Handler", (_Handler,), {"store": store, "requests": requests})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    # shutdown() waits out one poll: 5 ms, not 50, at the end of every test that starts one.
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.005}, daemon=True)
     thread.start()
     host, port = server.server_address[:2]
     url = f"http://{host}:{port}"
