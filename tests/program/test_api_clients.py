@@ -215,9 +215,8 @@ def test_client_secrets_are_only_in_a_secret_output(done_when: ProgramRun) -> No
     assert "mock-machine-secret" not in in_the_clear
 
 
-def test_without_api_clients_nothing_is_declared_or_exported_for_them() -> None:
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        run = run_program(monkeypatch, dev_stack_config())
+def test_without_api_clients_nothing_is_declared_or_exported_for_them(dev_stack: ProgramRun) -> None:
+    run = dev_stack
     assert run.of_type(RESOURCE_SERVER) == [] and run.of_type(API_CLIENTS_COMPONENT) == []
     assert [c.name for c in run.of_type(CLIENT)] == ["cognito-client"]
     assert not {"tokenUrl", "apiClients", "apiClientSecrets"} & run.exports.keys()

@@ -68,8 +68,9 @@ def run_with(monkeypatch: pytest.MonkeyPatch, **settings: Any) -> ProgramRun:
     return run_program(monkeypatch, config)
 
 
-@pytest.fixture(name="federated")
+@pytest.fixture(scope="module", name="federated")
 def federated_fixture() -> ProgramRun:
+    """One run with two providers, the groups gate and a signInWith route, for the tests that only read it."""
     with pytest.MonkeyPatch.context() as monkeypatch:
         return run_with(monkeypatch, identityProviders=[ENTRA, OKTA], allowedGroups=["staff"], routes=ROUTES)
 

@@ -6,7 +6,6 @@ import base64
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
@@ -45,11 +44,9 @@ HOSTED_UI = "kong-oidc-dev-1a2b3c4d.auth.us-west-2.amazoncognito.com"
 DISCOVERY = f"https://cognito-idp.us-west-2.amazonaws.com/{USER_POOL_ID}/.well-known/openid-configuration"
 
 
-@pytest.fixture(scope="module")
-def dev() -> Iterator[ProgramRun]:
-    """One run of the dev stack, shared: the tests below only read what it declared."""
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        yield run_program(monkeypatch, dev_stack_config())
+@pytest.fixture(name="dev")
+def dev_fixture(dev_stack: ProgramRun) -> ProgramRun:
+    return dev_stack
 
 
 def test_dev_stack_declares_exactly_the_workshops_resources(dev: ProgramRun) -> None:
