@@ -21,7 +21,7 @@ PIP_MINUTES := 2
 # (program start-up goes from about 1 s to 3 s, see bench/).
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: install test lint up preview destroy verify doctor bench lock clean tools e2e engine
+.PHONY: install test lint up preview destroy verify doctor bench lock clean tools e2e engine kic
 
 # Checked when make reads this file, so the message comes first, before any install.
 ifneq ($(filter up preview destroy verify,$(MAKECMDGOALS)),)
@@ -71,8 +71,8 @@ doctor: $(INSTALLED)
 
 # kube-apiserver and etcd for `make e2e`, built from the Go modules pinned in tools/; rebuilt when a pin changes.
 TOOLS_BIN := .tools/bin
-# With them, the Pulumi engine (`make engine`, below).
-tools: $(TOOLS_BIN)/kube-apiserver $(TOOLS_BIN)/etcd engine
+# With them, the Pulumi engine (`make engine`) and the Kong Ingress Controller (`make kic`), below.
+tools: $(TOOLS_BIN)/kube-apiserver $(TOOLS_BIN)/etcd engine kic
 
 $(TOOLS_BIN)/kube-apiserver $(TOOLS_BIN)/etcd &: tools/go.mod tools/go.sum tools/cmd/etcd/main.go scripts/build-tools.sh
 	scripts/build-tools.sh
@@ -99,6 +99,14 @@ $(ENGINE_BINARIES) &: tools/engine/go.mod tools/engine/go.sum tools/engine/cmd/p
 		tools/engine/kubernetes-provider/cmd/pulumi-resource-kubernetes/main.go scripts/build-engine.sh
 	scripts/build-engine.sh
 	@touch $(ENGINE_BINARIES)
+
+# The Kong Ingress Controller that reads what the engine scenarios deploy (tests/e2e/test_engine_kic.py),
+# built from the Go module pinned in tools/kic (tools/kic/README.md).
+kic: $(TOOLS_BIN)/kong-ingress-controller
+
+$(TOOLS_BIN)/kong-ingress-controller: tools/kic/go.mod tools/kic/go.sum scripts/build-kic.sh
+	scripts/build-kic.sh
+	@touch $@
 
 # After editing dependencies in pyproject.toml: re-resolve, and export the pip fallback's files.
 lock:
