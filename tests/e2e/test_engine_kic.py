@@ -113,7 +113,13 @@ def apps(kic_cluster: KicCluster) -> Iterator[KubeApiServer]:
 
 
 def add_ingress(
-    server: KubeApiServer, namespace: str, name: str, path: str, host: str | None = None, plugins: str = ""
+    server: KubeApiServer,
+    namespace: str,
+    name: str,
+    path: str,
+    backend: str,
+    host: str | None = None,
+    plugins: str = "",
 ) -> None:
     from kubernetes import client
 
@@ -123,9 +129,7 @@ def add_ingress(
                 {
                     "path": path,
                     "pathType": "Prefix",
-                    "backend": {
-                        "service": {"name": "demo" if namespace == "default" else name, "port": {"number": 80}}
-                    },
+                    "backend": {"service": {"name": backend, "port": {"number": 80}}},
                 }
             ]
         }
@@ -270,8 +274,8 @@ def test_kic_puts_the_dev_stacks_plugin_on_the_protected_route_only_and_the_doct
     client.CustomObjectsApi(server.client(ADMIN)).create_namespaced_custom_object(
         "configuration.konghq.com", "v1", "default", "kongplugins", CORS
     )
-    add_ingress(server, "default", "demo", "/bar", plugins="cors")  # what the dev stack protects
-    add_ingress(server, "default", "public", "/public")  # on the same host, not protected
+    add_ingress(server, "default", "demo", "/bar", "demo", plugins="cors")  # what the dev stack protects
+    add_ingress(server, "default", "public", "/public", "demo")  # on the same host, not protected
 
     ok(kic_engine.make("up", project, "dev"))
     protected = served_with_plugin("Ingress", "default", "demo", "oidc")
@@ -342,10 +346,10 @@ def test_kic_gives_each_route_of_every_mode_and_kind_its_plugin_as_declared(
 ) -> None:
     server, kic = kic_cluster.server, kic_cluster.kic
     since = datetime.now(UTC)
-    add_ingress(server, "default", "demo", "/bar", host="apps.example.com")
-    add_ingress(server, "default", "partners", "/partners", host="apps.example.com")
+    add_ingress(server, "default", "demo", "/bar", "demo", host="apps.example.com")
+    add_ingress(server, "default", "partners", "/partners", "demo", host="apps.example.com")
     add_http_route(server, "default", "orders-api", "apps.example.com", "/api", "orders")
-    add_ingress(server, "shop", "shop", "/", host="shop.example.org")
+    add_ingress(server, "shop", "shop", "/", "shop", host="shop.example.org")
 
     # 1. browser routes (one with signInWith) and an api route, allowedGroups and upstreamHeaders.
     write_stack(project, ROUTES_CONFIG)

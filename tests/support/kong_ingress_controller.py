@@ -39,6 +39,9 @@ import kong_admin_api
 import yaml
 from kube_apiserver import ADMIN, KIC, ROOT, KubeApiServer, _die_with_parent, _free_port, binary, module_dir
 
+from components.kong_crds import KONG_CONTROLLER, KONG_GATEWAY_CONTROLLER
+from doctor_checks.http_routes import UNMANAGED_CLASS_ANNOTATION
+
 KIC_GO_MOD = ROOT / "tools" / "kic" / "go.mod"
 KIC_MODULE = "github.com/kong/kubernetes-ingress-controller/v3"
 GATEWAY_API_MODULE = "sigs.k8s.io/gateway-api"
@@ -46,10 +49,6 @@ KIC_CLUSTER_ROLES = ("config/rbac/role.yaml", "config/rbac/gateway/role.yaml", "
 KONG_NAMESPACE = "kong"
 PROXY_SERVICE = "kong-proxy"
 GATEWAY = "kong"
-# KIC's controller names (components/kong_crds.py) and the annotation of an unmanaged GatewayClass.
-INGRESS_CONTROLLER = "ingress-controllers.konghq.com/kong"
-GATEWAY_CONTROLLER = "konghq.com/kic-gateway-controller"
-UNMANAGED = "konghq.com/gatewayclass-unmanaged"
 # A documentation address (RFC 5737): what KIC writes as the proxy's address in Ingress and Gateway status.
 PROXY_ADDRESS = "192.0.2.10"
 # KIC's default is 3 s; 1 s keeps the scenarios short (KIC logs a note, at info level).
@@ -127,7 +126,7 @@ def prepare_cluster(server: KubeApiServer) -> None:
         },
     )
     client.NetworkingV1Api(api).create_ingress_class(
-        {"metadata": {"name": "kong"}, "spec": {"controller": INGRESS_CONTROLLER}}
+        {"metadata": {"name": "kong"}, "spec": {"controller": KONG_CONTROLLER}}
     )
     custom = client.CustomObjectsApi(api)
     custom.create_cluster_custom_object(
@@ -137,8 +136,8 @@ def prepare_cluster(server: KubeApiServer) -> None:
         {
             "apiVersion": "gateway.networking.k8s.io/v1",
             "kind": "GatewayClass",
-            "metadata": {"name": "kong", "annotations": {UNMANAGED: "true"}},
-            "spec": {"controllerName": GATEWAY_CONTROLLER},
+            "metadata": {"name": "kong", "annotations": {UNMANAGED_CLASS_ANNOTATION: "true"}},
+            "spec": {"controllerName": KONG_GATEWAY_CONTROLLER},
         },
     )
     custom.create_namespaced_custom_object(
