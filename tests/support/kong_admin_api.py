@@ -52,8 +52,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import yaml
 
-# Kong Gateway Enterprise 3.4, the oldest the project supports (docs/design.md#minimum-versions), and the
-# version KIC 3.x requires at least (KIC's versions.KICv3VersionCutoff, 3.4.1).
+# A release of Kong Gateway Enterprise 3.4 (Kong's package kong-enterprise-edition 3.4.3.12 in its gateway-34
+# repository on cloudsmith.io): 3.4 is the oldest the project supports (docs/design.md#minimum-versions), and
+# KIC 3.x requires at least 3.4.1 (its versions.KICv3VersionCutoff).
 ENTERPRISE_VERSION = "3.4.3.12"
 # What Kong reports while it has no configuration loaded (KIC's sendconfig.WellKnownInitialHash).
 EMPTY_CONFIGURATION_HASH = "0" * 32
@@ -75,10 +76,6 @@ class AdminApiState:
     version: str = ENTERPRISE_VERSION
     configs: list[dict[str, Any]] = field(default_factory=list)
     """Every configuration KIC posted to /config, oldest first."""
-    posts: list[str] = field(default_factory=list)
-    """The query strings of those posts (check_hash, flatten_errors)."""
-    listed: list[str] = field(default_factory=list)
-    """The entity collections KIC listed."""
     unexpected: list[str] = field(default_factory=list)
     """`<method> <path>` of every request this stand-in does not serve."""
     configuration_hash: str = EMPTY_CONFIGURATION_HASH
@@ -120,8 +117,6 @@ class _Handler(BaseHTTPRequestHandler):
         if path.startswith("/schemas/plugins/"):
             return self._plugin_schema(path.removeprefix("/schemas/plugins/"))
         if path.strip("/") in ENTITY_COLLECTIONS:
-            with self.state.lock:
-                self.state.listed.append(path)
             return self._reply(200, {"data": [], "next": None})
         self._not_found("GET")
 
@@ -142,7 +137,6 @@ class _Handler(BaseHTTPRequestHandler):
             return self._reply(400, {"message": f"declarative config is invalid: {error}"})
         with self.state.lock:
             self.state.configs.append(config)
-            self.state.posts.append(parts.query)
             self.state.configuration_hash = hashlib.md5(body, usedforsecurity=False).hexdigest()
             self.state.lock.notify_all()
         self._reply(201, config)
