@@ -21,9 +21,9 @@ What it mirrors, and where from:
   `configuration_hash` of `/status`, 32 zeros while nothing is loaded (sendconfig.WellKnownInitialHash:
   KIC then pushes even an unchanged configuration); `POST /config?check_hash=1` (go-kong's
   ReloadDeclarativeRawConfig), any status below 400 being success.
-- Kong's Admin API reference (https://developer.konghq.com/api/gateway/admin-ee/): `GET /` node
-  information, `GET /status` health, `POST /config` loads a declarative configuration and answers
-  201 Created with it (Kong's kong/api/routes/config.lua).
+- Kong's Admin API (its reference on developer.konghq.com, and Kong/kong's kong/api/routes/config.lua):
+  `GET /` node information, `GET /status` health with the `configuration_hash`, `POST /config` loads a
+  declarative configuration (JSON or YAML, or `config=` in a form) and answers 201 Created with it.
 
 The version is an Enterprise one (four numbers, as Kong Gateway Enterprise 3.x reports it; go-kong's
 Version.IsKongGatewayEnterprise): `openid-connect` is an Enterprise plugin, so only an Enterprise
