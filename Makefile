@@ -21,7 +21,7 @@ PIP_MINUTES := 2 to 4
 # (program start-up goes from about 1 s to 3 s, see bench/).
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: help install test lint check up preview destroy verify doctor bench lock clean tools e2e engine
+.PHONY: help install test lint check up preview destroy verify doctor bench lock clean tools e2e engine kic
 
 # Checked when make reads this file, so the message comes first, before any install.
 ifneq ($(filter up preview destroy verify,$(MAKECMDGOALS)),)
@@ -86,8 +86,8 @@ doctor: $(INSTALLED) ## read-only checks of AWS, the cluster and Kong before the
 
 # kube-apiserver and etcd for `make e2e`, built from the Go modules pinned in tools/; rebuilt when a pin changes.
 TOOLS_BIN := .tools/bin
-# With them, the Pulumi engine (`make engine`, below).
-tools: $(TOOLS_BIN)/kube-apiserver $(TOOLS_BIN)/etcd engine ## build kube-apiserver, etcd and the Pulumi engine for make e2e (Go)
+# With them, the Pulumi engine (`make engine`) and the Kong Ingress Controller (`make kic`), below.
+tools: $(TOOLS_BIN)/kube-apiserver $(TOOLS_BIN)/etcd engine kic ## build kube-apiserver, etcd, the Pulumi engine and the Kong Ingress Controller for make e2e (Go)
 
 $(TOOLS_BIN)/kube-apiserver $(TOOLS_BIN)/etcd &: tools/go.mod tools/go.sum tools/cmd/etcd/main.go scripts/build-tools.sh
 	scripts/build-tools.sh
@@ -114,6 +114,14 @@ $(ENGINE_BINARIES) &: tools/engine/go.mod tools/engine/go.sum tools/engine/cmd/p
 		tools/engine/kubernetes-provider/cmd/pulumi-resource-kubernetes/main.go scripts/build-engine.sh
 	scripts/build-engine.sh
 	@touch $(ENGINE_BINARIES)
+
+# The Kong Ingress Controller that reads what the engine scenarios deploy (tests/e2e/test_engine_kic.py),
+# built from the Go module pinned in tools/kic (tools/kic/README.md).
+kic: $(TOOLS_BIN)/kong-ingress-controller ## build the Kong Ingress Controller the e2e scenarios run (Go)
+
+$(TOOLS_BIN)/kong-ingress-controller: tools/kic/go.mod tools/kic/go.sum scripts/build-kic.sh
+	scripts/build-kic.sh
+	@touch $@
 
 # After editing dependencies in pyproject.toml: re-resolve, and export the pip fallback's files.
 lock: ## re-resolve uv.lock after editing pyproject.toml, and export the pip files

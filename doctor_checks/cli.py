@@ -15,6 +15,7 @@ from doctor_checks.aws import check_aws
 from doctor_checks.cluster import check_cluster, check_kong_crd, read_ingress_classes
 from doctor_checks.dns import check_dns
 from doctor_checks.identity_providers import check_identity_providers, read_pool, read_stack_outputs
+from doctor_checks.kic_events import check_kic_events
 from doctor_checks.routes import check_route
 from doctor_checks.stack_config import read_secret, read_stack_config
 from doctor_checks.stack_files import StackFileError, short_stack_name
@@ -102,6 +103,7 @@ def run_checks(
             routes_set = raw.get("routes") is not None
             for index, route in enumerate(routes):
                 yield from check_route(cluster, route, index if routes_set else None, classes, owner, stack)
+            yield check_kic_events(cluster, routes, stack)
 
     if settings is None:
         yield skipped("dns", "the settings are invalid (see settings)")

@@ -10,10 +10,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import kong_ingress_controller
 import kube_apiserver
 import pytest
 import requests
 from engine import Engine, EngineMissingError, copy_project, engine_binaries, write_standin_plugins
+from kong_ingress_controller import KicCluster
 from kube_apiserver import ADMIN, DEPLOYER, KubeApiServer, ToolsMissingError, documented_rbac
 
 if TYPE_CHECKING:
@@ -170,6 +172,52 @@ def engine_gateway_api(engine_cluster: KubeApiServer) -> RealClusterStore:
     store = RealClusterStore(engine_cluster, engine_cluster.client(ADMIN))
     store.install_gateway_api()
     return store
+
+
+@pytest.fixture(scope="session")
+def kic_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KicCluster]:
+    """KIC's CRDs, RBAC and an installed Kong's objects, the deployer's documented RBAC, and KIC running.
+
+
+    Its own API server: KIC's CRDs are its release's (not engine_cluster's newer KongPlugin CRD), and
+    what KIC translates is only what the KIC scenarios put there.
+    """
+    import yaml
+
+    workdir = tmp_path_factory.mktemp("kic")
+    try:
+        engine_binaries()
+        kube_apiserver.binary("kong-ingress-controller")
+        server = kube_apiserver.start(workdir)
+    except (EngineMissingError, ToolsMissingError) as error:
+        _missing(error)
+    collector = ForegroundDeletion(server)
+    kic = None
+    try:
+        kong_ingress_controller.prepare_cluster(server)
+        _grant_deployer(server)
+        collector.start()
+        kic = kong_ingress_controller.start(server, workdir)
+        admin_kubeconfig = workdir / "admin-kubeconfig"
+        admin_kubeconfig.write_text(yaml.safe_dump(server.kubeconfig(ADMIN)))
+        yield KicCluster(server, kic, admin_kubeconfig)
+    finally:
+        if kic is not None:
+            kic.stop()
+        collector.stop()
+        server.stop()
+
+
+@pytest.fixture
+def kic_engine(kic_cluster: KicCluster, moto_url: str, tmp_path: Path) -> Engine:
+    """As `engine`, for the KIC cluster."""
+    import yaml
+
+    home = tmp_path / "engine"
+    write_standin_plugins(home / "plugins")
+    kubeconfig = home / "kubeconfig"
+    kubeconfig.write_text(yaml.safe_dump(kic_cluster.server.kubeconfig(DEPLOYER)))
+    return Engine(home=home, plugins_bin=home / "plugins", kubeconfig=kubeconfig, moto_url=moto_url)
 
 
 @pytest.fixture

@@ -167,6 +167,7 @@ def test_a_ready_cluster_and_account_pass_every_check(tmp_path: Path, aws: None,
         "ingress default/demo",
         "ingress-class default/demo",
         "kongplugin default/oidc",
+        "kic-events",
         f"dns {HOST}",
     ]
     assert checks["aws-credentials"].detail == "account 123456789012, arn:aws:sts::123456789012:user/moto"

@@ -26,6 +26,8 @@ MODULES = (
     "cognito_users",
     "api_route",
 )
+# `make doctor`'s check modules held to the same rule (doctor_checks/).
+DOCTOR_MODULES = ("kic_events",)
 # Exceptions whose message is a FAIL line's detail.
 FAILURES = frozenset({"CheckFailedError", "FormNotRecognisedError", "AdminError"})
 # Where a piece starts or ends: punctuation the page may write next to a code span instead.
@@ -116,6 +118,14 @@ def test_every_failure_the_checks_print_is_in_troubleshooting(module: str) -> No
 def test_every_failure_make_check_prints_is_in_troubleshooting() -> None:
     pieces = failure_pieces((ROOT / "stack_check" / "cli.py").read_text())
     assert pieces, "no failure text found in stack_check/cli.py: has the code changed shape?"
+    page = page_text()
+    assert sorted(piece for piece in pieces if piece not in page) == []
+
+
+@pytest.mark.parametrize("module", DOCTOR_MODULES)
+def test_every_failure_the_doctor_prints_is_in_troubleshooting(module: str) -> None:
+    pieces = failure_pieces((ROOT / "doctor_checks" / f"{module}.py").read_text())
+    assert pieces, f"no failure text found in doctor_checks/{module}.py: has the code changed shape?"
     page = page_text()
     assert sorted(piece for piece in pieces if piece not in page) == []
 

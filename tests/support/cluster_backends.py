@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,7 @@ TESTER_PERMISSIONS = (
     ("patch", "httproutes", "gateway.networking.k8s.io"),
     ("get", "gateways", "gateway.networking.k8s.io"),
     ("get", "gatewayclasses", "gateway.networking.k8s.io"),
+    ("list", "events", ""),
 )
 GATEWAY_API = ("gateway.networking.k8s.io", "v1")
 SETTLE_TIMEOUT = 20.0
@@ -145,6 +147,7 @@ class RealClusterStore:
         for namespace in self._namespaces:
             self._networking.delete_collection_namespaced_ingress(namespace)
             self._core.delete_collection_namespaced_secret(namespace)
+            self._core.delete_collection_namespaced_event(namespace)
             if self._crd is not None:
                 self._custom.delete_collection_namespaced_custom_object(
                     "configuration.konghq.com", "v1", namespace, "kongplugins"
@@ -379,6 +382,33 @@ class RealClusterStore:
             if error.status != 404:
                 raise
         self.create_plugin(model.plugins[(namespace, name)])
+
+    def edit_plugin(self, namespace: str, name: str, annotation: str) -> None:
+        """As the fake's: a merge patch adding an annotation (the server records its time in managedFields)."""
+        self._custom.patch_namespaced_custom_object(
+            "configuration.konghq.com", "v1", namespace, "kongplugins", name,
+            {"metadata": {"annotations": {annotation: "edited"}}},
+        )  # fmt: skip
+
+    def add_event(
+        self,
+        namespace: str,
+        kind: str,
+        name: str,
+        reason: str,
+        message: str,
+        *,
+        event_type: str = "Warning",
+        component: str = "kong-client",
+        last_seen: datetime | None = None,
+        count: int = 1,
+    ) -> None:
+        """The same Event the fake stores, created through the real API."""
+        from fake_kubernetes import event_document
+
+        self._ensure_namespace(namespace)
+        event = event_document(namespace, kind, name, reason, message, event_type, component, last_seen, count)
+        self._core.create_namespaced_event(namespace, event)
 
     def _create_ingress_class(self, name: str, controller: str) -> None:
         metadata: dict[str, Any] = {"name": name}

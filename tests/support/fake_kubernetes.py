@@ -3,8 +3,9 @@
 `FakeIngressApi` is the in-memory `IngressApi` and the store behind `FakeApiServer`,
 which serves it over HTTP on 127.0.0.1 so the real Kubernetes client can be exercised:
 Ingresses (get, list, merge patch), IngressClasses (list), KongPlugins (get), the
-CustomResourceDefinitions of KongPlugins and HTTPRoutes (get), /version, and of the Gateway API (v1):
-HTTPRoutes (get, list, merge patch), Gateways (get) and GatewayClasses (get).
+CustomResourceDefinitions of KongPlugins and HTTPRoutes (get), /version, core/v1 Events (list, with the
+field selector `type=`), and of the Gateway API (v1): HTTPRoutes (get, list, merge patch), Gateways (get)
+and GatewayClasses (get).
 Chosen (verb, resource) pairs answer 403 with the Status body a real API server sends.
 """
 
@@ -15,17 +16,27 @@ import json
 import re
 import socket
 import threading
+import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from components.kubernetes.route_objects import ConflictError
 from components.vocabulary import RouteKind
 
 DEFAULT_CONFIG_PATCH_PATHS = ("/client_secret", "/session_secret")
+# The apiVersion of the objects an event may be about, by kind.
+API_VERSIONS = {
+    "KongPlugin": "configuration.konghq.com/v1",
+    "Secret": "v1",
+    "Ingress": "networking.k8s.io/v1",
+    "HTTPRoute": "gateway.networking.k8s.io/v1",
+}
 USER = "arn:aws:sts::123456789012:assumed-role/kong-oidc-deploy/session"
 
 
@@ -67,6 +78,25 @@ class FakeIngressApi:
     """False: the Gateway API's CRDs are not installed, and its paths answer `404 page not found`."""
     http_route_versions: tuple[str, ...] = ("v1", "v1beta1")
     """The versions the HTTPRoute CRD serves; without v1 (a Gateway API before v1.0) v1 paths answer 404."""
+    events: list[dict[str, Any]] = field(default_factory=list)
+    """core/v1 Events, as a controller's event recorder writes them."""
+
+    def add_event(
+        self,
+        namespace: str,
+        kind: str,
+        name: str,
+        reason: str,
+        message: str,
+        *,
+        event_type: str = "Warning",
+        component: str = "kong-client",
+        last_seen: datetime | None = None,
+        count: int = 1,
+    ) -> None:
+        self.events.append(
+            event_document(namespace, kind, name, reason, message, event_type, component, last_seen, count)
+        )
 
     def add(
         self, namespace: str, name: str, annotations: dict[str, str] | None = None, ingress_class: str | None = None
@@ -131,6 +161,14 @@ class FakeIngressApi:
                 for path in config_patch_paths
             ]
         self.plugins[(namespace, name)] = self._as_stored(plugin)
+
+    def edit_plugin(self, namespace: str, name: str, annotation: str) -> None:
+        """Someone edits the KongPlugin now (adds an annotation): the API server records the write's time in
+        metadata.managedFields."""
+        metadata = self.plugins[(namespace, name)]["metadata"]
+        metadata.setdefault("annotations", {})[annotation] = "edited"
+        now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        metadata["managedFields"] = [{"manager": "kubectl-edit", "operation": "Update", "time": now}]
 
     def _as_stored(self, plugin: dict[str, Any]) -> dict[str, Any]:
         """What the API server keeps of a KongPlugin: the fields its CRD does not declare are pruned."""
@@ -216,6 +254,35 @@ class FakeIngressApi:
         return copy.deepcopy(stored)
 
 
+def event_document(
+    namespace: str,
+    kind: str,
+    name: str,
+    reason: str,
+    message: str,
+    event_type: str = "Warning",
+    component: str = "kong-client",
+    last_seen: datetime | None = None,
+    count: int = 1,
+) -> dict[str, Any]:
+    """A core/v1 Event about `kind` namespace/name, as client-go's event recorder writes one (count, first and
+    last time, the reporting component in `source`)."""
+    seen = (last_seen or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return {
+        "apiVersion": "v1",
+        "kind": "Event",
+        "metadata": {"name": f"{name}.{uuid.uuid4().hex[:16]}", "namespace": namespace},
+        "involvedObject": {"apiVersion": API_VERSIONS[kind], "kind": kind, "name": name, "namespace": namespace},
+        "reason": reason,
+        "message": message,
+        "type": event_type,
+        "source": {"component": component},
+        "count": count,
+        "firstTimestamp": seen,
+        "lastTimestamp": seen,
+    }
+
+
 def pruned(value: Any, schema: Mapping[str, Any]) -> Any:
     """`value` without the object fields `schema` does not declare, as Kubernetes prunes a custom resource."""
     if isinstance(value, list):
@@ -262,6 +329,7 @@ _ROUTES: list[tuple[str, re.Pattern[str], str, str, str]] = [
      "gateways", "gateway.networking.k8s.io"),
     ("GET", re.compile(r"^/apis/gateway\.networking\.k8s\.io/v1/gatewayclasses/([^/]+)$"), "get",
      "gatewayclasses", "gateway.networking.k8s.io"),
+    ("GET", re.compile(r"^/api/v1/namespaces/([^/]+)/events$"), "list", "events", ""),
 ]  # fmt: skip
 
 
@@ -474,6 +542,17 @@ class _Handler(BaseHTTPRequestHandler):
                 "spec": {"controllerName": controller},
             },
         )
+
+    def _list_events(self, namespace: str) -> None:
+        selector = parse_qs(urlsplit(self.path).query).get("fieldSelector", [""])[0]
+        wanted = dict(term.split("=", 1) for term in selector.split(",") if term)
+        assert set(wanted) <= {"type"}, f"the fake API server filters events by type only, not {selector}"
+        items = [
+            event
+            for event in self.store.events
+            if event["metadata"]["namespace"] == namespace and event["type"] == wanted.get("type", event["type"])
+        ]
+        self._reply(200, {"apiVersion": "v1", "kind": "EventList", "metadata": {}, "items": items})
 
     def _list_ingressclasses(self) -> None:
         items = []

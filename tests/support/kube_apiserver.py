@@ -57,13 +57,15 @@ class Identity:
 
 # The admin sets the stage; the tester is the identity of the contract tests (its RBAC is set per
 # test, and its name is the one the fake API server writes in its 403 answers); the deployer holds
-# exactly the RBAC docs/github-actions.md grants for `make up`; the last holds the same, minus `get`
-# on kongplugins.
+# exactly the RBAC docs/github-actions.md grants for `make up`; NO_PLUGIN_GET holds the same, minus `get`
+# on kongplugins. KIC is the Kong Ingress Controller's identity (tests/support/kong_ingress_controller.py
+# binds the ClusterRoles KIC's release grants to it).
 ADMIN = Identity("e2e-admin", "admin-token", ("system:masters",))
 TESTER = Identity("arn:aws:sts::123456789012:assumed-role/kong-oidc-deploy/session", "tester-token")
 DEPLOYER = Identity("kong-oidc-deployer", "deployer-token", ("kong-oidc-deploy",))
 NO_PLUGIN_GET = Identity("kong-oidc-deployer-without-get", "no-get-token", ("kong-oidc-deploy-without-get",))
-IDENTITIES = (ADMIN, TESTER, DEPLOYER, NO_PLUGIN_GET)
+KIC = Identity("kong-ingress-controller", "kic-token")
+IDENTITIES = (ADMIN, TESTER, DEPLOYER, NO_PLUGIN_GET, KIC)
 
 
 def _free_port() -> int:
