@@ -23,6 +23,7 @@ import pytest
 import yaml
 from cluster_backends import ApiServerFactory
 from fake_kubernetes import FakeApiServer, closed_port_url, fake_api_server, kubeconfig_document
+from program_harness import ROOT
 
 from components.kong.crds import KONG_CONTROLLER, KONG_GATEWAY_CONTROLLER
 from components.kubernetes.plugin_annotation import PLUGINS_ANNOTATION
@@ -36,7 +37,6 @@ from doctor_checks.tools import UV_INSTALL
 from doctor_checks.world import World
 from verification.results import CheckLine
 
-ROOT = Path(__file__).resolve().parents[2]
 HOST = "kong.example.test"
 OWNER = "kong-cognito-oidc/dev"
 LINE = re.compile(r"^(PASS|FAIL|SKIP) [^:]+: .+$")

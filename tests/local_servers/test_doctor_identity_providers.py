@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from oidc_servers import Reply, TlsServer, json_reply, tls_server
+from program_harness import ROOT
 from verify_stack import Certificates
 
 from components.settings.load import parse_settings
@@ -24,7 +25,6 @@ from doctor_checks.identity_providers import Pool, check_identity_providers, rea
 from doctor_checks.world import World
 from verification.results import CheckLine
 
-ROOT = Path(__file__).resolve().parents[2]
 POOL_ID = "us-west-2_AbC123"
 DOMAIN = "kong-oidc-dev-1a2b3c4d.auth.us-west-2.amazoncognito.com"
 SECRET = "0idc-client-s3cret"

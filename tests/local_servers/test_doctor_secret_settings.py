@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from program_harness import ROOT
 
 from doctor_checks import cli
 from doctor_checks.world import World
 from verification.results import CheckLine
 
-ROOT = Path(__file__).resolve().parents[2]
 SECRET = "s3cr3t-Zq9-never-shown"
 PROVIDERS = [
     {"name": "Okta", "type": "OIDC", "issuer": "https://acme.okta.com", "clientId": "0oa1", "clientSecret": SECRET}

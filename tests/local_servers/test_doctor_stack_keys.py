@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 import yaml
+from program_harness import ROOT
 
 from doctor_checks import cli
 from doctor_checks.world import World
 from verification.results import CheckLine
 
-ROOT = Path(__file__).resolve().parents[2]
 PLAIN = {"aws:region": "us-west-2", "kong-cognito-oidc:dataPlaneHost": "kong.example.test"}
 
 

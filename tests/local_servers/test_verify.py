@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from oidc_servers import Reply, closed_origin, html_reply, json_reply, redirect, silent_server
+from program_harness import ROOT
 from verify_stack import (
     CALLBACK_PATH,
     CLIENT_ID,
@@ -30,9 +31,6 @@ from verify_stack import (
 
 import verify
 from verification import protected_route, url_parts
-
-ROOT = Path(__file__).resolve().parents[2]
-
 
 # --- Passing ----------------------------------------------------------------------------------------
 

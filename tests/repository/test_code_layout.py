@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import get_args
 
 import pytest
+from program_harness import ROOT
 
 from components import vocabulary
 
-ROOT = Path(__file__).resolve().parents[2]
 # The product's code: what the program, verify.py, the doctor, make check and the policies run.
 PRODUCT = ("components", "verification", "doctor_checks", "stack_check", "policy/kong_cognito_policies.py")
 VOCABULARY = {
