@@ -1,7 +1,7 @@
 """Cognito's rules for each field of an identity provider (the `identityProviders` setting, identity_providers.py).
 
 Every limit is CreateIdentityProvider's, as botocore's Cognito model states it
-(tests/unit/test_identity_providers_setting.py reads the model). Each rule returns what is wrong,
+(tests/unit/settings/test_identity_providers.py reads the model). Each rule returns what is wrong,
 naming only where it is, never the value (a provider's fields may be secret).
 """
 
