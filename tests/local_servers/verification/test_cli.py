@@ -1,6 +1,6 @@
 """verify.py against local HTTPS stand-ins for Kong and Cognito (offline, self-signed certificates).
 
-These tests use outputs from before `routes` (one route, unnamed lines); test_verify_routes.py
+These tests use outputs from before `routes` (one route, unnamed lines); test_protected_route.py
 covers lists of routes.
 """
 
