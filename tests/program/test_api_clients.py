@@ -1,7 +1,7 @@
-"""Machine clients and API routes (issue 19), as the program declares them under Pulumi's mocks.
+"""Machine clients and API routes, as the program declares them under Pulumi's mocks.
 
-The stack of the issue's "Done when": one browser Ingress route, one api HTTPRoute route with a
-required scope, and two machine clients.
+The reference stack: one browser Ingress route, one api HTTPRoute route with a required scope,
+and two machine clients.
 """
 
 from __future__ import annotations

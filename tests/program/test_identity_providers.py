@@ -1,6 +1,6 @@
 """Company identity providers, the groups of federated users, MFA and the feature plan, as the program declares them.
 
-The stack of issue 18's "Done when": one SAML and one OIDC provider and allowedGroups [staff].
+The reference stack: one SAML and one OIDC provider, allowedGroups [staff] and a signInWith route.
 """
 
 from __future__ import annotations

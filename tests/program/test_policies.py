@@ -630,7 +630,7 @@ def test_preview_with_unknown_values_passes_every_policy(monkeypatch: pytest.Mon
     assert all_violations(monitor) == []
 
 
-# --- the stacks of issues 18 and 19 --------------------------------------------------------------
+# --- stacks with identity providers and machine clients ------------------------------------------
 
 FEDERATED_ONLY = {
     f"{PROJECT}:localAccounts": "false",

@@ -20,12 +20,12 @@ KONG_PLUGIN = "kubernetes:configuration.konghq.com/v1:KongPlugin"
 SECRET = "kubernetes:core/v1:Secret"
 # Inputs added since the fixture was recorded, each updated in place by the AWS provider.
 ADDED_IN_PLACE = {
-    CLIENT: {"logoutUrls"},  # sign-out (issue 10)
-    # The feature plan (issue 18): AWS made the pool Essentials; UpdateUserPool moves it to Lite in place.
+    CLIENT: {"logoutUrls"},  # sign-out
+    # The feature plan: AWS made the pool Essentials; UpdateUserPool moves it to Lite in place.
     POOL: {"userPoolTier"},
 }
 # Kong config fields and metadata added since: the KongPlugin is updated in place.
-ADDED_TO_THE_PLUGIN = {"logout_uri_suffix", "logout_methods", "end_session_endpoint"}  # sign-out (issue 10)
+ADDED_TO_THE_PLUGIN = {"logout_uri_suffix", "logout_methods", "end_session_endpoint"}  # sign-out
 
 ROUTE_A = {"ingress": "demo", "namespace": "default", "host": "apps.example.com", "path": "/bar"}
 ROUTE_B = {"ingress": "admin", "namespace": "default", "host": "apps.example.com", "path": "/admin"}

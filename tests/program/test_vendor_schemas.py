@@ -57,7 +57,7 @@ KONG_OPENID_CONNECT_FIELDS: dict[str, Any] = {
     "groups_required": STRINGS,
     "upstream_headers_claims": STRINGS,
     "upstream_headers_names": STRINGS,
-    # api and both routes (issue 19)
+    # api and both routes
     "bearer_token_param_type": {"type": "array", "items": {"enum": ["body", "cookie", "header", "query"]}},
     "issuers_allowed": STRINGS,
     "audience_claim": STRINGS,
