@@ -1,17 +1,16 @@
-"""Fixtures shared by several test files, registered once instead of imported into each."""
+"""What every level shares: the API server fixtures (the fake, or the session's real one in `make e2e`, which
+local_servers/ and e2e/ must share), and the order files start in. Each level's own stand-ins are registered
+in its conftest.py (local_servers/conftest.py: moto, the HTTPS stand-ins, the sign-in stack)."""
 
 import pytest
-
-FIXTURE_MODULES = ("aws_standin", "verify_stack", "verify_sign_in_stack", "cluster_backends")
 
 
 def pytest_configure(config: pytest.Config) -> None:
     # pytest-xdist's controller runs no test, and starts its workers only once configured: importing
-    # these (moto, boto3, trustme, verify.py: ~0.7 s) there would only delay every worker.
+    # the fixtures' modules there would only delay every worker.
     is_xdist_controller = getattr(config.option, "dist", "no") != "no" and not hasattr(config, "workerinput")
     if not is_xdist_controller:
-        for name in FIXTURE_MODULES:
-            config.pluginmanager.import_plugin(name)
+        config.pluginmanager.import_plugin("cluster_backends")
 
 
 # The slowest files, slowest first (measured with `pytest --durations=0`): collected first, so that
