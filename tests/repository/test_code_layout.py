@@ -74,6 +74,7 @@ def direct_imports(path: Path) -> frozenset[str]:
     return frozenset(names | {".".join(name.split(".")[:i]) for name in names for i in range(1, name.count(".") + 1)})
 
 
+@cache
 def reached_imports(path: Path) -> dict[str, list[str]]:
     """Every module `path` imports, directly or through the project's own modules: name -> the chain to it."""
     chains: dict[str, list[str]] = {}
