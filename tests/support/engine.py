@@ -148,6 +148,20 @@ class Engine:
     def pulumi(self, project: Path, stack: str, *args: str) -> Run:
         return self.run(["pulumi", *args, "--stack", stack, "--non-interactive"], cwd=project)
 
+    def preview_is_quiet(self, project: Path, stack: str) -> Run:
+        """`pulumi preview --expect-no-changes` passes, then again after `pulumi refresh --yes`.
+
+        What a pull request's reader needs: a preview that shows a change only when there is one.
+        The refresh reads every resource back (the AWS stand-in's Read answers as Cognito would).
+        """
+        first = self.pulumi(project, stack, "preview", "--diff", "--expect-no-changes")
+        assert first.returncode == 0, first
+        refresh = self.pulumi(project, stack, "refresh", "--yes")
+        assert refresh.returncode == 0, refresh
+        again = self.pulumi(project, stack, "preview", "--diff", "--expect-no-changes")
+        assert again.returncode == 0, again
+        return again
+
     def export(self, project: Path, stack: str) -> dict[str, Any]:
         done = self.pulumi(project, stack, "stack", "export")
         assert done.returncode == 0, done
