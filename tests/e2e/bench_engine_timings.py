@@ -37,8 +37,8 @@ def empty_program(folder: Path) -> Path:
         yaml.safe_dump({"name": "floor", "runtime": project["runtime"]}, sort_keys=False)
     )
     (folder / "__main__.py").write_text("")
-    (folder / ".venv").symlink_to(ROOT / ".venv")
-    (folder / "scripts").symlink_to(ROOT / "scripts")
+    for shared in (".venv", "scripts", "pyproject.toml", "uv.lock"):
+        (folder / shared).symlink_to(ROOT / shared)
     return folder
 
 

@@ -54,6 +54,7 @@ class Declared:
     provider_version: str = ""
     delete_before_replace: bool = False
     ignore_changes: list[str] = field(default_factory=list)
+    additional_secret_outputs: list[str] = field(default_factory=list)
 
 
 class CloudMocks(Mocks):
@@ -112,6 +113,7 @@ class RecordingMonitor(MockMonitor):
                     provider_version=request.version,
                     delete_before_replace=request.deleteBeforeReplace,
                     ignore_changes=list(request.ignoreChanges),
+                    additional_secret_outputs=list(request.additionalSecretOutputs),
                 )
             )
         return response
