@@ -291,7 +291,7 @@ def test_the_secret_is_registered_as_the_kubernetes_sdks_secret_registers_it() -
     monitor = RecordingMonitor(CloudMocks())
     pulumi.runtime.set_mocks(monitor.mocks, project=PROJECT, stack="dev", preview=False, monitor=monitor)
     metadata = {"namespace": "shop", "labels": {"konghq.com/secret": "true", "konghq.com/validate": "plugin"}}
-    values = pulumi.Output.secret({"client_secret": '"s3cr3t"'})
+    values = {"client_secret": '"s3cr3t"'}  # not yet secret: both must make it one
 
     @pulumi.runtime.test
     def declare() -> None:
