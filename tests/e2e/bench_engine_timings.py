@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 import yaml
-from engine import ROOT, Engine, Run
+from engine import Engine, Run, empty_program
 from kube_apiserver import ADMIN, KubeApiServer
 
 pytestmark = pytest.mark.e2e
@@ -27,19 +27,6 @@ RUNS = int(os.environ.get("BENCH_ENGINE_RUNS", "3"))
 def timed(run: Run) -> float:
     assert run.returncode == 0, run
     return run.seconds
-
-
-def empty_program(folder: Path) -> Path:
-    """The floor: a Python program that declares nothing, run by the same language host and virtualenv."""
-    folder.mkdir()
-    project = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
-    (folder / "Pulumi.yaml").write_text(
-        yaml.safe_dump({"name": "floor", "runtime": project["runtime"]}, sort_keys=False)
-    )
-    (folder / "__main__.py").write_text("")
-    for shared in (".venv", "scripts", "pyproject.toml", "uv.lock"):
-        (folder / shared).symlink_to(ROOT / shared)
-    return folder
 
 
 def many_ingresses(server: KubeApiServer, demo: dict[str, Any]) -> list[dict[str, str]]:
@@ -71,6 +58,7 @@ def test_timings(
     moto_url: str,
     demo_ingress: dict[str, Any],
 ) -> None:
+    # The floor: the same language host and virtualenv running a program that declares nothing.
     floor = empty_program(tmp_path / "floor")
     demo = {key: demo_ingress[key] for key in ("apiVersion", "kind", "spec")}
     routes = many_ingresses(engine_cluster, demo)

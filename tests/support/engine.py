@@ -82,6 +82,21 @@ def link_virtualenvs(project: Path) -> Path:
     return project
 
 
+def empty_program(folder: Path) -> Path:
+    """A Python project that declares nothing, run by the project's language host, toolchain and virtualenv."""
+    import yaml
+
+    folder.mkdir()
+    project = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
+    (folder / "Pulumi.yaml").write_text(
+        yaml.safe_dump({"name": "empty", "runtime": project["runtime"]}, sort_keys=False)
+    )
+    (folder / "__main__.py").write_text("")
+    for shared in (".venv", "scripts", "pyproject.toml", "uv.lock"):
+        (folder / shared).symlink_to(ROOT / shared)
+    return folder
+
+
 @dataclass
 class Run:
     command: str
