@@ -14,14 +14,14 @@ PYTEST_ARGS ?= -n 2 --dist loadfile --no-loadscope-reorder
 POLICY_FLAGS := --policy-pack policy --policy-pack-config policy/config.json
 # How to install uv where `pip install uv` is refused (an externally managed Python); doctor_checks/tools.py says the same.
 UV_INSTALL := pipx install uv, or uv's standalone installer: curl -LsSf https://astral.sh/uv/install.sh | sh
-# What the pip fallback takes on a 2-core machine with nothing cached (bench/results.md).
-PIP_MINUTES := 2
+# What the pip fallback takes on a 2-core machine with nothing cached: 1.6 to 3.5 minutes (bench/results.md).
+PIP_MINUTES := 2 to 4
 
 # Some images set this; without cached bytecode every run recompiles the SDKs it imports
 # (program start-up goes from about 1 s to 3 s, see bench/).
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: install test lint up preview destroy verify doctor bench lock clean tools e2e engine
+.PHONY: help install test lint check up preview destroy verify doctor bench lock clean tools e2e engine
 
 # Checked when make reads this file, so the message comes first, before any install.
 ifneq ($(filter up preview destroy verify,$(MAKECMDGOALS)),)
@@ -34,45 +34,60 @@ ifeq ($(shell command -v uv 2>/dev/null),)
 $(error Pulumi.yaml runs the program with uv, which is not installed: install it with $(UV_INSTALL) (https://docs.astral.sh/uv/getting-started/installation/) and run make again)
 endif
 endif
+ifneq ($(filter lock,$(MAKECMDGOALS)),)
+ifeq ($(shell command -v uv 2>/dev/null),)
+$(error make lock re-resolves uv.lock with uv, which is not installed: install it with $(UV_INSTALL) (https://docs.astral.sh/uv/getting-started/installation/) and run make again)
+endif
+endif
+
+# The first target, so `make` alone lists the targets (from the `## ` text on each target's line) and installs nothing.
+help: ## list these targets
+	@awk 'BEGIN { FS = ":[^#]*## " } /^[a-z][a-z0-9-]*:.*## / { printf "  make %-8s %s\n", $$1, $$2 }' $(firstword $(MAKEFILE_LIST))
+	@echo "STACK=<stack> picks another stack than dev (up, preview, destroy, verify, doctor, check)."
 
 # Everything a Pulumi command needs: the program's virtualenv and the policy pack's.
-install: $(INSTALLED) $(POLICY_INSTALLED)
+install: $(INSTALLED) $(POLICY_INSTALLED) ## create the virtualenvs (make test and make up do it when needed)
 
-test: $(INSTALLED)
+test: $(INSTALLED) ## the offline tests (seconds; no cloud, cluster or Go)
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
 
 # Lint, type check and workflow schema check, as CI runs them.
-lint: $(INSTALLED)
+lint: $(INSTALLED) ## ruff, mypy and the workflows' schema, as CI runs them
 	$(PYTHON) -m ruff check .
 	$(PYTHON) -m ruff format --check .
 	$(PYTHON) -m mypy
 	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 
+# The stack's settings checked offline (no credentials, cluster or Pulumi CLI) and what the program would declare.
+# STACK=<stack> checks Pulumi.<stack>.yaml; STACK_FILE=<path> a stack file elsewhere (stack named after the file).
+check: $(INSTALLED) ## validate the stack's settings offline and summarize what it would declare
+	$(PYTHON) check.py
+
 # Local updates and previews apply the same guardrail policies as CI.
-up: install
+up: install ## deploy the stack (pulumi up, with the guardrail policies)
 	STACK=$(STACK) scripts/pulumi-stack.sh up $(POLICY_FLAGS)
 
-preview: install
+preview: install ## what make up would change (pulumi preview --diff, with the policies)
 	STACK=$(STACK) scripts/pulumi-stack.sh preview --diff $(POLICY_FLAGS)
 
-destroy: $(INSTALLED)
+destroy: $(INSTALLED) ## take back everything the stack made (pulumi destroy)
 	STACK=$(STACK) scripts/pulumi-stack.sh destroy
 
 # Checks a deployed stack from outside, as the workshop's browser check did.
 # If pulumi fails, verify.py finds no outputs and says so (exit 2), after pulumi's own error.
 # Only --sign-in reads the secret outputs (the machine clients' secrets), through the pipe: verify.py prints none.
-verify: $(INSTALLED)
+verify: $(INSTALLED) ## check a deployed stack from outside (VERIFY_ARGS=--sign-in for a real sign-in)
 	STACK=$(STACK) scripts/pulumi-stack.sh stack output --json $(if $(findstring --sign-in,$(VERIFY_ARGS)),--show-secrets) \
 		| $(PYTHON) verify.py --outputs - $(VERIFY_ARGS)
 
 # Read-only checks before the first `make up` (tools, AWS, cluster, Kong, each route); needs no Pulumi CLI.
-doctor: $(INSTALLED)
+doctor: $(INSTALLED) ## read-only checks of AWS, the cluster and Kong before the first make up
 	$(PYTHON) doctor.py --stack $(STACK)
 
 # kube-apiserver and etcd for `make e2e`, built from the Go modules pinned in tools/; rebuilt when a pin changes.
 TOOLS_BIN := .tools/bin
 # With them, the Pulumi engine (`make engine`, below).
-tools: $(TOOLS_BIN)/kube-apiserver $(TOOLS_BIN)/etcd engine
+tools: $(TOOLS_BIN)/kube-apiserver $(TOOLS_BIN)/etcd engine ## build kube-apiserver, etcd and the Pulumi engine for make e2e (Go)
 
 $(TOOLS_BIN)/kube-apiserver $(TOOLS_BIN)/etcd &: tools/go.mod tools/go.sum tools/cmd/etcd/main.go scripts/build-tools.sh
 	scripts/build-tools.sh
@@ -82,17 +97,17 @@ $(TOOLS_BIN)/kube-apiserver $(TOOLS_BIN)/etcd &: tools/go.mod tools/go.sum tools
 # One process: one API server to start (two workers, each with its own, took longer here).
 E2E_PYTEST_ARGS ?= -n0
 # Both virtualenvs: the engine scenarios run `make preview` with the policy pack.
-e2e: install tools
+e2e: install tools ## the tests against a real API server and the real Pulumi engine
 	$(PYTHON) -m pytest -m e2e $(E2E_PYTEST_ARGS)
 
 # Prints the figures and writes them to bench/latest.md (untracked); SAVE=1: to bench/results.md.
-bench: $(INSTALLED)
+bench: $(INSTALLED) ## time the program, the tests and a fresh install (SAVE=1: to bench/results.md)
 	$(PYTHON) bench/bench.py $(if $(filter 1,$(SAVE)),--save)
 
 # The Pulumi CLI, a Python language host and the Kubernetes provider for the engine scenarios of
 # `make e2e`, built from the Go modules pinned in tools/engine (tools/engine/README.md).
 ENGINE_BINARIES := $(addprefix $(TOOLS_BIN)/,pulumi pulumi-language-python pulumi-language-python-exec pulumi-resource-pulumi-python pulumi-resource-kubernetes)
-engine: $(ENGINE_BINARIES)
+engine: $(ENGINE_BINARIES) ## build the Pulumi CLI, language host and Kubernetes provider (Go)
 
 $(ENGINE_BINARIES) &: tools/engine/go.mod tools/engine/go.sum tools/engine/cmd/pulumi-language-python/main.go \
 		tools/engine/kubernetes-provider/go.mod tools/engine/kubernetes-provider/go.sum \
@@ -101,7 +116,7 @@ $(ENGINE_BINARIES) &: tools/engine/go.mod tools/engine/go.sum tools/engine/cmd/p
 	@touch $(ENGINE_BINARIES)
 
 # After editing dependencies in pyproject.toml: re-resolve, and export the pip fallback's files.
-lock:
+lock: ## re-resolve uv.lock after editing pyproject.toml, and export the pip files
 	uv lock
 	uv export --quiet --locked --no-hashes --no-dev --output-file requirements.txt
 	uv export --quiet --locked --no-hashes --output-file requirements-dev.txt
@@ -112,7 +127,7 @@ $(INSTALLED): pyproject.toml uv.lock requirements-dev.txt
 	@if command -v uv >/dev/null 2>&1; then \
 		UV_PROJECT_ENVIRONMENT=$(VENV) uv sync --quiet --locked; \
 	else \
-		echo "uv is not installed: installing the pinned packages into $(VENV) with pip, which takes about $(PIP_MINUTES) minutes (uv: seconds; install it with $(UV_INSTALL))"; \
+		echo "uv is not installed: installing the pinned packages into $(VENV) with pip, which takes $(PIP_MINUTES) minutes (uv: seconds; install it with $(UV_INSTALL))"; \
 		python3 -m venv $(VENV) && \
 		$(PYTHON) -m pip install --disable-pip-version-check --progress-bar off -r requirements-dev.txt; \
 	fi
@@ -131,5 +146,5 @@ $(POLICY_INSTALLED): policy/requirements.txt
 	fi
 	@touch $@
 
-clean:
+clean: ## remove the virtualenvs
 	rm -rf $(VENV) policy/.venv

@@ -6,7 +6,6 @@ A route's `mode` and `scopes` are checked against `apiClients` in api_clients_se
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -133,9 +132,7 @@ def _route(entry: Mapping[str, Any], defaults: Mapping[str, Any], where: str, pr
         try:
             fields[field] = check(entry[field])
         except ValueError as error:
-            value = entry[field]
-            shown = show_value(value) if isinstance(value, str) else json.dumps(value)
-            problems.append(f"{where}.{field} = {shown}: {error}")
+            problems.append(f"{where}.{field} = {show_value(entry[field])}: {error}")
     if "signInWith" in entry:
         fields["signInWith"] = _sign_in_with(entry["signInWith"], defaults, where, problems)
         if fields.get("mode") == "api":

@@ -12,7 +12,6 @@ share (hosts, paths, Kubernetes names) in field_rules.py.
 
 from __future__ import annotations
 
-import difflib
 import json
 import unicodedata
 from collections.abc import Callable, Collection, Iterable, Mapping
@@ -22,7 +21,7 @@ from urllib.parse import urlsplit
 
 import pulumi
 
-from components import field_rules
+from components import config_keys, field_rules
 from components.api_clients_setting import api_problems, default_api_identifier, parse_api_clients, parse_api_identifier
 from components.field_rules import check_domain_prefix, check_host
 from components.identity_providers_setting import parse_identity_providers
@@ -87,57 +86,36 @@ def config_string(value: Any) -> str:
 def load_settings(config: pulumi.Config, aws_config: pulumi.Config) -> Settings:
     """Read this project's config and `aws:region` and validate them.
 
-    Every key set in this project's namespace is read, not only the known ones, so a misspelt
-    key (`allowedGroup`) stops the program instead of silently leaving its setting at the default.
+    Every key set for the stack is read, not only the known ones, so a misspelt key (`allowedGroup`)
+    or namespace (`kong-congito-oidc:`) stops the program instead of silently leaving its setting
+    at the default.
     """
     # Unknown keys are not read (config.get warns on a secret): their value is never used.
-    values: dict[str, str | None] = dict.fromkeys(stack_config_keys(config.name))
+    own, others = config_keys.by_namespace(config_keys.stack_keys(), config.name)
+    values: dict[str, str | None] = dict.fromkeys(own)
     values.update({key: config.get(key) for key in CONFIG_KEYS if key != "aws:region"})
     values["aws:region"] = aws_config.get("region")
-    return parse_settings(values, secret_keys=stack_secret_keys(config.name))
-
-
-def stack_config_keys(namespace: str) -> list[str]:
-    """The keys set for this stack in `namespace` (without the prefix), whether the program reads them or not.
-
-    `pulumi.Config` only looks keys up. In `pulumi up` the language host hands the program all of
-    the stack's config as one JSON object in the PULUMI_CONFIG environment variable; an Automation
-    API inline program gets it through `set_all_config` instead. Both are read.
-    """
-    from pulumi.runtime import config as runtime_config
-
-    prefix = f"{namespace}:"
-    keys = {*runtime_config.get_config_env(), *runtime_config.CONFIG.get()}
-    return sorted(key.removeprefix(prefix) for key in keys if key.startswith(prefix))
-
-
-def stack_secret_keys(namespace: str) -> set[str]:
-    """The keys of `namespace` (without the prefix) whose values the stack holds encrypted.
-
-    Setting one field of a key with `pulumi config set --secret --path` makes the whole key a
-    secret: the program gets it decrypted, with its name in PULUMI_CONFIG_SECRET_KEYS (an
-    Automation API inline program: through `set_all_config`).
-    """
-    from pulumi.runtime import config as runtime_config
-
-    prefix = f"{namespace}:"
-    secret = {key for key in runtime_config.get_config_secret_keys_env() if key.startswith(prefix)}
-    secret |= {f"{prefix}{key}" for key in CONFIG_KEYS if runtime_config.is_config_secret(f"{prefix}{key}")}
-    return {key.removeprefix(prefix) for key in secret}
+    secret_keys = config_keys.stack_secret_keys(config.name, CONFIG_KEYS)
+    return parse_settings(values, secret_keys, other_keys=others)
 
 
 def parse_settings(
-    values: Mapping[str, str | None], secret_keys: Collection[str] = (), project_dir: Path | None = None
+    values: Mapping[str, str | None],
+    secret_keys: Collection[str] = (),
+    project_dir: Path | None = None,
+    other_keys: Iterable[str] = (),
 ) -> Settings:
     """Validate raw config strings (None for unset keys) into `Settings`.
 
     `values` holds this project's keys unqualified (`allowedGroups`) and `aws:region`; any other
     key in it is refused as unknown. `secret_keys` names those of them the stack holds encrypted;
     files named by settings (a SAML metadata file) are read relative to `project_dir` (the
-    working directory, where Pulumi runs the program, if None). Raises SettingsError listing
-    every problem found.
+    working directory, where Pulumi runs the program, if None). `other_keys` are the stack's keys of
+    other namespaces, fully qualified: near misses of this project's are refused (components/config_keys.py).
+    Raises SettingsError listing every problem found.
     """
-    problems = unknown_key_problems(values)
+    problems = config_keys.unknown_key_problems(values, CONFIG_KEYS)
+    problems += config_keys.namespace_problems(other_keys, SETTING_NAMES)
     parsed: dict[str, Any] = {}
     for key, (field, parse) in _PARSERS.items():
         raw = values.get(key)
@@ -162,26 +140,6 @@ def parse_settings(
     if parsed["api_clients"] and parsed["api_identifier"] is None:
         parsed["api_identifier"] = default_api_identifier(parsed["routes"])
     return Settings(**parsed)
-
-
-def unknown_key_problems(keys: Iterable[str]) -> list[str]:
-    """A problem for each key this program does not read, naming the closest one it does.
-
-    Never the value: an unknown key may hold a secret.
-    """
-    by_folded = {key.casefold(): key for key in CONFIG_KEYS}
-    problems = []
-    for key in keys:
-        if key in CONFIG_KEYS:
-            continue
-        closest = difflib.get_close_matches(key.casefold(), by_folded, n=1, cutoff=0.6)
-        hint = (
-            f"did you mean {by_folded[closest[0]]}?"
-            if closest
-            else f"the settings are {', '.join(CONFIG_KEYS)} (docs/settings.md)"
-        )
-        problems.append(f"{qualified_key(key)}: not a setting of this project; {hint}")
-    return problems
 
 
 def _claims_without_their_scope(parsed: Mapping[str, Any]) -> list[str]:
@@ -426,3 +384,5 @@ _PARSERS: dict[str, tuple[str, Callable[[str | None], object]]] = {
 # Every key the program reads (`routes` is parsed last: its defaults are the keys above; it
 # is checked against `identityProviders`, whose values are never shown: it may be a secret).
 CONFIG_KEYS: tuple[str, ...] = (*_PARSERS, "identityProviders", "routes")
+SETTING_NAMES = tuple(key for key in CONFIG_KEYS if ":" not in key)
+"""This project's own keys, unqualified: CONFIG_KEYS without the provider's `aws:region`."""

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import pulumi
+import yaml
 
 from components import naming, urls
 from components.naming import PROJECT
@@ -137,17 +138,28 @@ class Settings:
     """The resource server's identifier; None when there are no api clients."""
 
 
+GENERIC_FIX = (
+    "Fix them with `pulumi config set <key> <value>` (a list: `pulumi config set --path 'scopes[1]' email`) "
+    "and run again."
+)
+
+
+def names_its_fix(problem: str) -> bool:
+    """Whether a problem says itself which command fixes it (a plain-text secret names `pulumi config set --secret`)."""
+    return "pulumi config " in problem
+
+
 class SettingsError(pulumi.RunError):
     """Raised with every problem found; Pulumi prints RunError without a traceback."""
 
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
         lines = "\n".join(f"  - {problem}" for problem in problems)
+        # The generic advice only when some problem has no fix of its own.
+        advice = "" if all(names_its_fix(problem) for problem in problems) else f"\n{GENERIC_FIX}"
         super().__init__(
             f"Invalid stack configuration ({len(problems)} problem"
-            f"{'' if len(problems) == 1 else 's'}):\n{lines}\n"
-            "Fix them with `pulumi config set <key> <value>` (a list: `pulumi config set --path 'scopes[1]' email`) "
-            "and run again."
+            f"{'' if len(problems) == 1 else 's'}):\n{lines}{advice}"
         )
 
 
@@ -163,11 +175,26 @@ def qualified_key(key: str, project: str = PROJECT) -> str:
     return key if ":" in key else f"{project}:{key}"
 
 
-def show_value(raw: str | None, limit: int = 100) -> str:
+def show_value(raw: Any, limit: int = 100) -> str:
+    """A value for a message, as YAML would write it: a string quoted, a list or map (or its JSON) in flow style.
+
+    A stack file's list reaches the program as JSON (`["staff"]`); shown as the user wrote it, `[staff]`,
+    not as an escaped JSON string.
+    """
     if raw is None:
         return "(not set)"
-    shown = json.dumps(raw)
-    return shown if len(shown) <= limit else f'{shown[: limit - 4]}…"'
+    value = raw
+    if isinstance(raw, str) and raw.lstrip()[:1] in ("[", "{"):
+        try:
+            value = json.loads(raw)
+        except json.JSONDecodeError:
+            value = raw
+    if isinstance(value, str):
+        shown = json.dumps(value, ensure_ascii=False)
+        return shown if len(shown) <= limit else f'{shown[: limit - 4]}…"'
+    flow = yaml.safe_dump(value, default_flow_style=True, sort_keys=False, allow_unicode=True, width=1_000_000)
+    shown = flow.removesuffix("\n...\n").strip()
+    return shown if len(shown) <= limit else f"{shown[: limit - 1]}…"
 
 
 def json_value(raw: str, expected: str) -> Any:

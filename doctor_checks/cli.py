@@ -7,20 +7,17 @@ import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from components.config_keys import by_namespace, keys_for_other_tools, other_tools_note
 from components.naming import stack_owner
-from components.settings_model import Settings, SettingsError, qualified_key
+from components.settings_model import Settings, SettingsError, names_its_fix, qualified_key
 from doctor_checks.access import access
 from doctor_checks.aws import check_aws
 from doctor_checks.cluster import check_cluster, check_kong_crd, read_ingress_classes
 from doctor_checks.dns import check_dns
 from doctor_checks.identity_providers import check_identity_providers, read_pool, read_stack_outputs
 from doctor_checks.routes import check_route
-from doctor_checks.stack_config import (
-    StackFileError,
-    read_secret,
-    read_stack_config,
-    short_stack_name,
-)
+from doctor_checks.stack_config import read_secret, read_stack_config
+from doctor_checks.stack_files import StackFileError, short_stack_name
 from doctor_checks.tools import check_tools
 from doctor_checks.world import ROOT, World
 from verification.results import CheckLine, failed, passed, skipped
@@ -45,9 +42,8 @@ def run_checks(
         yield failed("settings", str(error), f"correct the YAML in {error.path.name}, then run make doctor again.")
         return
     project, values = config.project, config.values
-    # Every key of this project's namespace, readable or not: the program refuses unknown ones.
-    namespace = f"{project}:"
-    set_keys = [key.removeprefix(namespace) for key in (*values, *config.unreadable) if key.startswith(namespace)]
+    # Every key, readable or not: the program refuses unknown ones of its namespace, and near misses of it.
+    set_keys, other_keys = by_namespace(sorted({*values, *config.unreadable}), project)
     raw = {key: values.get(qualified_key(key, project)) for key in (*set_keys, *project_settings.CONFIG_KEYS)}
     # A setting with one field set by `--secret --path` (a client secret) is a secret as a whole:
     # read it decrypted, as the program gets it; the settings' problems never show a secret's value.
@@ -56,13 +52,17 @@ def run_checks(
         raw[key] = read_secret(project_dir, stack, world, qualified_key(key, project))
     settings: Settings | None = None
     try:
-        settings = project_settings.parse_settings(raw, secret_keys, project_dir)
+        settings = project_settings.parse_settings(raw, secret_keys, project_dir, other_keys)
     except SettingsError as error:
+        # The generic fix only when some problem has no fix of its own (a plain-text secret names its command).
+        generic = not all(names_its_fix(problem) for problem in error.problems)
         yield failed(
             "settings",
             f"read from {config.source}: " + "; ".join(error.problems) + ".",
             f"`pulumi config set <key> <value> --stack {stack}` for each (`pulumi config rm <key> --stack {stack}` "
-            f"for an unknown one), or edit Pulumi.{short_stack_name(stack)}.yaml.",
+            f"for an unknown one), or edit Pulumi.{short_stack_name(stack)}.yaml."
+            if generic
+            else "",
         )
     else:
         urls = ", ".join(route.url for route in settings.routes)
@@ -71,6 +71,9 @@ def run_checks(
         )
         if settings.api_clients and not raw.get("apiIdentifier"):  # Pulumi.yaml's default is ""
             detail += f"; {default_api_identifier_note(settings)}"
+        others = keys_for_other_tools(other_keys, project_settings.SETTING_NAMES, project)
+        if others:
+            detail += f"; {other_tools_note(others)}"
         yield passed("settings", detail)
 
     yield from check_aws(values, stack)

@@ -1,4 +1,5 @@
-"""Scenario 4: `make preview` refuses bad settings and an unprotected production pool, creating nothing."""
+"""Scenario 4: `make preview` refuses bad settings (a misspelt key or namespace, a bad value) and an unprotected
+production pool, creating nothing."""
 
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ HOST = "kong-proxy.example.com"
 
 
 def stack_config(project: Path, stack: str, **settings: Any) -> None:
-    config = {"aws:region": "us-west-2", **{f"kong-cognito-oidc:{key}": value for key, value in settings.items()}}
+    # A key with a namespace of its own stays as written.
+    qualified = {key if ":" in key else f"kong-cognito-oidc:{key}": value for key, value in settings.items()}
+    config = {"aws:region": "us-west-2", **qualified}
     (project / f"Pulumi.{stack}.yaml").write_text(yaml.safe_dump({"config": config}))
 
 
@@ -32,8 +35,12 @@ def stack_config(project: Path, stack: str, **settings: Any) -> None:
             {"dataPlaneHost": f"https://{HOST}"},
             "without a scheme (drop 'https://')",
         ),
+        (
+            {"dataPlaneHost": HOST, "kong-congito-oidc:allowedGroups": ["staff"]},
+            "kong-congito-oidc:allowedGroups: unknown namespace; did you mean kong-cognito-oidc:allowedGroups?",
+        ),
     ],
-    ids=["unknown-key", "bad-host"],
+    ids=["unknown-key", "bad-host", "misspelt-namespace"],
 )
 def test_preview_refuses_bad_settings(
     engine: Engine,

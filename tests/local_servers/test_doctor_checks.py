@@ -424,6 +424,18 @@ def test_a_plugin_this_stack_declared_is_its_own(tmp_path: Path, aws: None, clus
     assert "this stack's" in check.detail
 
 
+def test_an_organization_qualified_stack_reads_its_file_and_knows_its_own_plugin(
+    tmp_path: Path, aws: None, cluster: FakeApiServer
+) -> None:
+    # STACK=acme/dev (Pulumi Cloud): the stack file is Pulumi.dev.yaml, and the program, which Pulumi
+    # tells its stack is `dev`, marks its KongPlugins as kong-cognito-oidc/dev.
+    cluster.store.add_plugin("default", "oidc", annotations={"kong-cognito-oidc/stack": OWNER})
+    checks = {c.name: c for c in cli.run_checks("acme/dev", project(tmp_path, good_config(cluster)), world(None))}
+    assert checks["settings"].status == "PASS" and "Pulumi.dev.yaml" in checks["settings"].detail
+    assert checks["kongplugin default/oidc"].status == "PASS", checks["kongplugin default/oidc"].line()
+    assert "this stack's" in checks["kongplugin default/oidc"].detail
+
+
 def test_an_already_listed_plugin_name_is_pointed_out(tmp_path: Path, aws: None, cluster: FakeApiServer) -> None:
     cluster.store.add("default", "demo", {PLUGINS_ANNOTATION: "cors, oidc"}, ingress_class="kong")
     check = run(tmp_path, good_config(cluster))["ingress default/demo"]
@@ -693,6 +705,14 @@ def test_an_httproute_whose_gateways_are_not_kongs_fails_naming_each_and_the_con
 def test_an_httproute_without_a_parent_gateway_fails(gateway_cluster: FakeApiServer) -> None:
     gateway_cluster.store.add_http_route("default", "loose")
     check = http_route_checks(gateway_cluster, replace(API_ROUTE, ingress="loose"))["httproute-gateway default/loose"]
+    assert_fails(check, "spec.parentRefs name no Gateway", "spec.parentRefs")
+
+
+def test_a_parent_of_another_kind_in_the_gateway_api_group_is_no_gateway(gateway_cluster: FakeApiServer) -> None:
+    # A ListenerSet named like Kong's Gateway is not that Gateway, though its group is the Gateway API's.
+    ref = {"name": "kong", "namespace": "kong", "group": "gateway.networking.k8s.io", "kind": "ListenerSet"}
+    gateway_cluster.store.add_http_route("default", "listed", parent_refs=[ref])
+    check = http_route_checks(gateway_cluster, replace(API_ROUTE, ingress="listed"))["httproute-gateway default/listed"]
     assert_fails(check, "spec.parentRefs name no Gateway", "spec.parentRefs")
 
 

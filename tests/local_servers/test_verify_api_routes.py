@@ -14,7 +14,10 @@ from api_standins import BearerRouteStandIn, MachineClient, TokenEndpointStandIn
 from oidc_servers import Reply, redirect
 from verify_stack import Stack, failures
 
+from verification.api_route import run_api_token_checks
+from verification.http_client import Client
 from verification.outputs import OutputsError, parse_outputs
+from verification.results import CheckLine
 
 IDENTIFIER = "https://api.example.test"
 READ, WRITE = f"{IDENTIFIER}/orders.read", f"{IDENTIFIER}/orders.write"
@@ -142,6 +145,37 @@ def test_sign_in_fails_when_the_route_does_not_check_scopes(
     assert failure.startswith("FAIL api scope orders (shop): a token of client billing with only")
     assert failure.endswith("200 OK, expected 403: the route does not check the token's scopes")
     assert_no_secret(lines, err, tokens)
+
+
+def test_sign_in_fails_when_a_token_without_the_scope_gets_401_instead_of_403(
+    api_stack: tuple[Stack, TokenEndpointStandIn, BearerRouteStandIn], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 401 says the token itself is not accepted: the scope check is not what refused it.
+    stack, tokens, orders = api_stack
+    stack.outputs["routes"] = stack.outputs["routes"][1:]
+    orders.missing_scope_status = 401
+    code, lines, err = stack.run(capsys, "--sign-in")
+    assert code == 1
+    (failure,) = failures(lines)
+    assert failure.startswith("FAIL api scope orders (shop): a token of client billing with only")
+    assert failure.endswith(": 401, expected 403 (the token is valid; only its scope is missing)")
+    assert_no_secret(lines, err, tokens)
+
+
+def test_sign_in_sends_machine_tokens_to_a_both_route_too(
+    api_stack: tuple[Stack, TokenEndpointStandIn, BearerRouteStandIn],
+) -> None:
+    # A `both` route takes bearer tokens as an api route does (and signs browsers in besides).
+    stack, tokens, _ = api_stack
+    both = {**api_entry(stack.kong.url("/orders"), [READ]), "mode": "both"}
+    outputs = parse_outputs(json.dumps({**stack.outputs, "routes": [both]}), "test")
+    lines: list[CheckLine] = []
+    run_api_token_checks(Client(), outputs, lines.append)
+    assert [line.line() for line in lines] == [
+        f"PASS api token orders (shop): a token of client reporter (scopes {READ}) got through: 200 OK",
+        f"PASS api scope orders (shop): a token of client billing with only {WRITE}, without {READ}: 403 Forbidden",
+    ]
+    assert len(tokens.requests) == 2
 
 
 def test_sign_in_fails_when_a_valid_token_is_refused(

@@ -55,8 +55,9 @@ class Federation:
         state = "cognito-state"
         if kind == "SAML":
             authn_request = base64.b64encode(zlib.compress(b"<samlp:AuthnRequest/>")[2:-4]).decode()
-            if self.saml_binding == "post":
-                action = self.company_idp.url("/saml2/sso")
+            if self.saml_binding in ("post", "post to cognito"):
+                on_cognito = self.saml_binding == "post to cognito"
+                action = self.stack.hosted_ui.url("/saml2/sso") if on_cognito else self.company_idp.url("/saml2/sso")
                 return html_reply(
                     200,
                     f'<form method="post" action="{action}"><input type="hidden" name="SAMLRequest" '
@@ -133,6 +134,17 @@ def test_a_saml_request_posted_by_cognitos_page_passes(
         "PASS identity provider Corp: Cognito posts a SAML request to Corp's sign-in at "
         f"{federation.company_idp.url('/saml2/sso')}"
     )
+
+
+def test_a_saml_request_posted_back_to_cognitos_own_host_does_not_reach_the_provider(
+    stack: Stack, federation: Federation, capsys: pytest.CaptureFixture[str]
+) -> None:
+    federation.saml_binding = "post to cognito"
+    code, lines, _ = stack.run(capsys)
+    assert code == 1
+    (failure,) = failures(lines)
+    # A page that posts to Cognito keeps the browser there: as if Cognito showed its own sign-in page.
+    assert failure.startswith("FAIL identity provider Corp: Cognito showed its own sign-in page at ")
 
 
 def test_outputs_without_identity_providers_check_none(stack: Stack, capsys: pytest.CaptureFixture[str]) -> None:

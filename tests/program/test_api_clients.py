@@ -72,6 +72,17 @@ def test_one_resource_server_holds_the_scopes_the_clients_use(done_when: Program
     assert pool.urn in server.dependencies
 
 
+def test_a_scope_two_clients_hold_is_declared_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A scope two clients hold is one scope of the resource server: declared once, not once per client.
+    shared = [
+        {"name": "billing-job", "scopes": ["orders.read"]},
+        {"name": "reports", "scopes": ["stats", "orders.read"]},
+    ]
+    run = run_program(monkeypatch, config(BROWSER_ROUTE, API_ROUTE, apiClients=json.dumps(shared)))
+    server = run.one(RESOURCE_SERVER)
+    assert [scope["scopeName"] for scope in server.inputs["scopes"]] == ["orders.read", "stats"]
+
+
 def test_each_machine_client_has_only_client_credentials_and_its_own_scopes(done_when: ProgramRun) -> None:
     server = done_when.one(RESOURCE_SERVER)
     machines = {c.name: c for c in done_when.of_type(CLIENT) if c.name != "cognito-client"}
@@ -212,19 +223,20 @@ def test_without_api_clients_nothing_is_declared_or_exported_for_them() -> None:
     assert not {"tokenUrl", "apiClients", "apiClientSecrets"} & run.exports.keys()
 
 
-@pytest.mark.parametrize(
-    ("routes", "more", "where"),
-    [
-        ([BROWSER_ROUTE, {**API_ROUTE, "mode": "apii"}], {}, "routes[1].mode"),
-        ([BROWSER_ROUTE, {**API_ROUTE, "kind": "Service"}], {}, "routes[1].kind"),
-        ([BROWSER_ROUTE, {**API_ROUTE, "scopes": ["orders.delete"]}], {}, "routes[1].scopes"),
-        ([BROWSER_ROUTE, API_ROUTE], {"apiClients": json.dumps([{"name": "a", "scopes": ["o/r"]}])}, "apiClients"),
-        ([{**BROWSER_ROUTE, "plugin": "shared"}, {**API_ROUTE, "plugin": "shared"}], {}, "routes[1]"),
-        ([BROWSER_ROUTE, API_ROUTE], {"apiIdentifier": "not a uri"}, "apiIdentifier"),
-        ([BROWSER_ROUTE, API_ROUTE], {"apiClients": json.dumps([*CLIENTS, CLIENTS[0]])}, "apiClients"),
-        ([BROWSER_ROUTE, API_ROUTE], {"apiClients": "[]"}, "routes[1].mode"),
-    ],
-)
+# (routes, other settings, where the problem is): each refused (tests/program/test_check.py: by `make check` too).
+BAD_INPUTS: list[tuple[list[dict[str, Any]], dict[str, str], str]] = [
+    ([BROWSER_ROUTE, {**API_ROUTE, "mode": "apii"}], {}, "routes[1].mode"),
+    ([BROWSER_ROUTE, {**API_ROUTE, "kind": "Service"}], {}, "routes[1].kind"),
+    ([BROWSER_ROUTE, {**API_ROUTE, "scopes": ["orders.delete"]}], {}, "routes[1].scopes"),
+    ([BROWSER_ROUTE, API_ROUTE], {"apiClients": json.dumps([{"name": "a", "scopes": ["o/r"]}])}, "apiClients"),
+    ([{**BROWSER_ROUTE, "plugin": "shared"}, {**API_ROUTE, "plugin": "shared"}], {}, "routes[1]"),
+    ([BROWSER_ROUTE, API_ROUTE], {"apiIdentifier": "not a uri"}, "apiIdentifier"),
+    ([BROWSER_ROUTE, API_ROUTE], {"apiClients": json.dumps([*CLIENTS, CLIENTS[0]])}, "apiClients"),
+    ([BROWSER_ROUTE, API_ROUTE], {"apiClients": "[]"}, "routes[1].mode"),
+]
+
+
+@pytest.mark.parametrize(("routes", "more", "where"), BAD_INPUTS)
 def test_every_bad_input_is_refused_before_anything_is_declared(
     monkeypatch: pytest.MonkeyPatch, routes: list[dict[str, Any]], more: dict[str, str], where: str
 ) -> None:

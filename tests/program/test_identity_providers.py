@@ -118,6 +118,20 @@ def test_each_provider_is_declared_in_the_pool_with_its_details_and_mapping(fede
     }
 
 
+def test_what_cognito_reads_back_of_a_provider_with_a_client_secret_stays_secret(federated: ProgramRun) -> None:
+    # A refresh reads providerDetails back from Cognito, client_secret included: without this it would
+    # sit in the state in plain text, though the program's input was secret.
+    providers = by_name(federated, IDP)
+    assert providers["cognito-idp-Okta"].additional_secret_outputs == ["providerDetails"]
+    assert providers["cognito-idp-Entra"].additional_secret_outputs == []  # SAML: no secret to keep
+
+
+def test_the_trigger_function_waits_for_its_logging_policy(federated: ProgramRun) -> None:
+    # Its first invocation (a sign-in) may come at once: without the policy it could not write its logs.
+    (attachment,) = federated.of_type(ATTACHMENT)
+    assert attachment.urn in federated.one(FUNCTION).dependencies
+
+
 def test_the_client_offers_local_accounts_and_each_provider_and_waits_for_them(federated: ProgramRun) -> None:
     client = federated.one(CLIENT)
     assert client.inputs["supportedIdentityProviders"] == ["COGNITO", "Entra", "Okta"]

@@ -16,24 +16,25 @@ SECRET = "s3cr3t-Zq9-never-shown"
 OKTA = {"name": "Okta", "type": "OIDC", "issuer": "https://acme.okta.com", "clientId": "0oa1", "clientSecret": SECRET}
 
 
-@pytest.mark.parametrize(
-    ("overrides", "expected"),
-    [
-        ({"identityProviders": [{**OKTA, "issuer": "http://acme.okta.com"}]}, "identityProviders[0].issuer"),
-        ({"identityProviders": [{**OKTA, "name": "COGNITO"}]}, "identityProviders[0].name"),
-        ({"identityProviders": [OKTA], "routes": [{"ingress": "demo", "signInWith": "Entra"}]}, "routes[0].signInWith"),
-        ({"identityProviders": [OKTA], "mfa": "on"}, "mfa"),
-        ({"localAccounts": False}, "localAccounts"),
-        (
-            {
-                "identityProviders": [{**OKTA, "groupsAttribute": "groups"}],
-                "allowedGroups": ["staff"],
-                "scopes": ["openid", "email", "aws.cognito.signin.user.admin"],
-            },
-            "scopes",
-        ),
-    ],
-)
+# (settings, the key of the problem): each refused (tests/program/test_check.py: by `make check` too).
+BAD_IDENTITY_SETTINGS: list[tuple[dict[str, object], str]] = [
+    ({"identityProviders": [{**OKTA, "issuer": "http://acme.okta.com"}]}, "identityProviders[0].issuer"),
+    ({"identityProviders": [{**OKTA, "name": "COGNITO"}]}, "identityProviders[0].name"),
+    ({"identityProviders": [OKTA], "routes": [{"ingress": "demo", "signInWith": "Entra"}]}, "routes[0].signInWith"),
+    ({"identityProviders": [OKTA], "mfa": "on"}, "mfa"),
+    ({"localAccounts": False}, "localAccounts"),
+    (
+        {
+            "identityProviders": [{**OKTA, "groupsAttribute": "groups"}],
+            "allowedGroups": ["staff"],
+            "scopes": ["openid", "email", "aws.cognito.signin.user.admin"],
+        },
+        "scopes",
+    ),
+]
+
+
+@pytest.mark.parametrize(("overrides", "expected"), BAD_IDENTITY_SETTINGS)
 def test_bad_identity_settings_declare_nothing_and_show_no_secret(
     monkeypatch: pytest.MonkeyPatch, overrides: dict[str, object], expected: str
 ) -> None:

@@ -621,12 +621,8 @@ def test_production_stack_with_open_sign_up_and_no_group_gets_advice(monkeypatch
 
 
 def test_preview_with_unknown_values_passes_every_policy(monkeypatch: pytest.MonkeyPatch) -> None:
-    import program_harness
-
-    set_mocks = program_harness.set_mocks
-    monkeypatch.setattr(program_harness, "set_mocks", lambda mocks, **kw: set_mocks(mocks, **{**kw, "preview": True}))
     monitor = AnalyzedMonitor(PreviewMocks())
-    run_program(monkeypatch, dev_stack_config(), monitor=monitor)
+    run_program(monkeypatch, dev_stack_config(), monitor=monitor, preview=True)
     (plugin,) = [args for args in monitor.analyzed if args.resource_type == KONG_PLUGIN]
     assert policies.plain(plugin.props)["config"]["client_id"] == [policies.UNKNOWN]  # the preview has unknowns
     assert all_violations(monitor) == []
@@ -700,4 +696,19 @@ def test_a_bearer_only_plugin_for_machine_clients_admits_no_signed_up_user() -> 
     assert stack_violations("prod", OPEN_POOL, GATED_PLUGIN, machines_only) == []
     anyone_with_a_token = {**machines_only, "config": {**machines_only["config"], "audience_required": []}}
     ((message, _),) = stack_violations("prod", OPEN_POOL, GATED_PLUGIN, anyone_with_a_token)
+    assert "1 of its 2 openid-connect plugins require no group" in message
+
+
+def test_a_both_plugin_without_groups_admits_signed_up_users() -> None:
+    # `both` takes machine tokens and still signs browsers in: whoever signs up passes, so it is ungated.
+    both = {
+        **GOOD_PLUGIN,
+        "config": {
+            **GOOD_PLUGIN["config"],  # type: ignore[dict-item]
+            "auth_methods": ["authorization_code", "session", "bearer"],
+            "audience_claim": ["client_id"],
+            "audience_required": [UNKNOWN, UNKNOWN],  # the browser client's id and the machine clients'
+        },
+    }
+    ((message, _),) = stack_violations("prod", OPEN_POOL, GATED_PLUGIN, both)
     assert "1 of its 2 openid-connect plugins require no group" in message

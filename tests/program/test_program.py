@@ -378,6 +378,30 @@ def test_other_namespaces_keys_are_left_to_their_providers(monkeypatch: pytest.M
     assert run_program(monkeypatch, config).exports["awsRegion"].value == "us-west-2"
 
 
+@pytest.mark.parametrize(
+    ("key", "meant"),
+    [
+        ("kong-congito-oidc:allowedGroups", "kong-cognito-oidc:allowedGroups"),
+        ("myteam:allowedGroups", "kong-cognito-oidc:allowedGroups"),
+    ],
+)
+def test_a_misspelt_namespace_stops_the_program_before_any_resource_is_declared(
+    monkeypatch: pytest.MonkeyPatch, key: str, meant: str
+) -> None:
+    # Ignored, `allowedGroups` in the wrong namespace would open the app to every account of the pool.
+    monitor = RecordingMonitor(CloudMocks())
+    with pytest.raises(SettingsError) as raised:
+        run_program(monkeypatch, {**dev_stack_config(), key: '["staff-only-group"]'}, monitor=monitor)
+    assert monitor.declared == []
+    assert f"{key}: unknown namespace; did you mean {meant}?" in str(raised.value)
+    assert "staff-only-group" not in str(raised.value)
+
+
+def test_another_tools_key_is_not_read_and_does_not_stop_the_program(monkeypatch: pytest.MonkeyPatch) -> None:
+    config = {**dev_stack_config(), "datadog:apiKey": "not-read", "myteam:owner": "platform"}
+    assert run_program(monkeypatch, config).exports["awsRegion"].value == "us-west-2"
+
+
 def test_missing_region_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     config = {key: value for key, value in dev_stack_config().items() if key != "aws:region"}
     with pytest.raises(SettingsError, match=r"aws:region = \(not set\): this setting is required"):

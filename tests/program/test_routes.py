@@ -141,22 +141,23 @@ def test_route_fields_default_to_the_single_route_keys(monkeypatch: pytest.Monke
     assert plugin["config"]["redirect_uri"] == ["https://kong-proxy-0123456789.us-west-2.elb.amazonaws.com/cart"]
 
 
-@pytest.mark.parametrize(
-    "routes",
-    [
-        '{"ingress": "demo"}',  # not a list
-        "[]",  # empty
-        '["demo"]',  # an entry that is not an object
-        '[{"namespace": "shop"}]',  # no ingress
-        '[{"ingress": "demo", "namepace": "shop"}]',  # unknown field
-        '[{"ingress": "demo", "host": "https://apps.example.com"}]',  # a host with a scheme
-        '[{"ingress": "demo", "path": "bar"}]',  # a relative path
-        '[{"ingress": "Demo"}]',  # not a Kubernetes name
-        '[{"ingress": "demo"}, {"ingress": "demo", "host": "b.example.com"}]',  # the same Ingress twice
-        '[{"ingress": "a"}, {"ingress": "b"}]',  # the same URL twice
-        json.dumps([{"ingress": f"app-{n}", "path": f"/{n}"} for n in range(101)]),  # more than a client holds
-    ],
-)
+# Each refused with a problem of kong-cognito-oidc:routes (tests/program/test_check.py: by `make check` too).
+BAD_ROUTES = [
+    '{"ingress": "demo"}',  # not a list
+    "[]",  # empty
+    '["demo"]',  # an entry that is not an object
+    '[{"namespace": "shop"}]',  # no ingress
+    '[{"ingress": "demo", "namepace": "shop"}]',  # unknown field
+    '[{"ingress": "demo", "host": "https://apps.example.com"}]',  # a host with a scheme
+    '[{"ingress": "demo", "path": "bar"}]',  # a relative path
+    '[{"ingress": "Demo"}]',  # not a Kubernetes name
+    '[{"ingress": "demo"}, {"ingress": "demo", "host": "b.example.com"}]',  # the same Ingress twice
+    '[{"ingress": "a"}, {"ingress": "b"}]',  # the same URL twice
+    json.dumps([{"ingress": f"app-{n}", "path": f"/{n}"} for n in range(101)]),  # more than a client holds
+]
+
+
+@pytest.mark.parametrize("routes", BAD_ROUTES)
 def test_bad_routes_stop_the_program_before_any_resource_is_declared(
     monkeypatch: pytest.MonkeyPatch, routes: str
 ) -> None:

@@ -18,7 +18,7 @@ import pytest
 from program_harness import ROOT
 
 from components.settings import config_string, parse_settings
-from doctor_checks.stack_config import load_pulumi_yaml
+from doctor_checks.stack_files import load_pulumi_yaml
 
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 

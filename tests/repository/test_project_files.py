@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import shlex
@@ -16,7 +17,7 @@ import pytest
 from program_harness import PROJECT, ROOT
 
 from components.settings import CONFIG_KEYS, config_string, parse_settings
-from doctor_checks.stack_config import load_pulumi_yaml
+from doctor_checks.stack_files import load_pulumi_yaml
 
 PROJECT_FILE = load_pulumi_yaml((ROOT / "Pulumi.yaml").read_text())
 DEV_STACK = load_pulumi_yaml((ROOT / "Pulumi.dev.yaml").read_text())["config"]
@@ -40,6 +41,7 @@ SETTING_KEYS = {
 }
 # Objects, which Pulumi.yaml cannot type: documented in its header comment and docs/settings.md.
 UNTYPED_SETTING_KEYS = {"routes", "upstreamHeaders", "apiClients", "identityProviders"}
+BENCH = ROOT / "bench" / "results.md"
 
 
 def test_project_declares_every_setting_with_type_and_description() -> None:
@@ -188,6 +190,41 @@ def test_make_up_without_uv_says_how_to_install_it_in_one_line(tmp_path: Path) -
     assert "runs the program with uv, which is not installed" in line
 
 
+def test_the_pip_fallbacks_announced_minutes_cover_what_it_took() -> None:
+    measured = re.search(r"nothing cached, on the same 2-core machine: ([\d.]+) to ([\d.]+) min", BENCH.read_text())
+    announced = re.search(r"^PIP_MINUTES := (\d+) to (\d+)$", (ROOT / "Makefile").read_text(), re.MULTILINE)
+    assert measured is not None and announced is not None
+    fastest, slowest = float(measured[1]), float(measured[2])
+    assert int(announced[1]) == round(fastest) and int(announced[2]) == math.ceil(slowest)
+
+
+def test_make_lock_without_uv_says_how_to_install_it_in_one_line(tmp_path: Path) -> None:
+    from doctor_checks.tools import UV_INSTALL
+
+    (line,) = _make_with_bare_path(tmp_path, "lock", with_pulumi=True)
+    assert "make lock re-resolves uv.lock with uv, which is not installed: install it with " in line
+    assert UV_INSTALL in line
+
+
+def test_make_alone_lists_every_target_with_one_line_and_installs_nothing(tmp_path: Path) -> None:
+    make = shutil.which("make")
+    assert make is not None
+    done = subprocess.run(
+        [make, "--no-print-directory", "-C", str(ROOT), f"VENV={tmp_path / 'venv'}"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode == 0, done.stderr
+    assert not (tmp_path / "venv").exists()
+    phony = re.search(r"^\.PHONY: (.+)$", (ROOT / "Makefile").read_text(), re.MULTILINE)
+    assert phony is not None
+    listed = {line.split()[1]: line for line in done.stdout.splitlines() if line.startswith("  make ")}
+    assert sorted(set(phony.group(1).split()) - listed.keys()) == [], "a target without a `## ` help text"
+    assert all(len(line.split(maxsplit=2)) == 3 for line in listed.values()), "each with its line of help"
+    assert done.stdout.splitlines()[0] == "  make help     list these targets"
+
+
 def test_every_place_that_advises_installing_uv_says_what_works_on_a_distributions_python() -> None:
     # `pip install uv` is refused by current Debian and Ubuntu (externally managed environment).
     from doctor_checks.tools import UV_INSTALL
@@ -229,7 +266,7 @@ def test_without_uv_the_pip_fallback_says_what_it_does_and_how_long_it_takes(tmp
     assert result.returncode == 0, result.stderr
     first = result.stdout.splitlines()[0]
     assert first.startswith(f"uv is not installed: installing the pinned packages into {venv} with pip")
-    assert "takes about 2 minutes" in first and "pipx install uv" in first
+    assert "takes 2 to 4 minutes" in first and "pipx install uv" in first
     venv_call, pip_call, pytest_call = log.read_text().splitlines()
     assert venv_call == f"-m venv {venv}"
     assert pip_call.startswith("-m pip install") and "-r requirements-dev.txt" in pip_call

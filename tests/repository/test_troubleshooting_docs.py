@@ -1,4 +1,4 @@
-"""docs/troubleshooting.md explains every failure `make verify` (and `--sign-in`) can print, and renders.
+"""docs/troubleshooting.md explains every failure `make verify` (`--sign-in` too) and `make check` print, and renders.
 
 A FAIL line nobody documented leaves its reader guessing. The messages are read from the
 checks' code, so a new one fails here until it is documented: every literal piece of a
@@ -109,6 +109,13 @@ def page_text() -> str:
 def test_every_failure_the_checks_print_is_in_troubleshooting(module: str) -> None:
     pieces = failure_pieces((ROOT / "verification" / f"{module}.py").read_text())
     assert pieces, f"no failure text found in verification/{module}.py: has the code changed shape?"
+    page = page_text()
+    assert sorted(piece for piece in pieces if piece not in page) == []
+
+
+def test_every_failure_make_check_prints_is_in_troubleshooting() -> None:
+    pieces = failure_pieces((ROOT / "stack_check" / "cli.py").read_text())
+    assert pieces, "no failure text found in stack_check/cli.py: has the code changed shape?"
     page = page_text()
     assert sorted(piece for piece in pieces if piece not in page) == []
 

@@ -126,6 +126,20 @@ def test_dependencies_install_from_the_lock_with_cached_downloads() -> None:
     assert step("actions/setup-python@")["with"]["python-version"] == "3.11"
 
 
+def test_the_stack_is_checked_offline_before_any_credential_is_used() -> None:
+    every = steps()
+    (check,) = [s for s in every if s.get("run") == "make check"]
+    position = every.index(check)
+    installed = next(n for n, s in enumerate(every) if s.get("run") == "make install")
+    credentials = every.index(step("aws-actions/configure-aws-credentials@"))
+    kubeconfig = next(n for n, s in enumerate(every) if "update-kubeconfig" in s.get("run", ""))
+    assert installed < position < min(credentials, kubeconfig, every.index(step("pulumi/actions@")))
+    # The stack the command runs on (org/name on Pulumi Cloud: make check reads Pulumi.<name>.yaml), no secret.
+    assert check["env"] == {"STACK": "${{ inputs.stack }}"}
+    # Pulumi destroys without running the program: a stack whose settings no longer pass can still go.
+    assert check["if"] == "inputs.command != 'destroy'"
+
+
 def test_the_schema_make_lint_checks_against_refuses_a_broken_workflow() -> None:
     # The schema `check-jsonschema --builtin-schema vendor.github-workflows` applies, read here
     # directly (found, not imported: its CLI is slow to import): the same verdict, in-process.

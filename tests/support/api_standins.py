@@ -77,6 +77,8 @@ class BearerRouteStandIn:
     required_scopes: tuple[str, ...] = ()
     check_scopes: bool = True
     """False: a plugin without the scopes check (a misconfiguration verify must catch)."""
+    missing_scope_status: int = 403
+    """What a token without the required scopes gets: Kong's 403; 401 would say the token itself is bad."""
 
     def __call__(self, request: Request) -> Reply:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
@@ -89,6 +91,8 @@ class BearerRouteStandIn:
         if client_id not in self.allowed_client_ids:
             return self._forbidden()
         if self.check_scopes and any(scope not in scopes for scope in self.required_scopes):
+            if self.missing_scope_status == 401:
+                return self._unauthorized('Bearer realm="kong", error="insufficient_scope"')
             return self._forbidden()
         return Reply(200, {"Content-Type": "application/json"}, b'{"upstream": "served"}')
 

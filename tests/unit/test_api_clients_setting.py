@@ -63,7 +63,7 @@ def test_the_identifier_defaults_to_the_first_routes_host_and_can_be_set() -> No
     [
         ({**API, "mode": "API"}, 'routes[1].mode = "API": expected one of browser, api, both'),
         ({**API, "kind": "Gateway"}, 'routes[1].kind = "Gateway": expected one of Ingress, HTTPRoute'),
-        ({**API, "scopes": ["stats", "stats"]}, 'routes[1].scopes = ["stats", "stats"]: each scope once'),
+        ({**API, "scopes": ["stats", "stats"]}, "routes[1].scopes = [stats, stats]: each scope once"),
     ],
 )
 def test_an_unknown_mode_or_kind_is_refused(route: dict[str, Any], expected: str) -> None:
@@ -119,7 +119,7 @@ def test_an_api_route_cannot_share_a_kong_plugin_with_a_browser_route() -> None:
         ([{"name": "a", "scopes": "x"}], "[0].scopes: expected a list of scope names"),
         ([{"name": "a", "scopes": ["x"]}, {"name": "a", "scopes": ["y"]}], '[1].name "a": another client has'),
         ([{"name": "a!", "scopes": ["x"]}], '[0].name "a!": expected 1 to 128 letters, digits, spaces'),
-        ([{"name": "é", "scopes": ["x"]}], '[0].name "\\u00e9": expected 1 to 128'),
+        ([{"name": "é", "scopes": ["x"]}], '[0].name "é": expected 1 to 128'),
         ([{"name": "a" * 129, "scopes": ["x"]}], "expected 1 to 128 letters"),
         ([{"name": "a", "scopes": []}], "[0].scopes: a machine client needs at least one scope"),
         ([{"name": "a", "scopes": ["orders/read"]}], '[0].scopes: "orders/read" is not a Cognito scope name'),

@@ -11,6 +11,7 @@ import botocore.session
 import pytest
 from pulumi.runtime import set_all_config
 
+from components.config_keys import stack_secret_keys
 from components.identity_providers_setting import (
     DEFAULT_OIDC_SCOPES,
     MAX_DETAIL_VALUE,
@@ -22,7 +23,7 @@ from components.identity_providers_setting import (
     PROVIDER_TYPES,
     is_provider_name,
 )
-from components.settings import USER_POOL_TIERS, parse_settings, stack_secret_keys
+from components.settings import CONFIG_KEYS, USER_POOL_TIERS, parse_settings
 from components.settings_model import IdentityProvider, Settings, SettingsError
 
 MINIMAL = {"aws:region": "us-west-2", "dataPlaneHost": "apps.example.com"}
@@ -240,6 +241,9 @@ def test_every_tier_serves_everything_the_stack_uses(tier: str) -> None:
         ([{**SAML, "name": "Google"}], f"{KEY}[0].name: Google is a name Cognito keeps"),
         ([{**OIDC, "name": "signinwithapple"}], f"{KEY}[0].name: SignInWithApple is a name Cognito keeps"),
         ([{**GOOGLE, "name": "Workspace"}], f"{KEY}[0].name: a Google provider must be named Google"),
+        # Cognito names a social provider exactly after its type: case matters.
+        ([{**GOOGLE, "name": "google"}], f"{KEY}[0].name: a Google provider must be named Google"),
+        ([{**GOOGLE, "name": "GOOGLE"}], f"{KEY}[0].name: a Google provider must be named Google"),
         ([{**OIDC, "name": "x" * (MAX_PROVIDER_NAME + 1)}], f"{KEY}[0].name: expected 3 to 32 characters"),
         ([{**OIDC, "name": "ok"}], f"{KEY}[0].name: expected 3 to 32 characters"),
         ([{**OIDC, "name": "Acme IdP"}], f"{KEY}[0].name: expected letters, digits, symbols or punctuation; no spaces"),
@@ -429,8 +433,9 @@ def test_the_user_admin_scope_is_refused_where_users_could_grant_themselves_grou
     scopes = '["openid","email","aws.cognito.signin.user.admin"]'
     grouped = {**SAML, "groupsAttribute": ENTRA_GROUPS}
     assert problems([grouped, OIDC], scopes=scopes, allowedGroups='["staff"]') == [
-        f"kong-cognito-oidc:scopes = {json.dumps(scopes)}: aws.cognito.signin.user.admin lets a signed-in user "
-        "change their own attributes, custom:idp_groups included, and so give themselves any group of "
+        "kong-cognito-oidc:scopes = [openid, email, aws.cognito.signin.user.admin]: "
+        "aws.cognito.signin.user.admin lets a signed-in user change their own attributes, custom:idp_groups "
+        "included, and so give themselves any group of "
         "allowedGroups (a provider with groupsAttribute maps its groups there); drop it from scopes"
     ]
     # Without the groups mechanism the attribute grants nothing.
@@ -496,11 +501,11 @@ def test_secret_keys_come_from_the_language_host_and_from_the_automation_api(mon
         "PULUMI_CONFIG_SECRET_KEYS", json.dumps(["kong-cognito-oidc:identityProviders", "aws:secretKey", "other:x"])
     )
     set_all_config({}, [])
-    assert stack_secret_keys("kong-cognito-oidc") == {"identityProviders"}
+    assert stack_secret_keys("kong-cognito-oidc", CONFIG_KEYS) == {"identityProviders"}
     monkeypatch.delenv("PULUMI_CONFIG_SECRET_KEYS")
     set_all_config({"kong-cognito-oidc:mfa": "off"}, ["kong-cognito-oidc:mfa"])
     try:
-        assert stack_secret_keys("kong-cognito-oidc") == {"mfa"}
+        assert stack_secret_keys("kong-cognito-oidc", CONFIG_KEYS) == {"mfa"}
     finally:
         set_all_config({}, [])
 

@@ -7,8 +7,9 @@ import json
 import pytest
 from pulumi.runtime import set_all_config
 
-from components.settings import parse_settings, stack_config_keys
-from components.settings_model import Route, Settings, SettingsError
+from components.config_keys import stack_config_keys
+from components.settings import parse_settings
+from components.settings_model import GENERIC_FIX, Route, Settings, SettingsError
 
 MINIMAL = {"aws:region": "us-west-2", "dataPlaneHost": "lb-123.us-west-2.elb.amazonaws.com"}
 
@@ -289,3 +290,23 @@ def test_all_problems_are_reported_at_once_in_one_readable_message() -> None:
     for key in ("dataPlaneHost", "callbackPath", "cacheTtl", "scopes"):
         assert f"  - kong-cognito-oidc:{key} = " in message
     assert "pulumi config set" in message
+
+
+def test_values_are_shown_as_the_stack_file_writes_them_not_as_escaped_json() -> None:
+    # `allowedGroups: [staff, night shift]` reaches the program as the JSON string '["staff", "night shift"]'.
+    (problem,) = problems_for(allowedGroups='["staff", "night shift"]', upstreamHeaders='{"sub": "Host"}')[:1]
+    assert problem.startswith('kong-cognito-oidc:allowedGroups = [staff, night shift]: [1] "night shift" must not')
+    (problem,) = problems_for(upstreamHeaders='{"sub": "Host"}')
+    assert problem.startswith('kong-cognito-oidc:upstreamHeaders = {sub: Host}: "Host" is refused')
+
+
+def test_the_generic_fix_is_given_only_when_a_problem_has_no_fix_of_its_own() -> None:
+    okta = {"name": "Okta", "type": "OIDC", "issuer": "https://acme.okta.com", "clientId": "0", "clientSecret": "s"}
+    plain_secret = {**MINIMAL, "identityProviders": json.dumps([okta])}
+    with pytest.raises(SettingsError) as raised:
+        parse_settings(plain_secret)  # its problem names `pulumi config set --secret --path ...`
+    assert "pulumi config set --secret --path" in str(raised.value)
+    assert GENERIC_FIX not in str(raised.value)
+    with pytest.raises(SettingsError) as raised:
+        parse_settings({**plain_secret, "cacheTtl": "0"})
+    assert str(raised.value).endswith(GENERIC_FIX)
