@@ -18,7 +18,7 @@ def pytest_configure(config: pytest.Config) -> None:
 # together, rather than one running a slow file alone at the end. The rest keep their order.
 SLOWEST_FIRST = (
     "test_sign_in.py",
-    "test_doctor_checks.py",
+    "test_cli.py",
     "test_sign_in_failures.py",
     "test_access.py",
     "test_routes.py",
