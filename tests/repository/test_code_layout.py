@@ -191,3 +191,9 @@ def test_each_word_of_the_vocabulary_is_defined_only_in_components_vocabulary() 
 def test_the_search_finds_a_restated_list_and_a_literal() -> None:
     tree = ast.parse('MODES = ("browser", "api")\nKind = Literal["HTTPRoute"]\nOTHER = ("browser", "x")\n')
     assert [(line, word) for line, word, _ in vocabulary_definitions(tree)] == [(1, "RouteMode"), (2, "RouteKind")]
+
+
+def test_the_files_make_test_starts_first_exist() -> None:
+    from tests.conftest import SLOWEST_FIRST
+
+    assert [name for name in SLOWEST_FIRST if not (ROOT / "tests" / name).is_file()] == []
