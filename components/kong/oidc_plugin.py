@@ -18,7 +18,7 @@ from pulumi_random import RandomPassword
 from components import naming, urls
 from components.kong.crds import OWNER_ANNOTATION
 from components.kong.kong_plugin import ConfigPatch, KongPlugin, KongPluginArgs, SecretKeyRef
-from components.kubernetes_secret import KubernetesSecret
+from components.kong.kubernetes_secret import KubernetesSecret
 from components.settings.model import Route
 from components.vocabulary import RouteMode
 

@@ -283,7 +283,7 @@ def test_the_secret_is_registered_as_the_kubernetes_sdks_secret_registers_it() -
     """Declared without pulumi_kubernetes.core.v1 (a slow import), the Secret looks the same to the engine."""
     from pulumi_kubernetes.core.v1 import Secret
 
-    from components.kubernetes_secret import KubernetesSecret
+    from components.kong.kubernetes_secret import KubernetesSecret
 
     monitor = RecordingMonitor(CloudMocks())
     pulumi.runtime.set_mocks(monitor.mocks, project=PROJECT, stack="dev", preview=False, monitor=monitor)
