@@ -15,7 +15,7 @@ from typing import Any
 import pulumi
 import pytest
 from cluster_backends import ApiServerFactory
-from fake_kubernetes import FakeIngressApi, closed_port_url, kubeconfig_document
+from fake_kubernetes import FakeRouteObjectApi, closed_port_url, kubeconfig_document
 from program_harness import PROJECT, CloudMocks, RecordingMonitor
 from pulumi.dynamic import Config, ConfigureRequest
 from pulumi.runtime import set_mocks
@@ -45,15 +45,15 @@ PROPS: dict[str, Any] = {
 }
 
 
-def cluster(annotations: dict[str, str] | None = None, **kwargs: Any) -> FakeIngressApi:
+def cluster(annotations: dict[str, str] | None = None, **kwargs: Any) -> FakeRouteObjectApi:
     """Ingress default/demo and a working KongPlugin default/oidc."""
-    api = FakeIngressApi(**kwargs)
+    api = FakeRouteObjectApi(**kwargs)
     api.add("default", "demo", annotations)
     api.add_plugin("default", "oidc")
     return api
 
 
-def provider_with(api: FakeIngressApi) -> IngressPluginAttachmentProvider:
+def provider_with(api: FakeRouteObjectApi) -> IngressPluginAttachmentProvider:
     provider = IngressPluginAttachmentProvider()
     provider.api = lambda: api  # type: ignore[method-assign]
     return provider
@@ -111,7 +111,7 @@ def test_a_name_listed_before_the_stack_came_is_not_removed_on_destroy() -> None
 
 
 def test_up_refuses_a_missing_ingress_with_a_clear_message() -> None:
-    api = FakeIngressApi()
+    api = FakeRouteObjectApi()
     api.add_plugin("default", "oidc")
     with pytest.raises(RouteObjectNotFoundError, match=r"Ingress default/demo not found.*ingressName"):
         provider_with(api).create(dict(PROPS))
@@ -121,7 +121,7 @@ def test_up_refuses_a_missing_ingress_with_a_clear_message() -> None:
 def test_up_refuses_a_plugin_whose_config_patches_were_pruned_and_leaves_the_ingress_alone(
     kept: tuple[str, ...],
 ) -> None:
-    api = FakeIngressApi()
+    api = FakeRouteObjectApi()
     api.add("default", "demo", {PLUGINS_ANNOTATION: "cors"})
     api.add_plugin("default", "oidc", config_patch_paths=kept)
     with pytest.raises(PluginCannotWorkError) as refused:
@@ -134,7 +134,7 @@ def test_up_refuses_a_plugin_whose_config_patches_were_pruned_and_leaves_the_ing
 
 
 def test_up_refuses_a_missing_plugin_and_leaves_the_ingress_alone() -> None:
-    api = FakeIngressApi()
+    api = FakeRouteObjectApi()
     api.add("default", "demo", {PLUGINS_ANNOTATION: "cors"})
     with pytest.raises(KongPluginNotFoundError, match=r"KongPlugin default/oidc not found"):
         provider_with(api).create(dict(PROPS))
@@ -142,7 +142,7 @@ def test_up_refuses_a_missing_plugin_and_leaves_the_ingress_alone() -> None:
 
 
 def test_destroy_tolerates_an_ingress_deleted_meanwhile() -> None:
-    api = FakeIngressApi()
+    api = FakeRouteObjectApi()
     provider_with(api).delete("default/demo/oidc", {**PROPS, "added_by_stack": True})
     assert api.writes == 0
 
@@ -201,7 +201,7 @@ def test_refresh_reports_an_attachment_removed_by_hand_as_gone() -> None:
 
 
 def test_refresh_reports_the_attachment_gone_with_its_ingress() -> None:
-    assert provider_with(FakeIngressApi()).read("default/demo/oidc", dict(PROPS)).id is None
+    assert provider_with(FakeRouteObjectApi()).read("default/demo/oidc", dict(PROPS)).id is None
 
 
 def test_attachment_waits_for_the_plugin_even_when_its_name_is_a_plain_string() -> None:
@@ -430,9 +430,9 @@ def test_a_patch_that_changes_nothing_keeps_the_resource_version(api_server: Api
 ROUTE_PROPS: dict[str, Any] = {**PROPS, "ingress_name": "api", "kind": "HTTPRoute"}
 
 
-def route_cluster(annotations: dict[str, str] | None = None, **kwargs: Any) -> FakeIngressApi:
+def route_cluster(annotations: dict[str, str] | None = None, **kwargs: Any) -> FakeRouteObjectApi:
     """HTTPRoute default/api, an Ingress default/api beside it, and a working KongPlugin default/oidc."""
-    api = FakeIngressApi(**kwargs)
+    api = FakeRouteObjectApi(**kwargs)
     api.add_http_route("default", "api", annotations, parent_refs=[{"name": "kong"}])
     api.add("default", "api", {PLUGINS_ANNOTATION: "ingress-only"})
     api.add_plugin("default", "oidc")
@@ -465,13 +465,13 @@ def test_an_httproute_attachment_retries_conflicts() -> None:
 
 
 def test_an_httproute_attachment_waits_for_its_plugin_and_names_the_missing_httproute() -> None:
-    api = FakeIngressApi()
+    api = FakeRouteObjectApi()
     api.add_http_route("default", "api", {PLUGINS_ANNOTATION: "cors"})
     with pytest.raises(KongPluginNotFoundError, match=r"KongPlugin default/oidc not found, so the HTTPRoute was not"):
         provider_with(api).create(dict(ROUTE_PROPS))
     assert api.annotations("default", "api", "HTTPRoute") == {PLUGINS_ANNOTATION: "cors"}
 
-    api = FakeIngressApi()
+    api = FakeRouteObjectApi()
     api.add("default", "api")  # an Ingress of that name is not the HTTPRoute
     api.add_plugin("default", "oidc")
     with pytest.raises(RouteObjectNotFoundError, match=r"^HTTPRoute default/api not found.*Gateway API"):

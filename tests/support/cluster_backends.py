@@ -112,7 +112,7 @@ class _IngressClasses(dict[str, str]):
 
 
 class RealClusterStore:
-    """`FakeIngressApi`'s setup calls, made on a real API server as its admin.
+    """`FakeRouteObjectApi`'s setup calls, made on a real API server as its admin.
 
     Kong's CRD stays installed from one test to the next (installing it takes a while); a test that
     needs it absent says so, as with the fake: `store.kong_crd = None`.
@@ -365,11 +365,11 @@ class RealClusterStore:
         config_patch_paths: Iterable[str] | None = None,
         annotations: dict[str, str] | None = None,
     ) -> None:
-        from fake_kubernetes import DEFAULT_CONFIG_PATCH_PATHS, FakeIngressApi
+        from fake_kubernetes import DEFAULT_CONFIG_PATCH_PATHS, FakeRouteObjectApi
         from kubernetes.client.exceptions import ApiException
 
         # The very object the fake stores (before the fake's pruning), sent through the real API.
-        model = FakeIngressApi()
+        model = FakeRouteObjectApi()
         model.add_plugin(
             namespace, name, DEFAULT_CONFIG_PATCH_PATHS if config_patch_paths is None else tuple(config_patch_paths),
             annotations,
