@@ -203,7 +203,7 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	args = append(args, req.Info.EntryPoint)
 	args = append(args, req.GetArgs()...)
 
-	config, err := json.Marshal(req.GetConfig())
+	config, err := configJSON(req.GetConfig())
 	if err != nil {
 		return nil, err
 	}
@@ -238,6 +238,16 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 		return &pulumirpc.RunResponse{Error: fmt.Sprintf("program exited with non-zero exit code: %d", exitErr.ExitCode())}, nil
 	}
 	return &pulumirpc.RunResponse{}, nil
+}
+
+// configJSON is the stack's config as the JSON object the SDK reads from PULUMI_CONFIG. A stack with no
+// config comes as a nil map, which encoding/json writes as `null`: the program would then fail
+// reading it (`'NoneType' object has no attribute 'items'`).
+func configJSON(config map[string]string) ([]byte, error) {
+	if config == nil {
+		config = map[string]string{}
+	}
+	return json.Marshal(config)
 }
 
 // RunPlugin runs a Python plugin; for the policy pack (kind analyzer) `python -m pulumi.policy`
@@ -285,14 +295,14 @@ func (h *host) RunPlugin(req *pulumirpc.RunPluginRequest, server pulumirpc.Langu
 			return err
 		}
 		if config != nil {
-			configJSON, err := json.Marshal(config.Config)
+			stackConfig, err := configJSON(config.Config)
 			if err != nil {
 				return err
 			}
 			cmd.Env = append(cmd.Env,
 				"PULUMI_ORGANIZATION="+config.Organization, "PULUMI_PROJECT="+config.Project,
 				"PULUMI_STACK="+config.Stack, "PULUMI_DRY_RUN="+strconv.FormatBool(config.DryRun),
-				"PULUMI_CONFIG="+string(configJSON))
+				"PULUMI_CONFIG="+string(stackConfig))
 		}
 	} else {
 		cmd.Dir = req.Pwd
