@@ -109,7 +109,7 @@ bench: $(INSTALLED) ## time the program, the tests and a fresh install (SAVE=1: 
 ENGINE_BINARIES := $(addprefix $(TOOLS_BIN)/,pulumi pulumi-language-python pulumi-language-python-exec pulumi-resource-pulumi-python pulumi-resource-kubernetes)
 engine: $(ENGINE_BINARIES) ## build the Pulumi CLI, language host and Kubernetes provider (Go)
 
-$(ENGINE_BINARIES) &: tools/engine/go.mod tools/engine/go.sum tools/engine/cmd/pulumi-language-python/main.go \
+$(ENGINE_BINARIES) &: tools/engine/go.mod tools/engine/go.sum $(wildcard tools/engine/cmd/pulumi-language-python/*.go) \
 		tools/engine/kubernetes-provider/go.mod tools/engine/kubernetes-provider/go.sum \
 		tools/engine/kubernetes-provider/cmd/pulumi-resource-kubernetes/main.go scripts/build-engine.sh
 	scripts/build-engine.sh
