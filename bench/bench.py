@@ -8,12 +8,14 @@ interest and their floor or yardstick run interleaved, so a noisy machine slows 
 Timings are reported, never asserted: CI does not run this.
 
 Environment: BENCH_RUNS (default 7), BENCH_SUITE_RUNS (3), BENCH_INSTALL_RUNS (2,
-0 skips the installs, which download everything each time).
+0 skips the installs, which download everything each time), BENCH_ENGINE_RUNS (3, 0 skips the
+rows measured through the real engine; without `make tools`' binaries they are skipped with a note).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import shutil
@@ -36,6 +38,13 @@ FLOOR_IMPORTS = "import pulumi, pulumi_aws, pulumi_kubernetes"
 # is at the moment. The suite's time over this one's says more than either alone.
 YARDSTICK_WORK = "sum(i * i for i in range(12_000_000))"
 SUITE_WORKERS = 2
+# What `make tools` builds into .tools/bin, which the engine rows need; their runs are a pytest file
+# of the e2e scenarios (its fixtures start the API server and moto), not collected by `make e2e`.
+ENGINE_BIN = ROOT / ".tools" / "bin"
+ENGINE_TOOLS = ("pulumi", "pulumi-language-python", "pulumi-resource-kubernetes", "kube-apiserver", "etcd")
+ENGINE_TIMINGS = ROOT / "tests" / "e2e" / "bench_engine_timings.py"
+PREVIEW_TARGET = 2.0
+MANY_ROUTES_UP_TARGET = 3.0
 # What --save keeps of bench/results.md: everything from its first second-level heading on.
 HAND_WRITTEN = "## "
 
@@ -189,6 +198,37 @@ def cold_installs(runs: int) -> Figures:
     return figures
 
 
+def engine_previews_and_ups(runs: int) -> Figures:
+    """`make preview` against the engine's floor and `make up` of 50 routes against one, through the real engine."""
+    missing = [name for name in ENGINE_TOOLS if not os.access(ENGINE_BIN / name, os.X_OK)]
+    if missing:
+        return Figures(
+            notes=[f"- engine rows skipped: {', '.join(missing)} not in .tools/bin (`make tools` builds them)"]
+        )
+    with tempfile.TemporaryDirectory() as scratch:
+        written = Path(scratch) / "timings.json"
+        env = {**os.environ, "BENCH_ENGINE_JSON": str(written), "BENCH_ENGINE_RUNS": str(runs)}
+        measure([PYTHON, "-m", "pytest", "-m", "e2e", "-q", "-p", "no:cacheprovider", str(ENGINE_TIMINGS)], env=env)
+        seconds: dict[str, list[float]] = json.loads(written.read_text())
+
+    def row(what: str, key: str) -> Row:
+        return Row(what, [Sample(wall, 0.0) for wall in seconds[key]], with_memory=False)
+
+    floor = row("engine floor: an empty Python program, `scripts/pulumi-stack.sh preview`", "floor")
+    preview = row("`make preview` of the dev stack, before its first `make up`", "preview")
+    unchanged = row("`make preview` of the dev stack after `make up` (no change)", "unchanged")
+    up_one = row("`make up` of the dev stack (1 route)", "up_one")
+    up_many = row("`make up` with 50 routes across 2 namespaces", "up_many")
+    preview_ratio = preview.median_wall() / floor.median_wall()
+    notes = [
+        f"- make preview / engine floor (medians, interleaved runs): {preview_ratio:.2f}x "
+        f"(target: <= {PREVIEW_TARGET:g}x)",
+        f"- make up, 50 routes / 1 route: {up_many.median_wall() / up_one.median_wall():.2f}x "
+        f"(target: <= {MANY_ROUTES_UP_TARGET:g}x)",
+    ]
+    return Figures([floor, preview, unchanged, up_one, up_many], notes)
+
+
 def run_steps(steps: Sequence[Step]) -> tuple[Figures, list[Failure]]:
     """Every step, whatever an earlier one did: a failure is kept with its error, not raised."""
     figures, failures = Figures(), []
@@ -256,12 +296,15 @@ def steps_from_environment() -> list[Step]:
     runs = int(os.environ.get("BENCH_RUNS", "7"))
     suite_runs = int(os.environ.get("BENCH_SUITE_RUNS", "3"))
     install_runs = int(os.environ.get("BENCH_INSTALL_RUNS", "2"))
+    engine_runs = int(os.environ.get("BENCH_ENGINE_RUNS", "3"))
     steps = [
         Step("the program under mocks and its floor", lambda: program_and_floor(runs)),
         Step("the test suite and its yardstick", lambda: suite_and_yardstick(suite_runs)),
     ]
     if install_runs:
         steps.append(Step("cold installs", lambda: cold_installs(install_runs)))
+    if engine_runs:
+        steps.append(Step("previews and ups through the engine", lambda: engine_previews_and_ups(engine_runs)))
     return steps
 
 

@@ -9,7 +9,30 @@ from pulumi_aws import cognito
 
 from components import naming
 from components.federated_groups import GROUPS_ATTRIBUTE
-from components.settings_model import IdentityProvider
+from components.settings_model import IdentityProvider, ProviderType
+
+# ProviderDetails keys Cognito writes itself and returns on every read, by provider type. The settings
+# offer no field for any of them, so a change there is Cognito's, never the user's: each is ignored
+# (terraform-provider-aws hides only some of them; docs/design.md lists them with their sources).
+COGNITO_OWNED_DETAILS: dict[ProviderType, tuple[str, ...]] = {
+    "OIDC": ("authorize_url", "token_url", "attributes_url", "jwks_uri", "attributes_url_add_attributes"),
+    "SAML": ("ActiveEncryptionCertificate", "SSORedirectBindingURI", "SLORedirectBindingURI"),
+    "Google": (
+        "attributes_url",
+        "attributes_url_add_attributes",
+        "authorize_url",
+        "oidc_issuer",
+        "token_request_method",
+        "token_url",
+    ),
+}
+
+
+def cognito_owned_details(provider: IdentityProvider) -> list[str]:
+    """`ignore_changes` paths of the ProviderDetails keys Cognito fills in and the program does not declare."""
+    declared = {key for key, _ in provider.provider_details}
+    owned = COGNITO_OWNED_DETAILS.get(provider.type, ())
+    return [f"providerDetails.{key}" for key in owned if key not in declared]
 
 
 def provider_details(provider: IdentityProvider) -> dict[str, pulumi.Input[str]]:
@@ -56,6 +79,7 @@ def declare_identity_providers(
                     # A new type replaces the provider under the same name, which a pool holds once:
                     # the old one must go first. The app client lists it by name, so it is left as is.
                     delete_before_replace=True,
+                    ignore_changes=cognito_owned_details(provider) or None,
                 ),
             )
         )

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import pulumi
-from pulumi_kubernetes.core.v1 import Secret
 from pulumi_random import RandomPassword
 
 from components import naming, urls
 from components.kong_plugin import ConfigPatch, KongPlugin, KongPluginArgs, SecretKeyRef
+from components.kubernetes_secret import KubernetesSecret
 from components.settings_model import Route
 
 OPENID_CONNECT = "openid-connect"
@@ -107,7 +107,7 @@ class KongOidcPlugin(pulumi.ComponentResource):
         )
         secret_names: dict[str, pulumi.Output[str]] = {}
         for namespace in dict.fromkeys(route.namespace for route in args.routes):
-            secret = Secret(
+            secret = KubernetesSecret(
                 naming.namespace_secret(name, namespace, args.original_namespace),
                 metadata={
                     "namespace": namespace,
@@ -118,11 +118,11 @@ class KongOidcPlugin(pulumi.ComponentResource):
                         "konghq.com/validate": "plugin",
                     },
                 },
-                type="Opaque",
+                secret_type="Opaque",
                 string_data=secret_data,
                 opts=child,
             )
-            secret_names[namespace] = secret.metadata.apply(lambda metadata: metadata.name or "")
+            secret_names[namespace] = secret.metadata.apply(lambda metadata: metadata.get("name") or "")
 
         self.plugins = {}
         for route in args.routes:

@@ -67,6 +67,7 @@ def test_upgrading_a_stack_from_before_routes_replaces_and_deletes_nothing(
     assert up.returncode == 0, up
     assert not {"deleted", "replaced"} & set(changes(up.output)), up
     assert plugins_listed(engine_cluster) == ["oidc"]
+    engine.preview_is_quiet(today, "dev")
 
     assert engine.make("destroy", today, "dev").returncode == 0
 
@@ -119,5 +120,6 @@ def test_a_stack_from_before_issues_18_and_19_moves_to_lite_then_takes_their_set
     users = cognito_client(moto_url).list_users(UserPoolId=pool["Id"])["Users"]
     assert [found["Username"] for found in users] == [user["Username"]]
     assert plugins_listed(engine_cluster) == ["oidc"]
+    engine.preview_is_quiet(today, "dev")
 
     assert engine.make("destroy", today, "dev").returncode == 0

@@ -294,6 +294,13 @@ def test_mfa_sets_the_pools_totp_configuration(
     assert {key: pool[key] for key in pool if "mfa" in key.lower()} == expected
 
 
+@pytest.mark.parametrize("mfa", ["off", "optional", "required"])
+def test_mfa_off_is_never_declared_with_a_totp_configuration(monkeypatch: pytest.MonkeyPatch, mfa: str) -> None:
+    # Cognito refuses both at once, and terraform-provider-aws sends the TOTP block whenever it is declared.
+    pool = run_with(monkeypatch, mfa=mfa).one(POOL).inputs
+    assert (pool["mfaConfiguration"] == "OFF") == ("softwareTokenMfaConfiguration" not in pool)
+
+
 @pytest.mark.parametrize("tier", ["LITE", "ESSENTIALS", "PLUS"])
 def test_the_feature_plan_is_the_setting(monkeypatch: pytest.MonkeyPatch, tier: str) -> None:
     assert run_with(monkeypatch, userPoolTier=tier).one(POOL).inputs["userPoolTier"] == tier

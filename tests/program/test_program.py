@@ -282,6 +282,32 @@ def test_kong_plugin_uses_the_same_kubernetes_provider_as_the_sdks_resources(dev
     assert dev.one(KONG_PLUGIN).provider_version == dev.one(SECRET).provider_version
 
 
+def test_the_secret_is_registered_as_the_kubernetes_sdks_secret_registers_it() -> None:
+    """Declared without pulumi_kubernetes.core.v1 (a slow import), the Secret looks the same to the engine."""
+    from pulumi_kubernetes.core.v1 import Secret
+
+    from components.kubernetes_secret import KubernetesSecret
+
+    monitor = RecordingMonitor(CloudMocks())
+    pulumi.runtime.set_mocks(monitor.mocks, project=PROJECT, stack="dev", preview=False, monitor=monitor)
+    metadata = {"namespace": "shop", "labels": {"konghq.com/secret": "true", "konghq.com/validate": "plugin"}}
+    values = {"client_secret": '"s3cr3t"'}  # not yet secret: both must make it one
+
+    @pulumi.runtime.test
+    def declare() -> None:
+        KubernetesSecret("secret", metadata=metadata, secret_type="Opaque", string_data=values)
+        Secret("secret", metadata=metadata, type="Opaque", string_data=values)
+
+    declare()
+    ours, sdks = monitor.declared
+    assert ours.urn == sdks.urn
+    assert ours.inputs == sdks.inputs and is_secret(ours.inputs["stringData"])
+    assert (ours.provider_version, ours.additional_secret_outputs) == (
+        sdks.provider_version,
+        sdks.additional_secret_outputs,
+    )
+
+
 def test_stack_outputs(dev: ProgramRun) -> None:
     values = {name: export.value for name, export in dev.exports.items()}
     assert values == {

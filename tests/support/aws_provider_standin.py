@@ -5,11 +5,12 @@ terraform-provider-aws, is a patched git submodule), and these machines reach no
 engine starts this as `pulumi-resource-aws`; it calls the Cognito, IAM and Lambda APIs of a
 moto server on loopback through boto3 (`AWS_ENDPOINT_URL`).
 
-What it mirrors, where the engine can see it, for exactly the types the program declares
-(aws:cognito/userPool:UserPool, userPoolDomain:UserPoolDomain, userPoolClient:UserPoolClient,
-userGroup:UserGroup, resourceServer:ResourceServer, identityProvider:IdentityProvider; for the
-federated-groups trigger aws:iam/role:Role, rolePolicyAttachment:RolePolicyAttachment,
-aws:lambda/function:Function, permission:Permission):
+It serves exactly the types the program declares (aws:cognito/userPool:UserPool,
+userPoolDomain:UserPoolDomain, userPoolClient:UserPoolClient, userGroup:UserGroup,
+resourceServer:ResourceServer, identityProvider:IdentityProvider; for the federated-groups
+trigger aws:iam/role:Role, rolePolicyAttachment:RolePolicyAttachment, aws:lambda/function:Function,
+permission:Permission), and mirrors, where the engine can see it:
+
 - input and output property names: those of the pulumi-aws 7.51.1 Python SDK
   (pulumi_aws/cognito/*.py, `__props__`), with the outputs the program reads;
 - update versus replace per input: the ForceNew fields of terraform-provider-aws v6, which
@@ -22,9 +23,12 @@ aws:lambda/function:Function, permission:Permission):
   function.go: `function_name`; permission.go: every input); every other input updates in place
   (a pool's new custom attribute by AddCustomAttributes). `region` (v6's per-resource region) is
   taken to replace: not verified;
+- what the provider stores after Create, Update and Read: Terraform's Read of what AWS answers
+  (Create and Update end with it), for every input, not what the program sent. Whether a later
+  preview shows a change is then decided as the bridge decides it, by planning that state against
+  the inputs (standin_provider.py, tf_plan.py), with each input's Terraform rules in `SCHEMAS`;
 - ids where the program or a test reads them: "<pool id>/<name>" for a group, "<pool id>|<identifier>"
   for a resource server, "<pool id>:<provider name>" for an identity provider;
-- TOTP MFA set by its own call (SetUserPoolMfaConfig) after the pool's;
 - the secret output `clientSecret` (pulumi-aws marks it: `additional_secret_outputs`, and the
   bridge returns sensitive attributes as secrets); an identity provider's `providerDetails`, read
   back from Cognito with its client secret, is not secret (not Sensitive upstream): the program
@@ -32,28 +36,77 @@ aws:lambda/function:Function, permission:Permission):
 - auto-naming of an unset `name` and the bridge's delete-before-replace choice
   (standin_provider.py), and delete-before-replace wherever the program asks (the engine does that).
 
+What Cognito answers that moto does not, added here to moto's answer (`cognito_*` functions):
+
+- an OIDC provider's ProviderDetails gain the endpoints Cognito discovers from `oidc_issuer`
+  (`authorize_url`, `token_url`, `attributes_url`, `jwks_uri`) and `attributes_url_add_attributes`
+  (botocore's cognito-idp model, IdentityProviderType.ProviderDetails, "Describe response" for
+  OIDC; lgallard/terraform-aws-cognito-user-pool PR #371 ignores exactly these keys). The stand-in
+  fetches no discovery document: the URLs are made from the issuer, the keys are Cognito's. An
+  endpoint sent in a request is kept as sent (the API accepts these keys, and moto stores them);
+- a SAML provider's gain `ActiveEncryptionCertificate` (botocore's model, SAML "Describe
+  response"; lgallard/terraform-aws-cognito-user-pool issue #135: returned with
+  `EncryptedResponses` false too), and `SSORedirectBindingURI` / `SLORedirectBindingURI`, the
+  metadata's HTTP-Redirect endpoints (botocore's model; hashicorp/terraform-provider-aws issue
+  #4807). From a `MetadataFile` they are read from the document; for a `MetadataURL` (the stand-in
+  fetches nothing) they are made from its host;
+- a Google provider's gain Google's endpoints and methods (botocore's model, Google "Describe
+  response"; the same values as identity_provider.go's defaultIdentityProviderDetails);
+- a pool created without `UserPoolTier` is on ESSENTIALS (botocore's model: "Defaults to ESSENTIALS");
+- a domain's `ManagedLoginVersion` is kept (DomainDescriptionType.ManagedLoginVersion; moto drops it);
+- SetUserPoolMfaConfig refuses MFA OFF with a TOTP configuration ("Invalid MFA configuration given,
+  can't turn off MFA and configure an MFA together", quoted in terraform-provider-aws user_pool.go):
+  moto accepts it.
+
+And what moto answers that Cognito does not, left out: the default invitation template moto gives
+a pool created without one (AdminCreateUserConfigType.InviteMessageTemplate has no default in the
+API reference, and terraform-provider-aws would show it as a change on every plan of a pool that
+declares admin_create_user_config); the standard attributes and the username fields moto forgets
+after UpdateUserPool (the API reference sets only the updatable ones to their defaults).
+
+How terraform-provider-aws reads each answer into the state (the Pulumi names of its attributes):
+- user pool (user_pool.go, resourceUserPoolRead): every block as AWS returns it; `schema` only the
+  custom attributes and the configured standard ones (flattenSchemaAttributeTypes), without the
+  `custom:` prefix; `mfa_configuration` and `software_token_mfa_configuration` from
+  GetUserPoolMfaConfig; the MFA set by SetUserPoolMfaConfig, at Create only when not OFF, at Update
+  when either changed, with `software_token_mfa_configuration` whenever declared;
+- app client (user_pool_client.go, a framework resource): every attribute as DescribeUserPoolClient
+  returns it; `token_validity_units` left null while it was null and AWS's units are the defaults
+  (isDefaultTokenValidityUnits), or when AWS returns none (flattenTokenValidityUnits);
+- identity provider (identity_provider.go): `provider_details`, `attribute_mapping` and
+  `idp_identifiers` as DescribeIdentityProvider returns them; Update sends the planned
+  `provider_details` without `ActiveEncryptionCertificate`;
+- IAM role: the assume-role policy kept as configured while AWS's is the same policy
+  (verify.PolicyToSet); `path`, `max_session_duration` as IAM returns them;
+- Lambda function: its configuration as GetFunction returns it, `code` as configured.
+
 What it does not mirror: a resource server's update and delete (moto 5.2 implements neither: an
 update fails, a delete leaves it to go with its pool), running the Lambda function (moto needs
 Docker for that), a role attached to AWS's managed policy unless the moto server loads them
-(MOTO_IAM_LOAD_MANAGED_POLICIES=true), Terraform's plan (nested
-diffs are by whole top-level property), default values of inputs the program leaves out (they
-are read back from moto instead), refresh drift detection beyond existence, import, and AWS
-itself: moto's Cognito accepts some requests AWS refuses (e.g. it does not check that a domain
-prefix is free across accounts).
+(MOTO_IAM_LOAD_MANAGED_POLICIES=true), nested paths in the detailed diff (changes are shown by
+top-level property), refresh drift detection beyond what Read returns, import, and AWS itself:
+moto's Cognito accepts some requests AWS refuses (e.g. it does not check that a domain prefix is
+free across accounts), and whether Cognito discovers an OIDC issuer's endpoints again when an update
+sends the new issuer with the old endpoints (here it keeps what is sent).
 """
 
 from __future__ import annotations
 
 import io
+import json
 import os
 import secrets
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+from xml.etree import ElementTree
 
-import boto3
-import botocore.exceptions
 from standin_provider import Props, ProviderError, ResourceType, StandInProvider, comparable, serve
+from tf_plan import Field
+
+if TYPE_CHECKING:
+    import botocore.exceptions
 
 VERSION = "7.51.1"
 USER_POOL = "aws:cognito/userPool:UserPool"
@@ -69,6 +122,9 @@ PERMISSION = "aws:lambda/permission:Permission"
 
 
 def _client(service: str, props: Props) -> Any:
+    # boto3 is imported when a resource is first touched, not when the engine starts the plugin.
+    import boto3
+
     region = props.get("region") or os.environ.get("AWS_REGION", "us-west-2")
     return boto3.client(service, region_name=region)
 
@@ -77,14 +133,48 @@ def cognito(props: Props) -> Any:
     return _client("cognito-idp", props)
 
 
+def _client_error() -> type[botocore.exceptions.ClientError]:
+    import botocore.exceptions
+
+    return botocore.exceptions.ClientError
+
+
 def calling(call: Any, **kwargs: Any) -> Any:
     try:
         return call(**{key: value for key, value in kwargs.items() if value is not None})
-    except botocore.exceptions.ClientError as error:
+    except _client_error() as error:
         raise ProviderError(str(error)) from error
 
 
+def found_or_none(call: Any, **kwargs: Any) -> Any:
+    """The answer, or None where AWS says the resource does not exist (Read then drops it from the state)."""
+    try:
+        return call(**kwargs)
+    except _client_error():
+        return None
+
+
+def _camel(name: str) -> str:
+    return name[:1].lower() + name[1:]
+
+
+def _without_empty(value: dict[str, Any]) -> dict[str, Any] | None:
+    kept = {key: item for key, item in value.items() if item is not None}
+    return kept or None
+
+
 # --- user pool ----------------------------------------------------------------------------
+
+# What moto answers for a pool created without an invitation template, which Cognito does not.
+_MOTO_INVITE_TEMPLATE = {
+    "SMSMessage": "Your username is {username} and temporary password is {####}. ",
+    "EmailMessage": "Your username is {username} and temporary password is {####}. ",
+    "EmailSubject": "Your temporary password",
+}
+DEFAULT_USER_POOL_TIER = "ESSENTIALS"
+MFA_OFF_WITH_A_FACTOR = (
+    "InvalidParameterException: Invalid MFA configuration given, can't turn off MFA and configure an MFA together."
+)
 
 
 def _pool_request(props: Props) -> dict[str, Any]:
@@ -144,8 +234,108 @@ def _custom_attributes(props: Props) -> list[dict[str, Any]]:
     ]
 
 
-def _pool_outputs(pool: dict[str, Any]) -> Props:
+def _set_mfa(pool_id: str, props: Props) -> None:
+    """SetUserPoolMfaConfig as terraform-provider-aws calls it: the declared TOTP block whenever there is one."""
+    mfa = props.get("mfaConfiguration") or "OFF"
+    totp = props.get("softwareTokenMfaConfiguration")
+    if mfa == "OFF" and totp:
+        raise ProviderError(MFA_OFF_WITH_A_FACTOR)
+    calling(
+        cognito(props).set_user_pool_mfa_config,
+        UserPoolId=pool_id,
+        MfaConfiguration=mfa,
+        SoftwareTokenMfaConfiguration={"Enabled": totp["enabled"]} if totp else None,
+    )
+
+
+def _schema_state(attribute: dict[str, Any]) -> Props:
+    """One attribute as flattenSchemaAttributeTypes stores it: the name without its prefix."""
+    name = attribute["Name"].removeprefix("dev:").removeprefix("custom:")
+    state: Props = {
+        "attributeDataType": attribute.get("AttributeDataType"),
+        "developerOnlyAttribute": bool(attribute.get("DeveloperOnlyAttribute")),
+        "mutable": bool(attribute.get("Mutable")),
+        "name": name,
+        "required": bool(attribute.get("Required")),
+    }
+    for aws_key, key, fields in (
+        ("StringAttributeConstraints", "stringAttributeConstraints", ("MaxLength", "MinLength")),
+        ("NumberAttributeConstraints", "numberAttributeConstraints", ("MaxValue", "MinValue")),
+    ):
+        constraints = attribute.get(aws_key)
+        if constraints is not None:
+            state[key] = {_camel(field): constraints[field] for field in fields if constraints.get(field) is not None}
+    return state
+
+
+def _lambda_config_state(config: dict[str, Any] | None) -> Props | None:
+    state: Props = {}
+    for aws_key, value in (config or {}).items():
+        if aws_key == "PreTokenGenerationConfig":
+            state["preTokenGenerationConfig"] = {
+                "lambdaArn": value["LambdaArn"],
+                "lambdaVersion": value["LambdaVersion"],
+            }
+            # The legacy field holds the same function (LambdaConfigType.PreTokenGeneration); Computed upstream.
+            state.setdefault("preTokenGeneration", value["LambdaArn"])
+        elif isinstance(value, str):
+            state[_camel(aws_key)] = value
+    return state or None
+
+
+def cognito_pool_state(pool: dict[str, Any], mfa: dict[str, Any], prior: Props) -> Props:
+    """What terraform-provider-aws stores for a pool from DescribeUserPool and GetUserPoolMfaConfig."""
+    admin = pool.get("AdminCreateUserConfig") or {}
+    invite = admin.get("InviteMessageTemplate")
+    if invite == _MOTO_INVITE_TEMPLATE:
+        invite = None
+    template = pool.get("VerificationMessageTemplate") or {}
+    policy = (pool.get("Policies") or {}).get("PasswordPolicy") or {}
+    recovery = (pool.get("AccountRecoverySetting") or {}).get("RecoveryMechanisms")
+    email = pool.get("EmailConfiguration") or {}
+    configured = {schema.get("name") for schema in prior.get("schemas") or []}
+    totp = mfa.get("SoftwareTokenMfaConfiguration")
     return {
+        "name": pool["Name"],
+        # UpdateUserPool cannot change these; moto forgets them after one, Cognito keeps them.
+        "usernameAttributes": pool.get("UsernameAttributes") or prior.get("usernameAttributes"),
+        "aliasAttributes": pool.get("AliasAttributes") or prior.get("aliasAttributes"),
+        "usernameConfiguration": (
+            {"caseSensitive": pool["UsernameConfiguration"]["CaseSensitive"]}
+            if pool.get("UsernameConfiguration")
+            else prior.get("usernameConfiguration")
+        ),
+        "autoVerifiedAttributes": pool.get("AutoVerifiedAttributes") or [],
+        "verificationMessageTemplate": _without_empty({_camel(key): value for key, value in template.items()}),
+        "emailVerificationMessage": pool.get("EmailVerificationMessage"),
+        "emailVerificationSubject": pool.get("EmailVerificationSubject"),
+        "smsVerificationMessage": pool.get("SmsVerificationMessage"),
+        "adminCreateUserConfig": _without_empty(
+            {
+                "allowAdminCreateUserOnly": admin.get("AllowAdminCreateUserOnly"),
+                "inviteMessageTemplate": (
+                    {_camel(key.replace("SMS", "Sms")): value for key, value in invite.items()} if invite else None
+                ),
+            }
+        ),
+        "emailConfiguration": _without_empty({_camel(key): value for key, value in email.items()}),
+        "passwordPolicy": _without_empty({_camel(key): value for key, value in policy.items()}),
+        "accountRecoverySetting": (
+            {"recoveryMechanisms": [{"name": item["Name"], "priority": item["Priority"]} for item in recovery]}
+            if recovery
+            else None
+        ),
+        "deletionProtection": pool.get("DeletionProtection") or "INACTIVE",
+        "userPoolTier": pool.get("UserPoolTier") or DEFAULT_USER_POOL_TIER,
+        "schemas": [
+            _schema_state(attribute)
+            for attribute in pool.get("SchemaAttributes") or []
+            if attribute["Name"].startswith(("custom:", "dev:")) or attribute["Name"] in configured
+        ],
+        "lambdaConfig": _lambda_config_state(pool.get("LambdaConfig")),
+        "mfaConfiguration": mfa.get("MfaConfiguration") or "OFF",
+        "softwareTokenMfaConfiguration": {"enabled": totp["Enabled"]} if totp else None,
+        # Outputs only.
         "arn": pool["Arn"],
         "endpoint": f"cognito-idp.{pool['Arn'].split(':')[3]}.amazonaws.com/{pool['Id']}",
         "creationDate": str(pool.get("CreationDate", "")),
@@ -154,18 +344,6 @@ def _pool_outputs(pool: dict[str, Any]) -> Props:
         "domain": pool.get("Domain", ""),
         "customDomain": pool.get("CustomDomain", ""),
     }
-
-
-def _set_mfa(pool_id: str, props: Props) -> None:
-    # As terraform-provider-aws does: TOTP is SetUserPoolMfaConfig's, a call of its own after the pool's.
-    totp = props.get("softwareTokenMfaConfiguration")
-    if totp:
-        calling(
-            cognito(props).set_user_pool_mfa_config,
-            UserPoolId=pool_id,
-            MfaConfiguration=props.get("mfaConfiguration"),
-            SoftwareTokenMfaConfiguration={"Enabled": totp["enabled"]},
-        )
 
 
 def create_pool(props: Props) -> tuple[str, Props]:
@@ -179,28 +357,32 @@ def create_pool(props: Props) -> tuple[str, Props]:
         Schema=_custom_attributes(props) or None,
         **_pool_request(props),
     )["UserPool"]
-    _set_mfa(pool["Id"], props)
-    return pool["Id"], _pool_outputs(pool)
+    if (props.get("mfaConfiguration") or "OFF") != "OFF":
+        _set_mfa(pool["Id"], props)
+    return pool["Id"], read_pool(pool["Id"], props) or {}
 
 
 def read_pool(pool_id: str, props: Props) -> Props | None:
-    try:
-        pool = cognito(props).describe_user_pool(UserPoolId=pool_id)["UserPool"]
-    except botocore.exceptions.ClientError:
+    client = cognito(props)
+    found = found_or_none(client.describe_user_pool, UserPoolId=pool_id)
+    if found is None:
         return None
-    return _pool_outputs(pool)
+    mfa = calling(client.get_user_pool_mfa_config, UserPoolId=pool_id)
+    return cognito_pool_state(found["UserPool"], mfa, props)
 
 
 def update_pool(pool_id: str, olds: Props, news: Props) -> Props:
     client = cognito(news)
+    mfa_keys = ("mfaConfiguration", "softwareTokenMfaConfiguration")
+    if any(comparable(olds.get(key)) != comparable(news.get(key)) for key in mfa_keys):
+        _set_mfa(pool_id, news)
     calling(client.update_user_pool, UserPoolId=pool_id, **_pool_request(news))
-    _set_mfa(pool_id, news)
     # A custom attribute is added in place (AddCustomAttributes); Cognito never removes one.
     known = {schema["name"] for schema in olds.get("schemas") or []}
     added = [attribute for attribute in _custom_attributes(news) if attribute["Name"] not in known]
     if added:
         calling(client.add_custom_attributes, UserPoolId=pool_id, CustomAttributes=added)
-    return read_pool(pool_id, news) or {}
+    return read_pool(pool_id, {**olds, **news}) or {}
 
 
 def delete_pool(pool_id: str, props: Props) -> None:
@@ -226,6 +408,10 @@ def read_domain(domain: str, props: Props) -> Props | None:
     if not found.get("UserPoolId"):
         return None
     return {
+        "domain": found["Domain"],
+        "userPoolId": found["UserPoolId"],
+        # Cognito keeps the version it was given (1 when none was); moto does not keep it.
+        "managedLoginVersion": found.get("ManagedLoginVersion") or props.get("managedLoginVersion") or 1,
         "awsAccountId": found.get("AWSAccountId", ""),
         "cloudfrontDistribution": found.get("CloudFrontDistribution", ""),
         "cloudfrontDistributionArn": found.get("CloudFrontDistribution", ""),
@@ -261,22 +447,38 @@ _CLIENT_FIELDS = {
     "explicitAuthFlows": "ExplicitAuthFlows",
     "preventUserExistenceErrors": "PreventUserExistenceErrors",
     "enableTokenRevocation": "EnableTokenRevocation",
+    "readAttributes": "ReadAttributes",
     "writeAttributes": "WriteAttributes",
+    "accessTokenValidity": "AccessTokenValidity",
+    "idTokenValidity": "IdTokenValidity",
+    "refreshTokenValidity": "RefreshTokenValidity",
+    "authSessionValidity": "AuthSessionValidity",
+    "defaultRedirectUri": "DefaultRedirectURI",
+    "enablePropagateAdditionalUserContextData": "EnablePropagateAdditionalUserContextData",
 }
+_DEFAULT_TOKEN_UNITS = {"AccessToken": "hours", "IdToken": "hours", "RefreshToken": "days"}
 
 
 def _client_request(props: Props) -> dict[str, Any]:
-    return {aws: props.get(name) for name, aws in _CLIENT_FIELDS.items()}
-
-
-def _client_outputs(found: dict[str, Any]) -> Props:
+    units = props.get("tokenValidityUnits")
     return {
+        **{aws: props.get(name) for name, aws in _CLIENT_FIELDS.items()},
+        "TokenValidityUnits": {key[:1].upper() + key[1:]: value for key, value in units.items()} if units else None,
+    }
+
+
+def cognito_client_state(found: dict[str, Any], prior: Props) -> Props:
+    """What terraform-provider-aws stores for an app client from DescribeUserPoolClient."""
+    units = found.get("TokenValidityUnits") or {}
+    keep_units_null = not prior.get("tokenValidityUnits") and units == _DEFAULT_TOKEN_UNITS
+    return {
+        "name": found.get("ClientName"),
+        "userPoolId": found.get("UserPoolId"),
         "clientSecret": found.get("ClientSecret", ""),
-        "accessTokenValidity": found.get("AccessTokenValidity", 0),
-        "idTokenValidity": found.get("IdTokenValidity", 0),
-        "refreshTokenValidity": found.get("RefreshTokenValidity", 30),
-        "authSessionValidity": found.get("AuthSessionValidity", 3),
-        "defaultRedirectUri": found.get("DefaultRedirectURI", ""),
+        **{name: found.get(aws) for name, aws in _CLIENT_FIELDS.items()},
+        "tokenValidityUnits": (
+            None if keep_units_null or not any(units.values()) else {_camel(key): value for key, value in units.items()}
+        ),
     }
 
 
@@ -288,26 +490,23 @@ def create_client(props: Props) -> tuple[str, Props]:
         GenerateSecret=props.get("generateSecret"),
         **_client_request(props),
     )["UserPoolClient"]
-    return found["ClientId"], _client_outputs(found)
+    return found["ClientId"], read_client(found["ClientId"], props) or {}
 
 
 def read_client(client_id: str, props: Props) -> Props | None:
-    try:
-        found = cognito(props).describe_user_pool_client(UserPoolId=props["userPoolId"], ClientId=client_id)
-    except botocore.exceptions.ClientError:
-        return None
-    return _client_outputs(found["UserPoolClient"])
+    found = found_or_none(cognito(props).describe_user_pool_client, UserPoolId=props["userPoolId"], ClientId=client_id)
+    return None if found is None else cognito_client_state(found["UserPoolClient"], props)
 
 
 def update_client(client_id: str, olds: Props, news: Props) -> Props:
-    found = calling(
+    calling(
         cognito(news).update_user_pool_client,
         UserPoolId=news["userPoolId"],
         ClientId=client_id,
         ClientName=news["name"],
         **_client_request(news),
-    )["UserPoolClient"]
-    return _client_outputs(found)
+    )
+    return read_client(client_id, news) or {}
 
 
 def delete_client(client_id: str, props: Props) -> None:
@@ -326,15 +525,22 @@ def create_group(props: Props) -> tuple[str, Props]:
         Precedence=props.get("precedence"),
     )
     # terraform-provider-aws's id for a group: "<user pool id>/<name>".
-    return f"{props['userPoolId']}/{props['name']}", {}
+    group_id = f"{props['userPoolId']}/{props['name']}"
+    return group_id, read_group(group_id, props) or {}
 
 
 def read_group(group_id: str, props: Props) -> Props | None:
-    try:
-        cognito(props).get_group(GroupName=props["name"], UserPoolId=props["userPoolId"])
-    except botocore.exceptions.ClientError:
+    found = found_or_none(cognito(props).get_group, GroupName=props["name"], UserPoolId=props["userPoolId"])
+    if found is None:
         return None
-    return {}
+    group = found["Group"]
+    return {
+        "name": group["GroupName"],
+        "userPoolId": group["UserPoolId"],
+        "description": group.get("Description"),
+        "precedence": group.get("Precedence"),
+        "roleArn": group.get("RoleArn"),
+    }
 
 
 def update_group(group_id: str, olds: Props, news: Props) -> Props:
@@ -345,7 +551,7 @@ def update_group(group_id: str, olds: Props, news: Props) -> Props:
         Description=news.get("description"),
         Precedence=news.get("precedence"),
     )
-    return {}
+    return read_group(group_id, news) or {}
 
 
 def delete_group(group_id: str, props: Props) -> None:
@@ -355,10 +561,17 @@ def delete_group(group_id: str, props: Props) -> None:
 # --- resource server (apiClients) -----------------------------------------------------------
 
 
-def _resource_server_outputs(found: dict[str, Any]) -> Props:
-    # terraform-provider-aws reads the scopes back and lists their full names.
+def _resource_server_state(found: dict[str, Any]) -> Props:
+    scopes = found.get("Scopes") or []
     return {
-        "scopeIdentifiers": [f"{found['Identifier']}/{scope['ScopeName']}" for scope in found.get("Scopes") or []],
+        "identifier": found["Identifier"],
+        "name": found["Name"],
+        "userPoolId": found["UserPoolId"],
+        "scopes": [
+            {"scopeName": scope["ScopeName"], "scopeDescription": scope["ScopeDescription"]} for scope in scopes
+        ],
+        # terraform-provider-aws reads the scopes back and lists their full names.
+        "scopeIdentifiers": [f"{found['Identifier']}/{scope['ScopeName']}" for scope in scopes],
     }
 
 
@@ -378,15 +591,14 @@ def create_resource_server(props: Props) -> tuple[str, Props]:
         Scopes=_scopes(props),
     )["ResourceServer"]
     # terraform-provider-aws's id for a resource server: "<user pool id>|<identifier>".
-    return f"{props['userPoolId']}|{props['identifier']}", _resource_server_outputs(found)
+    return f"{props['userPoolId']}|{props['identifier']}", _resource_server_state(found)
 
 
 def read_resource_server(server_id: str, props: Props) -> Props | None:
-    try:
-        found = cognito(props).describe_resource_server(UserPoolId=props["userPoolId"], Identifier=props["identifier"])
-    except botocore.exceptions.ClientError:
-        return None
-    return _resource_server_outputs(found["ResourceServer"])
+    found = found_or_none(
+        cognito(props).describe_resource_server, UserPoolId=props["userPoolId"], Identifier=props["identifier"]
+    )
+    return None if found is None else _resource_server_state(found["ResourceServer"])
 
 
 def update_resource_server(server_id: str, olds: Props, news: Props) -> Props:
@@ -401,54 +613,117 @@ def delete_resource_server(server_id: str, props: Props) -> None:
 
 # --- company identity providers (identityProviders) ----------------------------------------
 
+# botocore's cognito-idp model, IdentityProviderType.ProviderDetails, Google's "Describe response";
+# identity_provider.go's defaultIdentityProviderDetails holds the same.
+GOOGLE_DETAILS = {
+    "attributes_url": "https://people.googleapis.com/v1/people/me?personFields=",
+    "attributes_url_add_attributes": "true",
+    "authorize_url": "https://accounts.google.com/o/oauth2/v2/auth",
+    "oidc_issuer": "https://accounts.google.com",
+    "token_request_method": "POST",
+    "token_url": "https://www.googleapis.com/oauth2/v4/token",
+}
+# The endpoints Cognito discovers from an OIDC issuer, and where the stand-in says it found them.
+OIDC_DISCOVERED = {
+    "authorize_url": "/authorize",
+    "token_url": "/token",
+    "attributes_url": "/userinfo",
+    "jwks_uri": "/.well-known/jwks.json",
+}
+SAML_METADATA = "urn:oasis:names:tc:SAML:2.0:metadata"
+HTTP_REDIRECT = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+# Stands for the certificate Cognito generates to sign and decrypt for the provider.
+ENCRYPTION_CERTIFICATE = "MIIC-stand-in-certificate-of-the-user-pool"
 
-def _identity_provider_request(props: Props) -> dict[str, Any]:
+
+def _saml_redirect_endpoints(details: dict[str, str]) -> dict[str, str]:
+    if "MetadataFile" in details:
+        try:
+            root = ElementTree.fromstring(details["MetadataFile"])
+        except ElementTree.ParseError:
+            return {}
+        found = {}
+        for element, key in (
+            ("SingleSignOnService", "SSORedirectBindingURI"),
+            ("SingleLogoutService", "SLORedirectBindingURI"),
+        ):
+            for service in root.iter(f"{{{SAML_METADATA}}}{element}"):
+                if service.get("Binding") == HTTP_REDIRECT and service.get("Location"):
+                    found[key] = service.get("Location", "")
+                    break
+        return found
+    host = urlsplit(details.get("MetadataURL", "")).netloc
+    return {"SSORedirectBindingURI": f"https://{host}/sso/saml", "SLORedirectBindingURI": f"https://{host}/slo/saml"}
+
+
+def cognito_provider_details(provider_type: str, stored: dict[str, str]) -> dict[str, str]:
+    """ProviderDetails as DescribeIdentityProvider answers: what was stored, and what Cognito adds."""
+    added: dict[str, str] = {}
+    if provider_type == "OIDC":
+        issuer = stored.get("oidc_issuer", "").rstrip("/")
+        added = {key: issuer + path for key, path in OIDC_DISCOVERED.items()}
+        added["attributes_url_add_attributes"] = "false"
+    elif provider_type == "SAML":
+        added = {**_saml_redirect_endpoints(stored), "ActiveEncryptionCertificate": ENCRYPTION_CERTIFICATE}
+    elif provider_type == "Google":
+        added = dict(GOOGLE_DETAILS)
+    return {**added, **stored}
+
+
+def _identity_provider_state(found: dict[str, Any]) -> Props:
     return {
-        "ProviderDetails": props.get("providerDetails"),
-        "AttributeMapping": props.get("attributeMapping"),
-        "IdpIdentifiers": props.get("idpIdentifiers"),
-    }
-
-
-def _identity_provider_outputs(found: dict[str, Any]) -> Props:
-    # What Cognito reads back, the client secret included, in plain text: the bridge marks none of it
-    # secret (provider_details is not Sensitive upstream), so the program must ask for that itself.
-    return {
-        "providerDetails": found.get("ProviderDetails") or {},
+        "providerName": found["ProviderName"],
+        "providerType": found["ProviderType"],
+        "userPoolId": found.get("UserPoolId"),
+        # The client secret included, in plain text: the bridge marks none of it secret
+        # (provider_details is not Sensitive upstream), so the program must ask for that itself.
+        "providerDetails": cognito_provider_details(found["ProviderType"], found.get("ProviderDetails") or {}),
         "attributeMapping": found.get("AttributeMapping") or {},
+        "idpIdentifiers": found.get("IdpIdentifiers") or None,
     }
 
 
 def create_identity_provider(props: Props) -> tuple[str, Props]:
-    found = calling(
+    calling(
         cognito(props).create_identity_provider,
         UserPoolId=props["userPoolId"],
         ProviderName=props["providerName"],
         ProviderType=props["providerType"],
-        **_identity_provider_request(props),
-    )["IdentityProvider"]
+        ProviderDetails=props.get("providerDetails"),
+        AttributeMapping=props.get("attributeMapping"),
+        IdpIdentifiers=props.get("idpIdentifiers"),
+    )
     # terraform-provider-aws's id for an identity provider: "<user pool id>:<provider name>".
-    return f"{props['userPoolId']}:{props['providerName']}", _identity_provider_outputs(found)
+    provider_id = f"{props['userPoolId']}:{props['providerName']}"
+    return provider_id, read_identity_provider(provider_id, props) or {}
 
 
 def read_identity_provider(provider_id: str, props: Props) -> Props | None:
-    try:
-        found = cognito(props).describe_identity_provider(
-            UserPoolId=props["userPoolId"], ProviderName=props["providerName"]
-        )
-    except botocore.exceptions.ClientError:
+    found = found_or_none(
+        cognito(props).describe_identity_provider, UserPoolId=props["userPoolId"], ProviderName=props["providerName"]
+    )
+    if found is None:
         return None
-    return _identity_provider_outputs(found["IdentityProvider"])
+    return {**_identity_provider_state(found["IdentityProvider"]), "userPoolId": props["userPoolId"]}
 
 
 def update_identity_provider(provider_id: str, olds: Props, news: Props) -> Props:
-    found = calling(
+    # Sent only when changed (d.HasChange), and provider_details without the certificate Cognito refuses.
+    changed = {
+        key for key in ("providerDetails", "attributeMapping", "idpIdentifiers") if olds.get(key) != news.get(key)
+    }
+    details = {
+        key: value for key, value in (news.get("providerDetails") or {}).items() if key != "ActiveEncryptionCertificate"
+    }
+    calling(
         cognito(news).update_identity_provider,
         UserPoolId=news["userPoolId"],
         ProviderName=news["providerName"],
-        **_identity_provider_request(news),
-    )["IdentityProvider"]
-    return _identity_provider_outputs(found)
+        ProviderDetails=details if "providerDetails" in changed else None,
+        AttributeMapping=news.get("attributeMapping") if "attributeMapping" in changed else None,
+        IdpIdentifiers=news.get("idpIdentifiers") if "idpIdentifiers" in changed else None,
+    )
+    return read_identity_provider(provider_id, news) or {}
 
 
 def delete_identity_provider(provider_id: str, props: Props) -> None:
@@ -466,20 +741,43 @@ def lambda_(props: Props) -> Any:
     return _client("lambda", props)
 
 
+def _same_policy(left: Any, right: Any) -> bool:
+    def parsed(value: Any) -> Any:
+        return json.loads(value) if isinstance(value, str) else value
+
+    try:
+        return bool(parsed(left) == parsed(right))
+    except ValueError:
+        return False
+
+
+def _role_state(role: dict[str, Any], prior: Props) -> Props:
+    document = role.get("AssumeRolePolicyDocument")
+    configured = prior.get("assumeRolePolicy")
+    return {
+        "name": role["RoleName"],
+        # verify.PolicyToSet: the configured text while AWS holds the same policy.
+        "assumeRolePolicy": configured if _same_policy(configured, document) else json.dumps(document),
+        "path": role.get("Path", "/"),
+        "maxSessionDuration": role.get("MaxSessionDuration", 3600),
+        "description": role.get("Description"),
+        "arn": role["Arn"],
+        "uniqueId": role["RoleId"],
+        "createDate": str(role["CreateDate"]),
+    }
+
+
 def create_role(props: Props) -> tuple[str, Props]:
     role = calling(iam(props).create_role, RoleName=props["name"], AssumeRolePolicyDocument=props["assumeRolePolicy"])[
         "Role"
     ]
     # terraform-provider-aws's id for a role: its name.
-    return role["RoleName"], {"arn": role["Arn"], "uniqueId": role["RoleId"], "createDate": str(role["CreateDate"])}
+    return role["RoleName"], _role_state(role, props)
 
 
 def read_role(role_name: str, props: Props) -> Props | None:
-    try:
-        role = iam(props).get_role(RoleName=role_name)["Role"]
-    except botocore.exceptions.ClientError:
-        return None
-    return {"arn": role["Arn"], "uniqueId": role["RoleId"], "createDate": str(role["CreateDate"])}
+    found = found_or_none(iam(props).get_role, RoleName=role_name)
+    return None if found is None else _role_state(found["Role"], props)
 
 
 def update_role(role_name: str, olds: Props, news: Props) -> Props:
@@ -532,10 +830,17 @@ def _function_configuration(props: Props) -> dict[str, Any]:
     }
 
 
-def _function_outputs(found: dict[str, Any]) -> Props:
+def _function_state(found: dict[str, Any]) -> Props:
     arn = found["FunctionArn"]
     region = arn.split(":")[3]
+    variables = (found.get("Environment") or {}).get("Variables")
     return {
+        **{name: found.get(aws) for name, aws in _FUNCTION_FIELDS.items()},
+        "memorySize": found.get("MemorySize"),
+        "environment": {"variables": variables} if variables else None,
+        "packageType": found.get("PackageType") or "Zip",
+        "architectures": found.get("Architectures") or ["x86_64"],
+        "ephemeralStorage": {"size": (found.get("EphemeralStorage") or {}).get("Size", 512)},
         "arn": arn,
         "qualifiedArn": f"{arn}:{found['Version']}",
         "invokeArn": f"arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{arn}/invocations",
@@ -554,15 +859,12 @@ def create_function(props: Props) -> tuple[str, Props]:
         **_function_configuration(props),
     )
     # terraform-provider-aws's id for a function: its name.
-    return props["name"], _function_outputs(found)
+    return props["name"], _function_state(found)
 
 
 def read_function(name: str, props: Props) -> Props | None:
-    try:
-        found = lambda_(props).get_function(FunctionName=name)["Configuration"]
-    except botocore.exceptions.ClientError:
-        return None
-    return _function_outputs(found)
+    found = found_or_none(lambda_(props).get_function, FunctionName=name)
+    return None if found is None else _function_state(found["Configuration"])
 
 
 def update_function(name: str, olds: Props, news: Props) -> Props:
@@ -570,7 +872,7 @@ def update_function(name: str, olds: Props, news: Props) -> Props:
     if comparable(olds.get("code")) != comparable(news.get("code")):
         calling(client.update_function_code, FunctionName=name, ZipFile=_zip(news["code"]))
     found = calling(client.update_function_configuration, FunctionName=name, **_function_configuration(news))
-    return _function_outputs(found)
+    return _function_state(found)
 
 
 def delete_function(name: str, props: Props) -> None:
@@ -593,11 +895,10 @@ def create_permission(props: Props) -> tuple[str, Props]:
 
 
 def read_permission(statement: str, props: Props) -> Props | None:
-    try:
-        policy = lambda_(props).get_policy(FunctionName=props["function"])["Policy"]
-    except botocore.exceptions.ClientError:
+    found = found_or_none(lambda_(props).get_policy, FunctionName=props["function"])
+    if found is None:
         return None
-    return {"statementId": statement} if f'"Sid": "{statement}"' in policy else None
+    return {"statementId": statement} if f'"Sid": "{statement}"' in found["Policy"] else None
 
 
 def update_permission(statement: str, olds: Props, news: Props) -> Props:
@@ -607,6 +908,108 @@ def update_permission(statement: str, olds: Props, news: Props) -> Props:
 def delete_permission(statement: str, props: Props) -> None:
     calling(lambda_(props).remove_permission, FunctionName=props["function"], StatementId=statement)
 
+
+# --- how terraform-provider-aws plans each input --------------------------------------------
+# Optional + Computed attributes (`computed`) as pulumi-aws 7.51.1's Python SDK shows them: a
+# required (not Optional) output of an input is Computed upstream (tests/local_servers/
+# test_aws_provider_standin.py keeps these tables equal to the SDK's). Defaults, sets and
+# DiffSuppressFuncs from the files named in the module's docstring.
+
+COMPUTED = Field(computed=True)
+SET = Field(unordered=True)
+COMPUTED_SET = Field(computed=True, unordered=True)
+
+
+def _suppressed_provider_detail(key: str, prior: str, configured: Any, config: Props) -> bool:
+    """identity_provider.go's suppressIdentityProviderProviderDetailsDiff (PR #48121), for a key left out."""
+    provider_type = config.get("providerType")
+    if provider_type == "Google" and key in GOOGLE_DETAILS:
+        return prior == GOOGLE_DETAILS[key]
+    if provider_type == "SAML":
+        return key == "ActiveEncryptionCertificate" or (key == "SSORedirectBindingURI" and "MetadataFile" in configured)
+    return False
+
+
+SCHEMAS: dict[str, dict[str, Field]] = {
+    USER_POOL: {
+        "usernameAttributes": SET,
+        "aliasAttributes": SET,
+        "autoVerifiedAttributes": SET,
+        "usernameConfiguration": COMPUTED,
+        "adminCreateUserConfig": COMPUTED,
+        "verificationMessageTemplate": Field(
+            computed=True,
+            fields={
+                "defaultEmailOption": Field(default="CONFIRM_WITH_CODE"),
+                "emailMessage": COMPUTED,
+                "emailMessageByLink": COMPUTED,
+                "emailSubject": COMPUTED,
+                "emailSubjectByLink": COMPUTED,
+                "smsMessage": COMPUTED,
+            },
+        ),
+        "emailVerificationMessage": COMPUTED,
+        "emailVerificationSubject": COMPUTED,
+        "smsVerificationMessage": COMPUTED,
+        "emailConfiguration": Field(
+            keeps_missing_block=True, fields={"emailSendingAccount": Field(default="COGNITO_DEFAULT")}
+        ),
+        "passwordPolicy": Field(computed=True, fields={"temporaryPasswordValidityDays": COMPUTED}),
+        "accountRecoverySetting": Field(
+            keeps_missing_block=True,
+            fields={"recoveryMechanisms": Field(computed=True, unordered=True, element_key="name")},
+        ),
+        "deletionProtection": Field(default="INACTIVE"),
+        "mfaConfiguration": Field(default="OFF"),
+        "userPoolTier": COMPUTED,
+        "schemas": Field(unordered=True, element_key="name", fields={"stringAttributeConstraints": Field()}),
+        "lambdaConfig": Field(fields={"preTokenGeneration": COMPUTED, "preTokenGenerationConfig": COMPUTED}),
+    },
+    USER_POOL_DOMAIN: {"managedLoginVersion": COMPUTED},
+    USER_POOL_CLIENT: {
+        **{
+            name: COMPUTED_SET
+            for name in (
+                "allowedOauthFlows",
+                "allowedOauthScopes",
+                "callbackUrls",
+                "logoutUrls",
+                "supportedIdentityProviders",
+                "explicitAuthFlows",
+                "readAttributes",
+                "writeAttributes",
+            )
+        },
+        **{
+            name: COMPUTED
+            for name in (
+                "allowedOauthFlowsUserPoolClient",
+                "preventUserExistenceErrors",
+                "enableTokenRevocation",
+                "enablePropagateAdditionalUserContextData",
+                "accessTokenValidity",
+                "idTokenValidity",
+                "refreshTokenValidity",
+                "authSessionValidity",
+                "defaultRedirectUri",
+            )
+        },
+    },
+    RESOURCE_SERVER: {"scopes": Field(unordered=True, element_key="scopeName")},
+    IDENTITY_PROVIDER: {
+        "attributeMapping": COMPUTED,
+        "providerDetails": Field(suppress_key=_suppressed_provider_detail),
+    },
+    ROLE: {"path": Field(default="/"), "maxSessionDuration": Field(default=3600)},
+    PERMISSION: {"statementId": COMPUTED},
+    FUNCTION: {
+        "packageType": Field(default="Zip"),
+        "memorySize": Field(default=128),
+        "timeout": Field(default=3),
+        "architectures": COMPUTED,
+        "ephemeralStorage": COMPUTED,
+    },
+}
 
 TYPES = [
     ResourceType(
@@ -637,6 +1040,7 @@ TYPES = [
         update=update_pool,
         delete=delete_pool,
         autoname=True,
+        schema=SCHEMAS[USER_POOL],
     ),
     ResourceType(
         token=USER_POOL_DOMAIN,
@@ -646,10 +1050,11 @@ TYPES = [
         read=read_domain,
         update=update_domain,
         delete=delete_domain,
+        schema=SCHEMAS[USER_POOL_DOMAIN],
     ),
     ResourceType(
         token=USER_POOL_CLIENT,
-        inputs=frozenset({"name", "userPoolId", "generateSecret", "region", *_CLIENT_FIELDS}),
+        inputs=frozenset({"name", "userPoolId", "generateSecret", "region", "tokenValidityUnits", *_CLIENT_FIELDS}),
         replace_on=frozenset({"userPoolId", "generateSecret", "region"}),
         create=create_client,
         read=read_client,
@@ -657,6 +1062,7 @@ TYPES = [
         delete=delete_client,
         secret_outputs=frozenset({"clientSecret"}),
         autoname=True,
+        schema=SCHEMAS[USER_POOL_CLIENT],
     ),
     ResourceType(
         token=USER_GROUP,
@@ -676,6 +1082,7 @@ TYPES = [
         read=read_resource_server,
         update=update_resource_server,
         delete=delete_resource_server,
+        schema=SCHEMAS[RESOURCE_SERVER],
     ),
     ResourceType(
         token=IDENTITY_PROVIDER,
@@ -695,16 +1102,18 @@ TYPES = [
         read=read_identity_provider,
         update=update_identity_provider,
         delete=delete_identity_provider,
+        schema=SCHEMAS[IDENTITY_PROVIDER],
     ),
     ResourceType(
         token=ROLE,
-        inputs=frozenset({"name", "assumeRolePolicy"}),
+        inputs=frozenset({"name", "assumeRolePolicy", "path", "maxSessionDuration", "description"}),
         replace_on=frozenset({"name"}),
         create=create_role,
         read=read_role,
         update=update_role,
         delete=delete_role,
         autoname=True,
+        schema=SCHEMAS[ROLE],
     ),
     ResourceType(
         token=ROLE_POLICY_ATTACHMENT,
@@ -718,7 +1127,20 @@ TYPES = [
     ResourceType(
         token=FUNCTION,
         inputs=frozenset(
-            {"name", "region", "runtime", "handler", "role", "code", "environment", "timeout", "memorySize"}
+            {
+                "name",
+                "region",
+                "runtime",
+                "handler",
+                "role",
+                "code",
+                "environment",
+                "timeout",
+                "memorySize",
+                "packageType",
+                "architectures",
+                "ephemeralStorage",
+            }
         ),
         replace_on=frozenset({"name", "region"}),
         create=create_function,
@@ -726,6 +1148,7 @@ TYPES = [
         update=update_function,
         delete=delete_function,
         autoname=True,
+        schema=SCHEMAS[FUNCTION],
     ),
     ResourceType(
         token=PERMISSION,
@@ -735,6 +1158,7 @@ TYPES = [
         read=read_permission,
         update=update_permission,
         delete=delete_permission,
+        schema=SCHEMAS[PERMISSION],
     ),
 ]
 

@@ -148,3 +148,27 @@ def steps(run_output: str) -> dict[str, set[str]]:
 POLICY_PACK_RAN = re.compile(
     r"^Policy Packs run:\n\s+Name\s+Version\n\s+kong-cognito-oidc\|local\|policy\s+0\.1\.0$", re.M
 )
+
+
+_PLANNED = re.compile(
+    r"^\s*(\+-|-\+|\+\+|--|[+~-]) (\S+:\S+): \((create|update|delete|replace|create-replacement|delete-replaced)\)$"
+)
+
+
+def planned_steps(preview_diff_output: str) -> dict[str, set[str]]:
+    """What `pulumi preview --diff` plans, by operation: {"~": {"<type> <name>", ...}, ...}.
+
+    Each planned step is a line `<sign> <type token>: (<operation>)` followed, a line or two below,
+    by the resource's `[urn=...]`, whose last part is its name.
+    """
+    planned: dict[str, set[str]] = {}
+    lines = preview_diff_output.splitlines()
+    for index, line in enumerate(lines):
+        found = _PLANNED.match(line)
+        if not found:
+            continue
+        sign, token = found.group(1), found.group(2)
+        urn = next((later.strip() for later in lines[index + 1 : index + 4] if later.strip().startswith("[urn=")), "")
+        name = urn.rstrip("]").rsplit("::", 1)[-1]
+        planned.setdefault(sign, set()).add(f"{token.split(':')[-1]} {name}")
+    return planned

@@ -82,6 +82,21 @@ def link_virtualenvs(project: Path) -> Path:
     return project
 
 
+def empty_program(folder: Path) -> Path:
+    """A Python project that declares nothing, run by the project's language host, toolchain and virtualenv."""
+    import yaml
+
+    folder.mkdir()
+    project = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
+    (folder / "Pulumi.yaml").write_text(
+        yaml.safe_dump({"name": "empty", "runtime": project["runtime"]}, sort_keys=False)
+    )
+    (folder / "__main__.py").write_text("")
+    for shared in (".venv", "scripts", "pyproject.toml", "uv.lock"):
+        (folder / shared).symlink_to(ROOT / shared)
+    return folder
+
+
 @dataclass
 class Run:
     command: str
@@ -147,6 +162,20 @@ class Engine:
 
     def pulumi(self, project: Path, stack: str, *args: str) -> Run:
         return self.run(["pulumi", *args, "--stack", stack, "--non-interactive"], cwd=project)
+
+    def preview_is_quiet(self, project: Path, stack: str) -> Run:
+        """`pulumi preview --expect-no-changes` passes, then again after `pulumi refresh --yes`.
+
+        What a pull request's reader needs: a preview that shows a change only when there is one.
+        The refresh reads every resource back (the AWS stand-in's Read answers as Cognito would).
+        """
+        first = self.pulumi(project, stack, "preview", "--diff", "--expect-no-changes")
+        assert first.returncode == 0, first
+        refresh = self.pulumi(project, stack, "refresh", "--yes")
+        assert refresh.returncode == 0, refresh
+        again = self.pulumi(project, stack, "preview", "--diff", "--expect-no-changes")
+        assert again.returncode == 0, again
+        return again
 
     def export(self, project: Path, stack: str) -> dict[str, Any]:
         done = self.pulumi(project, stack, "stack", "export")

@@ -8,19 +8,30 @@ Update and Delete answers the way a bridged Terraform provider gives them:
 - Check fills in the auto-name (`<resource name>-<7 hex>`) of a `name` the program left out,
   records it in `__defaults` as the bridge does, and keeps the old one on later runs, so a
   second `up` changes nothing;
-- Diff compares the old inputs with the new ones key by key; a changed key in `replace_on`
-  (a ForceNew field upstream) replaces, any other change updates in place;
+- Diff plans the prior *state* (what Create, Update or Read stored: the cloud's answer) against
+  the new inputs, as the bridge asks Terraform to, with the type's attribute rules and
+  `ignoreChanges` as the bridge applies them (tf_plan.py); a changed key in `replace_on` (a
+  ForceNew field upstream) replaces, any other change updates in place;
+- Create and Update store what the type's functions read back (Terraform's Create and Update end
+  with a Read); Update is given the planned inputs (ignored paths keep their prior values, as
+  Terraform sends them);
 - a replace is delete-before-replace when the type says so, or when the program chose the
   `name` itself (a second resource could not take the same name), as the bridge decides;
 - outputs named in `secret_outputs` are returned as secrets;
 - Check returns secret inputs as secrets (the engine stores what Check returns as the inputs);
+- Read returns the inputs it was given: on refresh the bridge rewrites only the values of inputs
+  already there (pkg/tfbridge/schema.go, ExtractInputsFromOutputs with isRefresh), never adds a key;
 - an asset or archive input (a Lambda function's code) is compared by the hash the engine computes.
+
+It loads only the protocol's generated modules (not the `pulumi` package, whose import takes
+half a second) and reads the protocol's values as plain JSON: the special signatures below are
+the Pulumi SDK's (pulumi/runtime/rpc.py), a test keeps them equal.
 """
 
 # ruff: noqa: N802 (the gRPC methods are named by the protocol)
 from __future__ import annotations
 
-import asyncio
+import importlib.util
 import os
 import secrets
 import socket
@@ -28,20 +39,46 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable
+import types
+from collections.abc import Callable, Mapping
 from concurrent import futures
 from dataclasses import dataclass, field
+from importlib import import_module
+from pathlib import Path
 from threading import Event
 from typing import Any
 
 import grpc
+import tf_plan
 from google.protobuf import empty_pb2, json_format, struct_pb2
-from pulumi.runtime import proto, rpc
-from pulumi.runtime.proto import provider_pb2_grpc
+
+
+def _load_protocol() -> tuple[Any, Any, Any]:
+    """The SDK's generated plugin_pb2, provider_pb2 and provider_pb2_grpc, without running `pulumi/__init__.py`.
+
+    They import their siblings relatively, so a package of their own folder is all they need.
+    """
+    spec = importlib.util.find_spec("pulumi")
+    assert spec is not None and spec.origin is not None, "the pulumi package is not installed"
+    package = types.ModuleType("pulumi_protocol")
+    package.__path__ = [str(Path(spec.origin).parent / "runtime" / "proto")]
+    sys.modules.setdefault("pulumi_protocol", package)
+    return tuple(
+        import_module(f"pulumi_protocol.{name}") for name in ("plugin_pb2", "provider_pb2", "provider_pb2_grpc")
+    )
+
+
+plugin_pb2, proto, provider_pb2_grpc = _load_protocol()
 
 Props = dict[str, Any]
-SECRET_SIG = {rpc._special_sig_key: rpc._special_secret_sig}
-ASSET_SIGS = {rpc._special_asset_sig, rpc._special_archive_sig}
+# The protocol's special values (pulumi/runtime/rpc.py: _special_sig_key, _special_secret_sig, ...).
+SIG_KEY = "4dabf18193072939515e22adb298388d"
+SECRET_SIG_VALUE = "1b47061264138c4ac30d75fd1eb44270"
+ASSET_SIG_VALUE = "c44067f5952c0a294b673a41bacd8c17"
+ARCHIVE_SIG_VALUE = "0def7320c3a5731c473e5ecbe6d01bc7"
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+SECRET_SIG = {SIG_KEY: SECRET_SIG_VALUE}
+ASSET_SIGS = {ASSET_SIG_VALUE, ARCHIVE_SIG_VALUE}
 ASSET_KIND = "__asset_or_archive"
 """Marks an asset or archive in the stand-ins' plain data."""
 
@@ -64,14 +101,12 @@ class ResourceType:
     autoname: bool = False
     """Whether an unset `name` is generated from the resource's name (the bridge's auto-naming)."""
     delete_before_replace: bool = False
+    schema: Mapping[str, tf_plan.Field] = field(default_factory=dict)
+    """How Terraform plans each input (tf_plan.Field); an input not named here is a plain Optional one."""
 
 
 def _resource_name(urn: str) -> str:
     return urn.split("::")[-1]
-
-
-def _changed(olds: Props, news: Props, keys: frozenset[str]) -> list[str]:
-    return sorted(key for key in keys if comparable(olds.get(key)) != comparable(news.get(key)))
 
 
 def comparable(value: Any) -> Any:
@@ -88,10 +123,8 @@ def comparable(value: Any) -> Any:
 def _assets_as_data(value: Any) -> Any:
     """Assets and archives (signature objects of the protocol) as plain dicts marked ASSET_KIND, and back."""
     if isinstance(value, dict):
-        if value.get(rpc._special_sig_key) in ASSET_SIGS:
-            value = {ASSET_KIND: value[rpc._special_sig_key]} | {
-                key: item for key, item in value.items() if key != rpc._special_sig_key
-            }
+        if value.get(SIG_KEY) in ASSET_SIGS:
+            value = {ASSET_KIND: value[SIG_KEY]} | {key: item for key, item in value.items() if key != SIG_KEY}
         return {key: _assets_as_data(item) for key, item in value.items()}
     if isinstance(value, list):
         return [_assets_as_data(item) for item in value]
@@ -101,38 +134,35 @@ def _assets_as_data(value: Any) -> Any:
 def _assets_as_signatures(value: Any) -> Any:
     if isinstance(value, dict):
         if ASSET_KIND in value:
-            value = {rpc._special_sig_key: value[ASSET_KIND]} | {k: v for k, v in value.items() if k != ASSET_KIND}
+            value = {SIG_KEY: value[ASSET_KIND]} | {k: v for k, v in value.items() if k != ASSET_KIND}
         return {key: _assets_as_signatures(item) for key, item in value.items()}
     if isinstance(value, list):
         return [_assets_as_signatures(item) for item in value]
     return value
 
 
-def _unwrap(value: Any) -> Any:
+def unwrap(value: Any) -> Any:
     if isinstance(value, dict):
-        if value.get(rpc._special_sig_key) == rpc._special_secret_sig:
-            return _unwrap(value["value"])
-        return {key: _unwrap(item) for key, item in value.items()}
+        if value.get(SIG_KEY) == SECRET_SIG_VALUE:
+            return unwrap(value["value"])
+        return {key: unwrap(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [_unwrap(item) for item in value]
+        return [unwrap(item) for item in value]
     if isinstance(value, float) and value.is_integer():
         return int(value)  # the protocol's numbers are doubles; the schema's integers are ints
     return value
 
 
 def _serialize(props: Props) -> struct_pb2.Struct:
-    loop = asyncio.new_event_loop()
-    try:
-        return loop.run_until_complete(rpc.serialize_properties(_assets_as_signatures(props), {}))
-    finally:
-        loop.close()
+    message = struct_pb2.Struct()
+    message.update(_assets_as_signatures(props))
+    return message
 
 
-def _deserialize(message: struct_pb2.Struct, keep_unknowns: bool = False) -> Props:
-    """Secrets unwrapped; assets and archives kept as the protocol's data (the Python SDK cannot load an elided one)."""
-    data = struct_pb2.Struct()
-    data.update(_assets_as_data(json_format.MessageToDict(message)))
-    return _unwrap(rpc.deserialize_properties(data, keep_unknowns))
+def _deserialize(message: struct_pb2.Struct) -> Props:
+    """Secrets unwrapped, unknowns as UNKNOWN; assets and archives kept as the protocol's data."""
+    unwrapped: Props = unwrap(_assets_as_data(json_format.MessageToDict(message)))
+    return unwrapped
 
 
 class StandInProvider(provider_pb2_grpc.ResourceProviderServicer):
@@ -155,7 +185,7 @@ class StandInProvider(provider_pb2_grpc.ResourceProviderServicer):
         return _serialize(shown)
 
     def GetPluginInfo(self, request: Any, context: grpc.ServicerContext) -> Any:
-        return proto.PluginInfo(version=self.version)
+        return plugin_pb2.PluginInfo(version=self.version)
 
     def CheckConfig(self, request: Any, context: grpc.ServicerContext) -> Any:
         return proto.CheckResponse(inputs=request.news)
@@ -170,8 +200,8 @@ class StandInProvider(provider_pb2_grpc.ResourceProviderServicer):
     def Check(self, request: Any, context: grpc.ServicerContext) -> Any:
         resource_type = self._type(request.urn, context)
         # Secret inputs stay secret: the engine keeps what Check returns as the resource's inputs.
-        news = rpc.deserialize_properties(request.news, True)
-        olds = _deserialize(request.olds, keep_unknowns=True)
+        news = json_format.MessageToDict(request.news)
+        olds = _deserialize(request.olds)
         unknown = sorted(news.keys() - resource_type.inputs)
         if unknown:
             failures = [proto.CheckFailure(property=key, reason=f"unknown input {key}") for key in unknown]
@@ -184,9 +214,11 @@ class StandInProvider(provider_pb2_grpc.ResourceProviderServicer):
 
     def Diff(self, request: Any, context: grpc.ServicerContext) -> Any:
         resource_type = self._type(request.urn, context)
-        olds = _deserialize(request.old_inputs if request.HasField("old_inputs") else request.olds, True)
-        news = _deserialize(request.news, keep_unknowns=True)
-        changed = _changed(olds, news, resource_type.inputs)
+        prior = _deserialize(request.olds)
+        news = _deserialize(request.news)
+        changed = tf_plan.changed(
+            resource_type.schema, resource_type.inputs, comparable(prior), comparable(news), list(request.ignoreChanges)
+        )
         replaces = [key for key in changed if key in resource_type.replace_on]
         named_by_program = resource_type.autoname and "name" not in news.get("__defaults", [])
         return proto.DiffResponse(
@@ -205,7 +237,7 @@ class StandInProvider(provider_pb2_grpc.ResourceProviderServicer):
 
     def Create(self, request: Any, context: grpc.ServicerContext) -> Any:
         resource_type = self._type(request.urn, context)
-        inputs = _deserialize(request.properties, keep_unknowns=True)
+        inputs = _deserialize(request.properties)
         if request.preview:
             return proto.CreateResponse(id="", properties=_serialize(inputs))
         try:
@@ -229,15 +261,18 @@ class StandInProvider(provider_pb2_grpc.ResourceProviderServicer):
 
     def Update(self, request: Any, context: grpc.ServicerContext) -> Any:
         resource_type = self._type(request.urn, context)
-        olds = _deserialize(request.olds)
-        news = _deserialize(request.news, keep_unknowns=True)
+        olds = _without_markers(_deserialize(request.olds))
+        news = _without_markers(_deserialize(request.news))
         if request.preview:
             return proto.UpdateResponse(properties=_serialize({**olds, **news}))
+        # What Terraform sends: the planned inputs, an ignored path with its prior value.
+        planned = tf_plan.plan(resource_type.schema, resource_type.inputs, olds, news, list(request.ignoreChanges))
+        sent = {key: value for key, value in planned.items() if value is not None}
         try:
-            outputs = resource_type.update(request.id, _without_markers(olds), _without_markers(news))
+            outputs = resource_type.update(request.id, olds, sent)
         except ProviderError as error:
             context.abort(grpc.StatusCode.UNKNOWN, f"updating {request.urn}: {error}")
-        return proto.UpdateResponse(properties=self._outputs(resource_type, {**_without_markers(news), **outputs}))
+        return proto.UpdateResponse(properties=self._outputs(resource_type, {**news, **outputs}))
 
     def Delete(self, request: Any, context: grpc.ServicerContext) -> Any:
         resource_type = self._type(request.urn, context)
@@ -258,6 +293,18 @@ def _without_markers(props: Props) -> Props:
     return {key: value for key, value in props.items() if not key.startswith("__")}
 
 
+def engine_address(argv: list[str]) -> str | None:
+    """The engine's address: the last argument, after the flags the engine passes before it.
+
+    With --logflow the engine passes `--logtostderr` and `-v=<n>` first, and `--tracing <endpoint>`
+    with tracing on (pulumi/pulumi sdk/go/common/resource/plugin/plugin.go, buildPluginArguments);
+    the plugin's own arguments, here the engine's address, come last.
+    """
+    if len(argv) < 2 or argv[-1].startswith("-") or (len(argv) > 2 and argv[-2] == "--tracing"):
+        return None
+    return argv[-1]
+
+
 def _exit_when_the_engine_is_gone(engine: str) -> None:
     """Like Pulumi's own plugins: a CLI killed outright cannot stop its plugins, so they watch its address."""
     host, _, port = engine.rpartition(":")
@@ -274,8 +321,9 @@ def _exit_when_the_engine_is_gone(engine: str) -> None:
 
 def serve(provider: StandInProvider) -> None:
     """Serves on a loopback port, prints it for the engine, and runs until the engine ends it or goes away."""
-    if len(sys.argv) > 1:
-        threading.Thread(target=_exit_when_the_engine_is_gone, args=(sys.argv[1],), daemon=True).start()
+    engine = engine_address(sys.argv)
+    if engine is not None:
+        threading.Thread(target=_exit_when_the_engine_is_gone, args=(engine,), daemon=True).start()
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
     provider_pb2_grpc.add_ResourceProviderServicer_to_server(provider, server)
     port = server.add_insecure_port("127.0.0.1:0")
