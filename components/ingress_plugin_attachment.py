@@ -120,8 +120,8 @@ class _IngressPluginAnnotation(pulumi.dynamic.Resource, module=naming.ANNOTATION
 
 @dataclass(frozen=True)
 class IngressPluginAttachmentArgs:
-    namespace: str
-    object_name: str
+    namespace: pulumi.Input[str]
+    object_name: pulumi.Input[str]
     """The route object's name (stored as `ingress_name`, whatever the kind)."""
     plugin_name: pulumi.Input[str]
     plugin: pulumi.Resource
