@@ -20,6 +20,7 @@ from typing import Any
 
 import pulumi
 from pulumi.provider.experimental import provider as full
+from pulumi.runtime.rpc import UNKNOWN
 from pulumi.provider.experimental.property_value import PropertyValue
 
 from components.kubernetes.kubeconfig import KubeconfigError
@@ -161,7 +162,8 @@ class PluginAttachmentProvider:
     async def create(self, request: full.CreateRequest) -> full.CreateResponse:
         properties = dict(request.properties)
         if request.preview:
-            return full.CreateResponse(resource_id="", properties={**properties, ADDED: PropertyValue.computed()})
+            # Unknown until created. (The pinned SDK cannot send PropertyValue.computed(): the wire's unknown instead.)
+            return full.CreateResponse(resource_id="", properties={**properties, ADDED: PropertyValue(UNKNOWN)})
         namespace, name, plugin = _where(properties)
         kind = _kind(properties)
         listed = properties["configPatchPaths"].value
