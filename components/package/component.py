@@ -14,7 +14,6 @@ No `from __future__ import annotations` here: the SDK reads the outputs' annotat
 """
 
 import pulumi
-from pulumi.errors import InputPropertiesError
 from pulumi.provider.experimental.util import camel_case
 
 from components import naming
@@ -25,7 +24,6 @@ from components.package import inputs
 from components.package.args import ApiClientEntry, IdentityProviderEntry, KongCognitoSignInArgs, ProtectedRoute
 from components.package.plugin_attachment import PluginAttachment
 from components.package.version import VERSION
-from components.settings.model import SettingsError
 from components.settings_view import RouteTarget
 
 TYPE = f"{naming.PROJECT}:index:KongCognitoSignIn"
@@ -73,12 +71,7 @@ class KongCognitoSignIn(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: KongCognitoSignInArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE, name, {}, opts)
-        try:
-            view, keys = inputs.settings_view(args, pulumi.Config("aws").get("region"))
-        except SettingsError as error:
-            raise InputPropertiesError(
-                f"Invalid settings for {name}", [inputs.property_error(problem) for problem in error.problems]
-            ) from None
+        view, keys = inputs.settings_view(args, pulumi.Config("aws").get("region"))
         kubeconfig, context = cluster(args)
 
         def attach(resource_name: str, route: RouteTarget, plugin: KongPlugin) -> None:

@@ -25,11 +25,11 @@ from pathlib import Path
 from typing import Any
 
 import pulumi
-from pulumi.errors import InputPropertyErrorDetails
+from pulumi.errors import InputPropertiesError, InputPropertyErrorDetails
 
 from components.naming import PROJECT
 from components.settings.load import config_string, parse_settings
-from components.settings.model import Settings, SettingsError
+from components.settings.model import Settings, SettingsError, show_value
 from components.settings.registry import CONFIG_KEYS
 from components.settings_view import SettingsView
 
@@ -192,22 +192,25 @@ async def input_problems(inputs: Mapping[str, Any], default_region: str | None) 
         parse(values, default_region)
     except SettingsError as error:
         problems += error.problems
-    return [property_error(_redacted(problem, secrets)) for problem in problems]
+    return [property_error(_redacted(problem, secrets), values) for problem in problems]
 
 
 def settings_view(inputs: Mapping[str, Any], default_region: str | None) -> tuple[SettingsView, list[str | None]]:
     """The settings the component declares from, and each route's key (None: named by namespace and ingress).
 
-    Raises SettingsError on what input_problems reports first in a real run (the plugin checks before constructing).
+    Raises InputPropertiesError on what input_problems reports first in a real run (the plugin checks before
+    constructing).
     """
     given = take_outputs(inputs)
     problems = package_problems(inputs, given)
     try:
         settings = parse(given.values, default_region)
     except SettingsError as error:
-        raise SettingsError([*problems, *error.problems]) from None
+        problems += error.problems
     if problems:
-        raise SettingsError(problems)
+        raise InputPropertiesError(
+            "invalid settings", [property_error(problem, given.values) for problem in problems]
+        ) from None
     route_outputs = {path: output for path, output in given.outputs.items() if path.startswith("routes[")}
     resolved = None
     if route_outputs:
@@ -235,13 +238,41 @@ def _index(path: str) -> int:
     return int(path.split("[", 1)[1].split("]", 1)[0])
 
 
-def property_error(problem: str) -> InputPropertyErrorDetails:
-    """A settings problem as the engine shows an input's: the property's path, and what is wrong with it."""
-    problem = problem.replace(REGION_KEY, REGION_INPUT)
+def property_error(problem: str, values: Mapping[str, Any]) -> InputPropertyErrorDetails:
+    """A settings problem as the engine shows an input's: the property's path, and what is wrong with it.
+
+    The engine prints the property's value itself (`property routes[0].host with value "x" has a problem: ...`),
+    secrets redacted, so the value the settings' message starts with (`<key> = <value>: ...`) is left out.
+    """
+    problem = problem.replace(REGION_KEY, REGION_INPUT).replace(f"{PROJECT}:", "")
     found = _PROBLEM_PATH.match(problem)
     if not found:
         return {"property_path": "", "reason": problem}
-    return {"property_path": found[1], "reason": found[3].replace(f"{PROJECT}:", "")}
+    path, separator, reason = found[1], found[2], found[3]
+    if separator == " = ":
+        reason = _without_value(reason, _at(values, path))
+    return {"property_path": path, "reason": reason}
+
+
+def _at(values: Any, path: str) -> Any:
+    """The value at `routes[0].host`, None where there is none."""
+    for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", path):
+        if name and isinstance(values, Mapping):
+            values = values.get(name)
+        elif index and isinstance(values, list) and int(index) < len(values):
+            values = values[int(index)]
+        else:
+            return None
+    return values
+
+
+def _without_value(reason: str, value: Any) -> str:
+    """`reason` without the value it starts with, as the settings' messages show it."""
+    shown = {"(a secret)", show_value(value), show_value(None if value is None else config_string(value))}
+    for text in sorted(shown, key=len, reverse=True):
+        if reason.startswith(f"{text}: "):
+            return reason[len(text) + 2 :]
+    return reason
 
 
 def _redacted(problem: str, secrets: Sequence[str]) -> str:

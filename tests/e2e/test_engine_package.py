@@ -14,6 +14,7 @@ problems, and declares nothing.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,8 @@ COMPONENT = f"{PACKAGE}:index:KongCognitoSignIn"
 ATTACHMENT = f"{PACKAGE}:index:PluginAttachment"
 OTHERS_PLUGIN = "rate-limit"
 """Another team's plugin, listed on the Ingress before the component lists its own."""
+# pulumi-kubernetes waits for an Ingress's load balancer, which no controller here sets.
+SKIP_AWAIT = "pulumi.com/skipAwait"
 
 
 def ingress_spec(host: Any) -> dict[str, Any]:
@@ -54,7 +57,10 @@ host = pulumi.Output.concat("app-", suffix.hex, ".example.com")
 backend = {{"service": {{"name": "app", "port": {{"number": 80}}}}}}
 app = k8s.networking.v1.Ingress(
     "app",
-    metadata={{"namespace": "default", "annotations": {{"konghq.com/plugins": "{OTHERS_PLUGIN}"}}}},
+    metadata={{
+        "namespace": "default",
+        "annotations": {{"konghq.com/plugins": "{OTHERS_PLUGIN}", "{SKIP_AWAIT}": "true"}},
+    }},
     spec={{
         "ingress_class_name": "kong",
         "rules": [{{"host": host, "http": {{"paths": [{{"path": "/", "path_type": "Prefix", "backend": backend}}]}}}}],
@@ -91,7 +97,10 @@ YAML_PROGRAM: dict[str, Any] = {
         "shop": {
             "type": "kubernetes:networking.k8s.io/v1:Ingress",
             "properties": {
-                "metadata": {"namespace": "shop", "annotations": {"konghq.com/plugins": OTHERS_PLUGIN}},
+                "metadata": {
+                    "namespace": "shop",
+                    "annotations": {"konghq.com/plugins": OTHERS_PLUGIN, SKIP_AWAIT: "true"},
+                },
                 "spec": ingress_spec("shop.example.org"),
             },
             "options": {"retainOnDelete": True},
@@ -212,12 +221,12 @@ def test_a_python_program_protects_its_ingress_with_its_outputs(
     admin = Path(package_engine.extra_env["KUBECONFIG"]).read_text()
     assert (done := consumer.on_stack("config", "set", "--secret", "kubeconfig", admin)).returncode == 0, done
 
-    outputs = _scenario(consumer, engine_cluster, moto_url, networking, route="app")
+    outputs = _scenario(consumer, engine_cluster, moto_url, networking, component="sign-in", route="app")
 
     assert outputs["protectedUrl"] == f"https://{outputs['host']}/app"
     exported = json.dumps(consumer.export())
-    key = yaml.safe_load(admin)["users"][0]["user"]["client-key-data"]
-    assert key not in exported, "the kubeconfig in plain text"
+    token = yaml.safe_load(admin)["users"][0]["user"]["token"]
+    assert token not in exported, "the kubeconfig in plain text"
 
 
 def test_a_yaml_program_protects_its_ingress_with_its_outputs(
@@ -232,7 +241,7 @@ def test_a_yaml_program_protects_its_ingress_with_its_outputs(
     consumer = yaml_consumer(package_engine, tmp_path / "consumer-yaml", YAML_PROGRAM)
     assert (done := consumer.init_stack()).returncode == 0, done
 
-    outputs = _scenario(consumer, engine_cluster, moto_url, networking, route="shop")
+    outputs = _scenario(consumer, engine_cluster, moto_url, networking, component="signIn", route="shop")
 
     assert outputs["protectedUrl"] == "https://shop.example.org/"
     assert outputs["routes"][0]["plugin"] == f"oidc-{outputs['ingressName']}"
@@ -261,17 +270,19 @@ def test_bad_settings_stop_the_yaml_program_with_the_settings_messages_and_nothi
     assert user_pools(moto_url) == []
 
 
-def _scenario(consumer: Consumer, cluster: KubeApiServer, moto_url: str, networking: Any, route: str) -> dict[str, Any]:
+def _scenario(
+    consumer: Consumer, cluster: KubeApiServer, moto_url: str, networking: Any, component: str, route: str
+) -> dict[str, Any]:
     """Preview, up, a preview with no changes, destroy; returns the stack's outputs after up."""
     preview = consumer.preview()
     assert preview.returncode == 0, preview
     # The plan: the component, and its children under it, named after it and the route.
     for planned in (
-        f"{COMPONENT}::sign-in",
-        "KongCognitoSignIn$kong-cognito-oidc:index:CognitoSignIn::sign-in-cognito",
-        "CognitoSignIn$aws:cognito/userPool:UserPool::sign-in-cognito-users",
-        f"KongOidcPlugin$kubernetes:configuration.konghq.com/v1:KongPlugin::sign-in-kong-oidc-plugin-{route}",
-        f"KongCognitoSignIn${ATTACHMENT}::sign-in-ingress-{route}",
+        f"{COMPONENT}::{component}",
+        f"KongCognitoSignIn$kong-cognito-oidc:index:CognitoSignIn::{component}-cognito",
+        f"CognitoSignIn$aws:cognito/userPool:UserPool::{component}-cognito-users",
+        f"KongOidcPlugin$kubernetes:configuration.konghq.com/v1:KongPlugin::{component}-kong-oidc-plugin-{route}",
+        f"KongCognitoSignIn${ATTACHMENT}::{component}-ingress-{route}",
     ):
         assert f"{planned}]" in preview.output, preview
     assert user_pools(moto_url) == [], "preview created something"
@@ -290,7 +301,7 @@ def _scenario(consumer: Consumer, cluster: KubeApiServer, moto_url: str, network
 
     # Secrets: the state holds them encrypted only, and the output stays a secret.
     (client_secret,) = client_secrets(moto_url)
-    (stack_secret,) = [s for s in secrets(cluster, namespace) if s["metadata"]["name"].startswith("sign-in-")]
+    (stack_secret,) = [s for s in secrets(cluster, namespace) if s["metadata"]["name"].startswith(f"{component}-")]
     session_secret = json.loads(secret_values(stack_secret)["session_secret"])
     exported = json.dumps(consumer.export())
     assert client_secret not in exported and session_secret not in exported
@@ -305,6 +316,6 @@ def _scenario(consumer: Consumer, cluster: KubeApiServer, moto_url: str, network
     left = networking.read_namespaced_ingress(name, namespace)
     assert left.metadata.annotations["konghq.com/plugins"] == OTHERS_PLUGIN
     assert [p for p in kong_plugins(cluster, namespace) if p["metadata"]["name"] == plugin] == []
-    assert [s for s in secrets(cluster, namespace) if s["metadata"]["name"].startswith("sign-in-")] == []
+    assert [s for s in secrets(cluster, namespace) if s["metadata"]["name"].startswith(f"{component}-")] == []
     assert user_pools(moto_url) == []
     return outputs
