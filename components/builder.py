@@ -45,6 +45,8 @@ class Placement:
     parent: pulumi.Resource | None = None
     route_keys: Sequence[str | None] = ()
     """The package: each route's own key for its resources' names (settings_view.RouteTarget)."""
+    named_secrets: bool = False
+    """The package: Kubernetes Secrets get object names of their own (KongOidcPluginArgs)."""
 
     def name(self, base: str) -> str:
         return f"{self.prefix}{base}"
@@ -114,6 +116,7 @@ def declare_sign_in(view: SettingsView, placement: Placement, attach: Attach) ->
             upstream_headers=settings.upstream_headers,
             api_client_ids=list(api_clients.client_ids.values()) if api_clients else [],
             api_identifier=api_identifier,
+            named_secrets=placement.named_secrets,
         ),
         placement.options,
     )

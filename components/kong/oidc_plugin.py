@@ -74,6 +74,9 @@ class KongOidcPluginArgs:
     """The machine clients whose tokens `api` and `both` routes accept."""
     api_identifier: pulumi.Input[str] | None = None
     """The resource server's identifier: a route's scopes are `<identifier>/<scope>`."""
+    named_secrets: bool = False
+    """The package: each Secret gets an object name made from its Pulumi name (naming.object_name), which may hold
+    capitals; else the Kubernetes provider names it after its Pulumi name, as the stack's always were."""
 
 
 def secret_values(client_secret: str, session_secret: str) -> dict[str, str]:
@@ -108,9 +111,12 @@ class KongOidcPlugin(pulumi.ComponentResource):
         for target in args.routes:
             groups.setdefault(target.secret_group, target)
         for group, first in groups.items():
+            secret_name = naming.namespace_secret(name, group, args.original_namespace)
+            own_name = {"name": naming.object_name(secret_name)} if args.named_secrets else {}
             secret = KubernetesSecret(
-                naming.namespace_secret(name, group, args.original_namespace),
+                secret_name,
                 metadata={
+                    **own_name,
                     "namespace": first.namespace,
                     "labels": {
                         # Kong Operator (and KIC with --secret-label-selector) only reads labelled Secrets.

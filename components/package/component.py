@@ -97,6 +97,7 @@ class KongCognitoSignIn(pulumi.ComponentResource):
                 prefix=f"{name}-",
                 parent=self,
                 route_keys=keys,
+                named_secrets=True,
             ),
             attach,
         )

@@ -20,8 +20,8 @@ from typing import Any
 
 import pulumi
 from pulumi.provider.experimental import provider as full
-from pulumi.runtime.rpc import UNKNOWN
 from pulumi.provider.experimental.property_value import PropertyValue
+from pulumi.runtime.rpc import UNKNOWN
 
 from components.kubernetes.kubeconfig import KubeconfigError
 from components.kubernetes.plugin_annotation import PLUGINS_ANNOTATION, attach_plugin, detach_plugin, is_attached

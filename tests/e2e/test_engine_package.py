@@ -256,12 +256,13 @@ def test_bad_settings_stop_the_yaml_program_with_the_settings_messages_and_nothi
     up = consumer.up()
 
     assert up.returncode != 0, up
-    for problem in (
-        'property routes[0].host has a problem: "https://apps.example.com": expected the Kong proxy\'s public host',
-        'property routes[0].mode has a problem: "fast": expected one of browser, api, both',
-        "property cacheTtl has a problem: 0: expected a whole number of seconds greater than 0",
+    # The engine shows each as `property <path> with value <value> has a problem: <reason>`.
+    for path, reason in (
+        ("routes[0].host", "expected the Kong proxy's public host name, optionally with ':port', without a scheme"),
+        ("routes[0].mode", "expected one of browser, api, both"),
+        ("cacheTtl", "expected a whole number of seconds greater than 0"),
     ):
-        assert problem in up.output, up
+        assert re.search(rf"property {re.escape(path)} .*has a problem: {re.escape(reason)}", up.output), up
     assert "Traceback" not in up.output, up
     assert [r["type"] for r in consumer.export()["deployment"].get("resources") or []] in (
         [],
@@ -301,7 +302,9 @@ def _scenario(
 
     # Secrets: the state holds them encrypted only, and the output stays a secret.
     (client_secret,) = client_secrets(moto_url)
-    (stack_secret,) = [s for s in secrets(cluster, namespace) if s["metadata"]["name"].startswith(f"{component}-")]
+    (stack_secret,) = [
+        s for s in secrets(cluster, namespace) if s["metadata"]["name"].startswith(f"{component.lower()}-")
+    ]
     session_secret = json.loads(secret_values(stack_secret)["session_secret"])
     exported = json.dumps(consumer.export())
     assert client_secret not in exported and session_secret not in exported
@@ -316,6 +319,6 @@ def _scenario(
     left = networking.read_namespaced_ingress(name, namespace)
     assert left.metadata.annotations["konghq.com/plugins"] == OTHERS_PLUGIN
     assert [p for p in kong_plugins(cluster, namespace) if p["metadata"]["name"] == plugin] == []
-    assert [s for s in secrets(cluster, namespace) if s["metadata"]["name"].startswith(f"{component}-")] == []
+    assert [s for s in secrets(cluster, namespace) if s["metadata"]["name"].startswith(f"{component.lower()}-")] == []
     assert user_pools(moto_url) == []
     return outputs
