@@ -40,8 +40,11 @@ class SettingsView:
         return self._read(read, [output for outputs in self.route_outputs.values() for output in outputs])
 
     def route_value(self, index: int, read: Callable[[Settings], T]) -> pulumi.Input[T]:
-        """What `read` finds in the settings, which depends on the route at `index` only."""
-        return self._read(read, self.route_outputs.get(index, ()))
+        """What `read` finds in the settings, which depends on the route at `index` only (and on keys, not on other
+        routes): plain when none of that route's values is an output."""
+        if index not in self.route_outputs:
+            return read(self.settings)
+        return self._read(read, self.route_outputs[index])
 
     def _read(self, read: Callable[[Settings], T], outputs: Sequence[pulumi.Output[Any]]) -> pulumi.Input[T]:
         if self.resolved is None:

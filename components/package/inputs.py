@@ -155,9 +155,11 @@ def package_problems(inputs: Mapping[str, Any], given: GivenInputs) -> list[str]
                     'before that: give the route a short name, such as "app"'
                 )
         elif not isinstance(key, str) or not _ROUTE_KEY_PATTERN.fullmatch(key):
-            problems.append(f"{where}.{ROUTE_KEY} = {key!r}: expected at most 63 lower-case letters, digits and '-'")
+            problems.append(
+                f"{where}.{ROUTE_KEY} = {show_value(key)}: expected at most 63 lower-case letters, digits and '-'"
+            )
         elif key in seen:
-            problems.append(f"{where}.{ROUTE_KEY} = {key!r}: already routes[{seen[key]}]'s")
+            problems.append(f"{where}.{ROUTE_KEY} = {show_value(key)}: already routes[{seen[key]}]'s")
         else:
             seen[key] = index
     for index, provider in enumerate(inputs.get("identityProviders") or []):
