@@ -1,1 +1,1 @@
-"""The component package: KongCognitoSignIn, its PluginAttachment and the plugin serving both (every SDK)."""
+"""The component package: KongCognitoSignIn, its PluginAttachment, the plugin serving both (Pulumi, every SDK)."""
