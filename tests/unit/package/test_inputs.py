@@ -95,6 +95,12 @@ def test_a_secret_value_is_never_shown_in_a_message() -> None:
     found = problems(lambda: {"routes": [{**ROUTE, "host": pulumi.Output.secret("bad host 1234")}]})
     assert "1234" not in json.dumps(found)
     assert list(found) == ["routes[0].host"]
+    # The default apiIdentifier is made of the host, and its message shows it.
+    long_scope = {"name": "billing", "scopes": ["a" * 240]}
+    found = problems(lambda: {"routes": [{**ROUTE, "host": pulumi.Output.secret("s3cret.example.com")}],
+                              "apiClients": [long_scope]})  # fmt: skip
+    assert list(found) == ["apiIdentifier"]
+    assert "s3cret" not in found["apiIdentifier"] and "(a secret)" in found["apiIdentifier"]
 
 
 def test_outputs_only_where_a_consumer_gets_them_from_other_resources() -> None:
