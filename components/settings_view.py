@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import pulumi
 
-from components.settings.model import IdentityProvider, Route, Settings
+from components.settings.model import Route, Settings
 
 T = TypeVar("T")
 
@@ -51,9 +51,6 @@ class SettingsView:
             return read(self.settings)
         # The outputs lend the value their secrecy and dependencies.
         return pulumi.Output.all(self.resolved.apply(read), *outputs).apply(lambda values: values[0])
-
-    def client_secret(self, provider: IdentityProvider) -> pulumi.Input[str] | None:
-        return self.client_secrets.get(provider.name, provider.client_secret)
 
 
 @dataclass(frozen=True)
