@@ -23,6 +23,7 @@ from kube_apiserver import ADMIN
 from components.field_owners import FieldOwner, Reapplier, annotation_owners, is_ours, reappliers
 from components.ingress_plugin_attachment import KubernetesIngressApi, attach_plugin, detach_plugin
 from components.plugin_annotation import PLUGINS_ANNOTATION
+from doctor_checks.gitops import RouteObject, check_annotation_owner
 
 pytestmark = pytest.mark.e2e
 
@@ -102,6 +103,12 @@ def plugins(cluster: RealCluster) -> str | None:
     return (live(cluster)["metadata"].get("annotations") or {}).get(PLUGINS_ANNOTATION)
 
 
+def doctor(cluster: RealCluster, owned_by_git: bool = False) -> str:
+    """`make doctor`'s line about the route's annotation."""
+    route = RouteObject("Ingress", "default", "demo", "oidc", owned_by_git)
+    return check_annotation_owner(live(cluster), route).line()
+
+
 def attach(stack: KubernetesIngressApi) -> None:
     assert attach_plugin(stack, "default", "demo", "oidc", config_patch_paths=PATCHES) is True
 
@@ -121,6 +128,7 @@ def test_flux_applying_a_manifest_without_the_annotation_keeps_our_entry(
     owners = annotation_owners(live(cluster))
     assert len(owners) == 1 and is_ours(owners[0].manager) and owners[0].operation == "Update", owners
     assert reappliers(live(cluster)) == []
+    assert doctor(cluster).startswith("PASS annotation-owner default/demo: applied by Flux")
 
     detach_plugin(stack, "default", "demo", "oidc")
     flux.apply(in_git(revision="3"))
@@ -133,6 +141,7 @@ def test_flux_applying_its_own_value_takes_the_annotation_and_our_entry_with_it(
     flux.apply(in_git("cors"))
     # Before `make up`: Flux owns the key, and what it puts back lacks our plugin.
     assert reappliers(live(cluster)) == [Reapplier(FLUX_MANAGER, "server-side apply", "cors")]
+    assert doctor(cluster).startswith("FAIL annotation-owner default/demo: another tool sets konghq.com/plugins")
     attach(stack)
     assert plugins(cluster) == "cors,oidc"
     owners = annotation_owners(live(cluster))
@@ -142,6 +151,24 @@ def test_flux_applying_its_own_value_takes_the_annotation_and_our_entry_with_it(
     assert plugins(cluster) == "cors"  # the route lost its sign-in
     assert annotation_owners(live(cluster)) == [FieldOwner(FLUX_MANAGER, "Apply")]
     assert reappliers(live(cluster)) == [Reapplier(FLUX_MANAGER, "server-side apply", "cors")]
+    line = doctor(cluster)
+    assert "kustomize-controller (server-side apply) puts back 'cors'" in line, line
+    assert "Flux (labels kustomize.toolkit.fluxcd.io/name" in line, line
+    assert "spec.ignore: [{paths: [/metadata/annotations/konghq.com~1plugins]" in line, line
+
+
+def test_flux_with_spec_ignore_on_the_annotation_keeps_our_entry(
+    cluster: RealCluster, stack: KubernetesIngressApi, flux: FluxKustomizeController
+) -> None:
+    flux.apply(in_git("cors"))
+    attach(stack)
+    flux.apply(in_git("cors", revision="2"), ignore=[IGNORED])
+
+    assert plugins(cluster) == "cors,oidc"
+    assert live(cluster)["metadata"]["labels"]["revision"] == "2"
+    found = reappliers(live(cluster))
+    assert [writer.manager for writer in found] == [FLUX_MANAGER] and found[0].keeps("oidc")
+    assert doctor(cluster).startswith("PASS"), doctor(cluster)
 
 
 def test_flux_keeps_our_entry_when_git_lists_it_as_the_stack_outputs(
@@ -154,6 +181,13 @@ def test_flux_keeps_our_entry_when_git_lists_it_as_the_stack_outputs(
     found = reappliers(live(cluster))
     assert found == [Reapplier(FLUX_MANAGER, "server-side apply", "cors,oidc")]
     assert found[0].keeps("oidc")
+    assert doctor(cluster, owned_by_git=True).startswith("PASS"), doctor(cluster, owned_by_git=True)
+    assert doctor(cluster).startswith("PASS"), doctor(cluster)
+
+    flux.apply(in_git("cors", revision="3"))  # someone drops it from Git
+    assert doctor(cluster, owned_by_git=True).startswith(
+        "FAIL annotation-owner default/demo: annotationOwner is git, and the Ingress does not list oidc"
+    )
 
 
 def test_flux_takes_an_entry_written_by_a_kubectl_named_manager_and_drops_it(
@@ -181,6 +215,7 @@ def test_argo_cd_syncing_a_manifest_without_the_annotation_keeps_our_entry(
     assert plugins(cluster) == "oidc"
     assert live(cluster)["metadata"]["labels"]["revision"] == "2"
     assert reappliers(live(cluster)) == []
+    assert doctor(cluster).startswith("PASS annotation-owner default/demo: applied by Argo CD"), doctor(cluster)
 
     detach_plugin(stack, "default", "demo", "oidc")
     argo_cd.sync(in_git(revision="3"))
@@ -196,6 +231,9 @@ def test_argo_cd_syncing_its_own_value_puts_it_back_and_takes_our_entry_with_it(
     attach(stack)
     assert plugins(cluster) == "cors,oidc"
     assert reappliers(live(cluster)) == [expected]  # last-applied still says what the next sync puts back
+    line = doctor(cluster)
+    assert line.startswith("FAIL") and "argocd-controller (client-side apply" in line, line
+    assert "RespectIgnoreDifferences=true" in line, line
 
     argo_cd.sync(in_git("cors"))  # the same commit again: the three-way merge sees live != Git
     assert plugins(cluster) == "cors"
@@ -212,3 +250,4 @@ def test_argo_cd_with_respect_ignore_differences_on_the_annotation_keeps_our_ent
     assert live(cluster)["metadata"]["labels"]["revision"] == "2"
     found = reappliers(live(cluster))
     assert [writer.manager for writer in found] == [ARGO_CD_MANAGER] and found[0].keeps("oidc")
+    assert doctor(cluster).startswith("PASS"), doctor(cluster)

@@ -11,6 +11,10 @@
   and `PatchReplaceFieldsManagers`). Then a server-side apply as `kustomize-controller` with
   force (`ssa/manager_apply.go` `apply`: `client.ForceOwnership, client.FieldOwner(...)`), with the
   labels `kustomize.toolkit.fluxcd.io/name` and `/namespace` it sets on every object (`ssa/manager.go`).
+  With `ignore` (the Kustomization's `spec.ignore` paths, kustomize-controller v1.9.0 and later), an ignored
+  annotation whose live value differs from the manifest's is left out of the apply when another
+  Apply manager owns it, else the live value is applied ("strip" or "adopt": `ssa/manager_apply.go`
+  `computeDriftedPaths`, `isFieldOwnedByOtherApplyManager`); annotations only.
   Read in fluxcd/pkg e2cfd1a2 and kustomize-controller 186fb3b2 (v1.9.x).
 - `ArgoCd.sync`: Argo CD's default sync, `kubectl apply` (client-side: a three-way strategic merge of
   the last-applied-configuration, the manifest and the live object), run by the real kubectl that
@@ -67,7 +71,7 @@ class FluxKustomizeController:
         self.networking = client.NetworkingV1Api(api_client)
         self.labels = {"kustomize.toolkit.fluxcd.io/name": name, "kustomize.toolkit.fluxcd.io/namespace": namespace}
 
-    def apply(self, manifest: dict[str, Any]) -> None:
+    def apply(self, manifest: dict[str, Any], ignore: Sequence[str] = ()) -> None:
         from kubernetes.client.exceptions import ApiException
 
         desired = copy.deepcopy(manifest)
@@ -84,6 +88,8 @@ class FluxKustomizeController:
             live = None
         if live is not None and not (_merge_policy(desired) or _merge_policy(live)):
             self._clean_up(live)
+        if live is not None:
+            _strip_or_adopt(desired, live, ignore)
         self.networking.patch_namespaced_ingress(
             name,
             namespace,
@@ -124,6 +130,33 @@ class FluxKustomizeController:
             )
 
 
+def _strip_or_adopt(desired: dict[str, Any], live: dict[str, Any], ignore: Sequence[str]) -> None:
+    wanted = desired["metadata"].setdefault("annotations", {})
+    found = live["metadata"].get("annotations") or {}
+    for pointer in ignore:
+        key = annotation_key(pointer)
+        if wanted.get(key) == found.get(key):
+            continue
+        owned_by_another_apply = any(
+            entry["operation"] == "Apply"
+            and entry["manager"] != FLUX_MANAGER
+            and not entry.get("subresource")
+            and f"f:{key}" in ((entry.get("fieldsV1") or {}).get("f:metadata") or {}).get("f:annotations", {})
+            for entry in live["metadata"].get("managedFields") or []
+        )
+        if owned_by_another_apply or key not in found:
+            wanted.pop(key, None)
+        else:
+            wanted[key] = found[key]
+
+
+def annotation_key(pointer: str) -> str:
+    """The annotation a JSON pointer (RFC 6901) names; only annotations are modelled here."""
+    prefix = "/metadata/annotations/"
+    assert pointer.startswith(prefix), "only annotations are modelled"
+    return pointer[len(prefix) :].replace("~1", "/").replace("~0", "~")
+
+
 def _merge_policy(obj: dict[str, Any]) -> bool:
     metadata = obj.get("metadata") or {}
     key, value = FLUX_MERGE
@@ -157,9 +190,7 @@ class ArgoCd:
         )
         live = json.loads(found)["metadata"].get("annotations") or {}
         for pointer in pointers:
-            prefix = "/metadata/annotations/"
-            assert pointer.startswith(prefix), "only annotations are modelled"
-            key = pointer[len(prefix) :].replace("~1", "/").replace("~0", "~")
+            key = annotation_key(pointer)
             if key in live:
                 metadata["annotations"][key] = live[key]
             else:
