@@ -224,3 +224,12 @@ def test_annotation_owner_git_fails_until_the_object_lists_the_plugin() -> None:
     assert "(konghq.com/plugins: not set)" in unset.detail and "`konghq.com/plugins: oidc`" in unset.fix
     listed = check_annotation_owner(ingress({PLUGINS: "cors, oidc"}), GIT_ROUTE)
     assert listed.status == "PASS", listed.line()
+
+
+def test_an_entry_written_before_the_field_manager_existed_counts_as_the_stacks() -> None:
+    # The Python client's default manager name, which the API server recorded for earlier stacks' writes.
+    legacy = ingress({PLUGINS: "oidc"}, [entry("OpenAPI-Generator", "Update", PLUGINS)])
+    check = check_annotation_owner(legacy, ROUTE)
+    assert check.status == "PASS" and "OpenAPI-Generator" not in check.detail, check.line()
+    other = check_annotation_owner(ingress({PLUGINS: "oidc"}, [entry("kubectl-edit", "Update", PLUGINS)]), ROUTE)
+    assert "also written by kubectl-edit" in other.detail, other.line()
