@@ -21,8 +21,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from components.field_owners import annotation_owners, is_ours, reappliers
-from components.plugin_annotation import PLUGINS_ANNOTATION, plugin_names, with_plugin
+from components.kubernetes.field_owners import annotation_owners, is_ours, reappliers
+from components.kubernetes.plugin_annotation import PLUGINS_ANNOTATION, plugin_names, with_plugin
 from verification.results import CheckLine, failed, passed
 
 ARGO_CD_TRACKING = "argocd.argoproj.io/tracking-id"

@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from components.kong_versions import (
+from components.kong.versions import (
     KongVersion,
     behaviour_boundaries,
     parse_kong_version,

@@ -20,9 +20,9 @@ from cluster_backends import RealCluster
 from gitops_tools import ARGO_CD_MANAGER, FLUX_MANAGER, ArgoCd, FluxKustomizeController
 from kube_apiserver import ADMIN
 
-from components.field_owners import FieldOwner, Reapplier, annotation_owners, is_ours, reappliers
-from components.ingress_plugin_attachment import KubernetesIngressApi, attach_plugin, detach_plugin
-from components.plugin_annotation import PLUGINS_ANNOTATION
+from components.kubernetes.field_owners import FieldOwner, Reapplier, annotation_owners, is_ours, reappliers
+from components.kubernetes.plugin_annotation import PLUGINS_ANNOTATION, attach_plugin, detach_plugin
+from components.kubernetes.route_objects import FIELD_MANAGER, KubernetesRouteObjectApi
 from doctor_checks.gitops import RouteObject, check_annotation_owner
 
 pytestmark = pytest.mark.e2e
@@ -76,9 +76,9 @@ def admin_kubeconfig(cluster: RealCluster, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def stack(admin_kubeconfig: Path) -> KubernetesIngressApi:
+def stack(admin_kubeconfig: Path) -> KubernetesRouteObjectApi:
     """The attachment's calls, as `pulumi up` makes them."""
-    return KubernetesIngressApi(kubeconfig=str(admin_kubeconfig))
+    return KubernetesRouteObjectApi(kubeconfig=str(admin_kubeconfig))
 
 
 @pytest.fixture
@@ -109,7 +109,7 @@ def doctor(cluster: RealCluster, owned_by_git: bool = False) -> str:
     return check_annotation_owner(live(cluster), route).line()
 
 
-def attach(stack: KubernetesIngressApi) -> None:
+def attach(stack: KubernetesRouteObjectApi) -> None:
     assert attach_plugin(stack, "default", "demo", "oidc", config_patch_paths=PATCHES) is True
 
 
@@ -117,7 +117,7 @@ def attach(stack: KubernetesIngressApi) -> None:
 
 
 def test_flux_applying_a_manifest_without_the_annotation_keeps_our_entry(
-    cluster: RealCluster, stack: KubernetesIngressApi, flux: FluxKustomizeController
+    cluster: RealCluster, stack: KubernetesRouteObjectApi, flux: FluxKustomizeController
 ) -> None:
     flux.apply(in_git())
     attach(stack)
@@ -125,8 +125,7 @@ def test_flux_applying_a_manifest_without_the_annotation_keeps_our_entry(
 
     assert plugins(cluster) == "oidc"
     assert live(cluster)["metadata"]["labels"]["revision"] == "2"  # Flux's apply did go through
-    owners = annotation_owners(live(cluster))
-    assert len(owners) == 1 and is_ours(owners[0].manager) and owners[0].operation == "Update", owners
+    assert annotation_owners(live(cluster)) == [FieldOwner(FIELD_MANAGER, "Update")]
     assert reappliers(live(cluster)) == []
     assert doctor(cluster).startswith("PASS annotation-owner default/demo: applied by Flux")
 
@@ -136,7 +135,7 @@ def test_flux_applying_a_manifest_without_the_annotation_keeps_our_entry(
 
 
 def test_flux_applying_its_own_value_takes_the_annotation_and_our_entry_with_it(
-    cluster: RealCluster, stack: KubernetesIngressApi, flux: FluxKustomizeController
+    cluster: RealCluster, stack: KubernetesRouteObjectApi, flux: FluxKustomizeController
 ) -> None:
     flux.apply(in_git("cors"))
     # Before `make up`: Flux owns the key, and what it puts back lacks our plugin.
@@ -144,8 +143,7 @@ def test_flux_applying_its_own_value_takes_the_annotation_and_our_entry_with_it(
     assert doctor(cluster).startswith("FAIL annotation-owner default/demo: another tool sets konghq.com/plugins")
     attach(stack)
     assert plugins(cluster) == "cors,oidc"
-    owners = annotation_owners(live(cluster))
-    assert [owner.manager for owner in owners if not is_ours(owner.manager)] == []  # our write took the key
+    assert annotation_owners(live(cluster)) == [FieldOwner(FIELD_MANAGER, "Update")]  # our write took the key
 
     flux.apply(in_git("cors", revision="2"))
     assert plugins(cluster) == "cors"  # the route lost its sign-in
@@ -158,7 +156,7 @@ def test_flux_applying_its_own_value_takes_the_annotation_and_our_entry_with_it(
 
 
 def test_flux_with_spec_ignore_on_the_annotation_keeps_our_entry(
-    cluster: RealCluster, stack: KubernetesIngressApi, flux: FluxKustomizeController
+    cluster: RealCluster, stack: KubernetesRouteObjectApi, flux: FluxKustomizeController
 ) -> None:
     flux.apply(in_git("cors"))
     attach(stack)
@@ -169,6 +167,28 @@ def test_flux_with_spec_ignore_on_the_annotation_keeps_our_entry(
     found = reappliers(live(cluster))
     assert [writer.manager for writer in found] == [FLUX_MANAGER] and found[0].keeps("oidc")
     assert doctor(cluster).startswith("PASS"), doctor(cluster)
+
+
+def test_up_on_an_ingress_whose_list_flux_applies_warns_and_destroy_then_removes_only_ours(
+    cluster: RealCluster, admin_kubeconfig: Path, flux: FluxKustomizeController, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pulumi.dynamic import Config, ConfigureRequest
+
+    from components.ingress_plugin_attachment import IngressPluginAttachmentProvider
+
+    flux.apply(in_git("cors"))
+    provider = IngressPluginAttachmentProvider()
+    provider.configure(ConfigureRequest(Config({"kubernetes:kubeconfig": str(admin_kubeconfig)}, "kong-cognito-oidc")))
+    props = {"namespace": "default", "ingress_name": "demo", "plugin_name": "oidc", "config_patch_paths": PATCHES}
+
+    created = provider.create(dict(props))
+    assert plugins(cluster) == "cors,oidc"
+    err = capsys.readouterr().err
+    assert "warning: Ingress default/demo: another tool writes konghq.com/plugins without oidc" in err, err
+    assert "kustomize-controller (server-side apply) puts back 'cors'" in err, err
+
+    provider.delete(created.id, created.outs or {})
+    assert plugins(cluster) == "cors"
 
 
 def test_flux_keeps_our_entry_when_git_lists_it_as_the_stack_outputs(
@@ -190,6 +210,23 @@ def test_flux_keeps_our_entry_when_git_lists_it_as_the_stack_outputs(
     )
 
 
+def test_an_entry_written_before_the_field_manager_existed_survives_flux_and_counts_as_ours(
+    cluster: RealCluster, flux: FluxKustomizeController
+) -> None:
+    """Stacks attached before wrote without a field manager: the API server recorded the client's User-Agent."""
+    from kubernetes import client
+
+    flux.apply(in_git())
+    legacy = client.NetworkingV1Api(cluster.server.client(ADMIN))  # the Python client's defaults, as before
+    legacy.patch_namespaced_ingress("demo", "default", {"metadata": {"annotations": {PLUGINS_ANNOTATION: "oidc"}}})
+    assert annotation_owners(live(cluster)) == [FieldOwner("OpenAPI-Generator", "Update")]
+    assert is_ours("OpenAPI-Generator")
+
+    flux.apply(in_git(revision="2"))
+    assert plugins(cluster) == "oidc"
+    assert doctor(cluster).startswith("PASS annotation-owner default/demo: applied by Flux"), doctor(cluster)
+
+
 def test_flux_takes_an_entry_written_by_a_kubectl_named_manager_and_drops_it(
     cluster: RealCluster, flux: FluxKustomizeController, argo_cd: ArgoCd
 ) -> None:
@@ -206,7 +243,7 @@ def test_flux_takes_an_entry_written_by_a_kubectl_named_manager_and_drops_it(
 
 
 def test_argo_cd_syncing_a_manifest_without_the_annotation_keeps_our_entry(
-    cluster: RealCluster, stack: KubernetesIngressApi, argo_cd: ArgoCd
+    cluster: RealCluster, stack: KubernetesRouteObjectApi, argo_cd: ArgoCd
 ) -> None:
     argo_cd.sync(in_git())
     attach(stack)
@@ -223,7 +260,7 @@ def test_argo_cd_syncing_a_manifest_without_the_annotation_keeps_our_entry(
 
 
 def test_argo_cd_syncing_its_own_value_puts_it_back_and_takes_our_entry_with_it(
-    cluster: RealCluster, stack: KubernetesIngressApi, argo_cd: ArgoCd
+    cluster: RealCluster, stack: KubernetesRouteObjectApi, argo_cd: ArgoCd
 ) -> None:
     argo_cd.sync(in_git("cors"))
     expected = Reapplier(ARGO_CD_MANAGER, "client-side apply (last-applied-configuration)", "cors")
@@ -240,7 +277,7 @@ def test_argo_cd_syncing_its_own_value_puts_it_back_and_takes_our_entry_with_it(
 
 
 def test_argo_cd_with_respect_ignore_differences_on_the_annotation_keeps_our_entry(
-    cluster: RealCluster, stack: KubernetesIngressApi, argo_cd: ArgoCd
+    cluster: RealCluster, stack: KubernetesRouteObjectApi, argo_cd: ArgoCd
 ) -> None:
     argo_cd.sync(in_git("cors"))
     attach(stack)

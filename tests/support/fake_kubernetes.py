@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from components.kubernetes.route_objects import ConflictError
+from components.kubernetes.route_objects import FIELD_MANAGER, ConflictError
 from components.vocabulary import RouteKind
 
 DEFAULT_CONFIG_PATCH_PATHS = ("/client_secret", "/session_secret")
@@ -49,6 +49,40 @@ class StoredIngress:
     """An HTTPRoute's spec.parentRefs."""
     status: dict[str, Any] | None = None
     """An HTTPRoute's status, as its controllers wrote it."""
+    managed_fields: list[dict[str, Any]] = field(default_factory=list)
+    """metadata.managedFields: which manager set which annotation (only annotations are modelled)."""
+
+    def record_write(self, manager: str, changed: set[str]) -> None:
+        """As the API server records an Update: the annotations whose value changed become `manager`'s alone.
+
+        structured-merge-diff: "Any time a manager begins managing some new field, that field is removed
+        from all other managers"; a write that leaves a value as it was moves nothing.
+        """
+        if not changed:
+            return
+        entries = []
+        for entry in self.managed_fields:
+            annotations = entry.setdefault("fieldsV1", {}).setdefault("f:metadata", {}).setdefault("f:annotations", {})
+            for key in changed:
+                annotations.pop(f"f:{key}", None)
+            if annotations or entry["manager"] == manager:
+                entries.append(entry)
+        ours = next((e for e in entries if e["manager"] == manager and e["operation"] == "Update"), None)
+        if ours is None:
+            ours = {"manager": manager, "operation": "Update", "apiVersion": "v1", "fieldsType": "FieldsV1"}
+            entries.append(ours)
+        owned = ours.setdefault("fieldsV1", {}).setdefault("f:metadata", {}).setdefault("f:annotations", {})
+        owned.update({f"f:{key}": {} for key in changed})
+        self.managed_fields = entries
+
+    def metadata(self, namespace: str, name: str) -> dict[str, Any]:
+        return {
+            "name": name,
+            "namespace": namespace,
+            "resourceVersion": str(self.resource_version),
+            "annotations": self.annotations,
+            **({"managedFields": self.managed_fields} if self.managed_fields else {}),
+        }
 
 
 @dataclass
@@ -99,10 +133,16 @@ class FakeRouteObjectApi:
         )
 
     def add(
-        self, namespace: str, name: str, annotations: dict[str, str] | None = None, ingress_class: str | None = None
+        self,
+        namespace: str,
+        name: str,
+        annotations: dict[str, str] | None = None,
+        ingress_class: str | None = None,
+        managed_fields: Sequence[Mapping[str, Any]] = (),
     ) -> None:
         """Ingress `name`; replacing one with other content is a write, so its resourceVersion moves on."""
         stored = StoredIngress(dict(annotations or {}), 1, ingress_class)
+        stored.managed_fields = copy.deepcopy([dict(entry) for entry in managed_fields])
         before = self.ingresses.get((namespace, name))
         if before is not None:
             changed = (before.annotations, before.ingress_class) != (stored.annotations, stored.ingress_class)
@@ -242,16 +282,23 @@ class FakeRouteObjectApi:
             raise ConflictError("the object has been modified")
         if resource_version != str(stored.resource_version):
             raise ConflictError("stale resourceVersion")
+        changed = stored.annotations.get(key) != value
         if value is None:
             stored.annotations.pop(key, None)
         else:
             stored.annotations[key] = value
+        # What KubernetesRouteObjectApi's writes are recorded as.
+        stored.record_write(FIELD_MANAGER, {key} if changed else set())
         stored.resource_version += 1
         self.writes += 1
 
     def read_kong_plugin(self, namespace: str, name: str) -> dict[str, Any] | None:
         stored = self.plugins.get((namespace, name))
         return copy.deepcopy(stored)
+
+    def read_object(self, namespace: str, name: str, kind: RouteKind = "Ingress") -> dict[str, Any] | None:
+        stored = self._objects(kind).get((namespace, name))
+        return None if stored is None else {"metadata": copy.deepcopy(stored.metadata(namespace, name))}
 
 
 def event_document(
@@ -394,12 +441,7 @@ class _Handler(BaseHTTPRequestHandler):
         return {
             "apiVersion": "networking.k8s.io/v1",
             "kind": "Ingress",
-            "metadata": {
-                "name": name,
-                "namespace": namespace,
-                "resourceVersion": str(stored.resource_version),
-                "annotations": stored.annotations,
-            },
+            "metadata": stored.metadata(namespace, name),
             "spec": spec,
         }
 
@@ -421,6 +463,11 @@ class _Handler(BaseHTTPRequestHandler):
             serve = getattr(self, f"_{verb}_{resource}")
             return serve(*args, body) if method == "PATCH" else serve(*args)
         raise AssertionError(f"the fake API server does not serve {method} {path}")
+
+    def _field_manager(self) -> str:
+        """The write's fieldManager, else its User-Agent up to the first `/`, as the API server records it."""
+        query = parse_qs(urlsplit(self.path).query)
+        return query.get("fieldManager", [""])[0] or self.headers.get("User-Agent", "").split("/")[0]
 
     def do_GET(self) -> None:
         self._handle("GET")
@@ -473,6 +520,8 @@ class _Handler(BaseHTTPRequestHandler):
                 stored.annotations[key] = value
         # As the API server: a patch that changes nothing writes nothing, and the version stays.
         stored.resource_version += stored.annotations != before
+        changed = {key for key in {*before, *stored.annotations} if before.get(key) != stored.annotations.get(key)}
+        stored.record_write(self._field_manager(), changed)
         self._reply(200, self._ingress(namespace, name) if kind == "Ingress" else self._http_route(namespace, name))
 
     def _http_route(self, namespace: str, name: str) -> dict[str, Any]:
@@ -482,12 +531,7 @@ class _Handler(BaseHTTPRequestHandler):
             **status,
             "apiVersion": "gateway.networking.k8s.io/v1",
             "kind": "HTTPRoute",
-            "metadata": {
-                "name": name,
-                "namespace": namespace,
-                "resourceVersion": str(stored.resource_version),
-                "annotations": stored.annotations,
-            },
+            "metadata": stored.metadata(namespace, name),
             "spec": {"parentRefs": stored.parent_refs},
         }
 

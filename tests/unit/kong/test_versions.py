@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from components.kong_versions import (
+from components.kong.versions import (
     adds_logout_client_id,
     behaviour_boundaries,
     kong_version_problem,

@@ -20,11 +20,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from components.plugin_annotation import PLUGINS_ANNOTATION, plugin_names
+from components.kubernetes.plugin_annotation import PLUGINS_ANNOTATION, plugin_names
+from components.kubernetes.route_objects import FIELD_MANAGER
 
-FIELD_MANAGER = "kong-cognito-oidc"
-"""The field manager of every write the attachment makes. Not a prefix Flux's kustomize-controller takes
-over (`kubectl`, `before-first-apply`, `kustomize-controller`): it would adopt our entry and drop it."""
 LEGACY_FIELD_MANAGERS = ("OpenAPI-Generator",)
 """What the API server recorded our writes as before they named a manager: the prefix of the Python
 client's User-Agent (`OpenAPI-Generator/<version>/python`). Writing the same value again moves no
