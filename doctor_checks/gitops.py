@@ -23,7 +23,10 @@ from typing import Any
 
 from components.kubernetes.field_owners import annotation_owners, is_ours, reappliers
 from components.kubernetes.plugin_annotation import PLUGINS_ANNOTATION, plugin_names, with_plugin
-from verification.results import CheckLine, failed, passed
+from components.kubernetes.route_objects import ROUTE_OBJECTS, RefusedError
+from components.settings.model import Route
+from doctor_checks.cluster import Cluster
+from verification.results import CheckLine, failed, passed, skipped
 
 ARGO_CD_TRACKING = "argocd.argoproj.io/tracking-id"
 INSTANCE_LABEL = "app.kubernetes.io/instance"
@@ -54,6 +57,21 @@ class RouteObject:
     plugin: str
     owned_by_git: bool
     """annotationOwner: git: the stack leaves the object alone, and Git lists the plugin."""
+
+
+def check_route_annotation(cluster: Cluster, route: Route) -> CheckLine:
+    """The line for one route, from its object as the cluster has it now."""
+    name = f"annotation-owner {route.namespace}/{route.object_name}"
+    try:
+        found = cluster.objects.get(ROUTE_OBJECTS[route.kind], route.namespace, route.object_name)
+    except RefusedError as error:
+        return skipped(name, f"the {route.kind} could not be read (see its line above): {error.detail}")
+    except Exception as error:  # the API server's other answers: said on the object's own line
+        return skipped(name, f"the {route.kind} could not be read (see its line above): {error}")
+    if found is None:
+        return skipped(name, f"no {route.kind} to read (see its line above)")
+    owned = RouteObject(route.kind, route.namespace, route.object_name, route.plugin, route.annotation_owner == "git")
+    return check_annotation_owner(found, owned)
 
 
 def recognise(obj: Mapping[str, Any]) -> list[Tool]:

@@ -26,6 +26,8 @@ from components.kong.versions import (
     parse_kong_version,
     shown,
 )
+from doctor_checks.cluster import Cluster
+from doctor_checks.world import TIMEOUT, World
 from verification.results import CheckLine, failed, passed, skipped
 
 NAME = "kong-version"
@@ -40,13 +42,63 @@ class RunningKong:
     """Where it was read, for the line: `Server header of https://…` or `image kong/kong-gateway:3.10.0.7 (pod …)`."""
 
 
+def find_running_kong(url: str, world: World, cluster: Cluster | None) -> tuple[RunningKong | None, str]:
+    """The running Kong's version, from the route's answer, else from the cluster's Kong images; else why not."""
+    try:
+        headers = world.response_headers(url)
+    except Exception as error:  # requests' connection and TLS errors: no answer to read
+        said = f"{url} did not answer ({type(error).__name__})"
+    else:
+        in_header = _header_version(headers)
+        if in_header is not None:
+            header, version = in_header
+            return RunningKong(version, f"{header} header of {url}"), ""
+        said = f"no kong/<version> in the Server or Via header of {url} (Kong's `headers` setting may hide it)"
+    if cluster is None:
+        return None, f"{said}; no cluster to read Kong's image from"
+    images, why = _kong_images(cluster)
+    from_image = version_from_images(images)
+    if from_image is not None:
+        return from_image, ""
+    return None, f"{said}; {why or 'no Kong Gateway image with a whole version (such as 3.10.0.7) in the cluster'}"
+
+
+def _kong_images(cluster: Cluster) -> tuple[list[tuple[str, str]], str]:
+    """(image, `pod <namespace>/<name>`) of every container in the cluster's first 500 pods, or why none."""
+    import json
+
+    from kubernetes import client
+    from kubernetes.client.exceptions import ApiException
+
+    try:
+        response = client.CoreV1Api(cluster.api).list_pod_for_all_namespaces(
+            limit=500, _preload_content=False, _request_timeout=TIMEOUT
+        )
+    except ApiException as error:
+        return [], f"listing pods failed ({error.status} {error.reason}), so Kong's image could not be read"
+    except Exception as error:  # connection errors: the cluster line says more
+        return [], f"listing pods failed ({type(error).__name__})"
+    images = []
+    for pod in json.loads(response.data).get("items", []):
+        metadata = pod.get("metadata", {})
+        where = f"pod {metadata.get('namespace')}/{metadata.get('name')}"
+        images += [(container.get("image", ""), where) for container in pod.get("spec", {}).get("containers", [])]
+    return images, ""
+
+
 def version_from_headers(headers: Mapping[str, str]) -> KongVersion | None:
     """The Kong version in a `Server` or `Via` header (`kong/3.10.0.7-enterprise-edition`), if any."""
+    found = _header_version(headers)
+    return found[1] if found else None
+
+
+def _header_version(headers: Mapping[str, str]) -> tuple[str, KongVersion] | None:
     lowered = {key.lower(): value for key, value in headers.items()}
-    for header in ("server", "via"):
-        found = _IN_HEADER.search(lowered.get(header, ""))
-        if found:
-            return parse_kong_version(found.group(1))
+    for header in ("Server", "Via"):
+        found = _IN_HEADER.search(lowered.get(header.lower(), ""))
+        version = parse_kong_version(found.group(1)) if found else None
+        if version is not None:
+            return header, version
     return None
 
 

@@ -16,7 +16,13 @@ import ipaddress
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from components.kubernetes.route_objects import ObjectKind, RefusedError
+from doctor_checks.cluster import Cluster
+from doctor_checks.world import TIMEOUT
 from verification.results import CheckLine, failed, passed, skipped
+
+ENDPOINT_SLICE = ObjectKind("EndpointSlice", "discovery.k8s.io", "v1", "endpointslices", "EndpointSlices")
+SERVICE_NAME_LABEL = "kubernetes.io/service-name"
 
 
 class ServiceReader(Protocol):
@@ -25,6 +31,41 @@ class ServiceReader(Protocol):
     def service(self, namespace: str, name: str) -> dict[str, Any] | None: ...
 
     def endpoint_slices(self, namespace: str, service: str) -> list[dict[str, Any]]: ...
+
+
+class ClusterServices:
+    """`ServiceReader` over the doctor's cluster: core/v1 Services and discovery.k8s.io/v1 EndpointSlices."""
+
+    def __init__(self, cluster: Cluster) -> None:
+        self.cluster = cluster
+
+    def service(self, namespace: str, name: str) -> dict[str, Any] | None:
+        import json
+
+        from kubernetes import client
+        from kubernetes.client.exceptions import ApiException
+
+        try:
+            response = client.CoreV1Api(self.cluster.api).read_namespaced_service(
+                name, namespace, _preload_content=False, _request_timeout=TIMEOUT
+            )
+        except ApiException as error:
+            if error.status == 404:
+                return None
+            if error.status == 403:
+                raise PermissionError(f"get services in {namespace} is forbidden") from error
+            raise
+        found: dict[str, Any] = json.loads(response.data)
+        return found
+
+    def endpoint_slices(self, namespace: str, service: str) -> list[dict[str, Any]]:
+        try:
+            slices = self.cluster.objects.list(ENDPOINT_SLICE, namespace)
+        except RefusedError as error:
+            raise PermissionError(error.detail) from error
+        return [
+            item for item in slices if (item.get("metadata", {}).get("labels") or {}).get(SERVICE_NAME_LABEL) == service
+        ]
 
 
 def service_of(host: str) -> tuple[str, str] | None:
@@ -43,7 +84,7 @@ def check_redis(
     stack: str = "dev",
     why_no_reader: str = "",
 ) -> CheckLine:
-    name = f"redis {host}:{port}"
+    name = f"redis {host}"
     found = service_of(host)
     if found is None:
         return _outside_the_cluster(name, host, resolve)

@@ -44,12 +44,12 @@ def kong_version_problem(text: str) -> str | None:
     """What is wrong with a `kongVersion` value, or None."""
     version = parse_kong_version(text)
     if version is None:
-        return f"{text!r} is not a Kong Gateway version: expected two to four numbers, such as 3.10.0.7 or 3.11"
+        return "not a Kong Gateway version: expected two to four numbers, such as 3.10.0.7 or 3.11"
     if version < MINIMUM:
-        return f"{text!r} is older than Kong Gateway 3.4, the oldest this stack supports"
+        return "older than Kong Gateway 3.4, the oldest this stack supports"
     if version[0] != 3:
         return (
-            f"{text!r}: this stack knows Kong Gateway 3.x (3.4 and later); what Kong {version[0]} changed in the "
+            f"this stack knows Kong Gateway 3.x (3.4 and later); what Kong {version[0]} changed in the "
             "openid-connect plugin is not known here"
         )
     return None

@@ -23,7 +23,7 @@ from doctor_checks.stack_files import load_pulumi_yaml
 PROJECT_FILE = load_pulumi_yaml((ROOT / "Pulumi.yaml").read_text())
 DEV_STACK = load_pulumi_yaml((ROOT / "Pulumi.dev.yaml").read_text())["config"]
 # Objects, which Pulumi.yaml cannot type: documented in its header comment and docs/settings.md.
-UNTYPED_SETTING_KEYS = {"routes", "upstreamHeaders", "apiClients", "identityProviders"}
+UNTYPED_SETTING_KEYS = {"routes", "upstreamHeaders", "apiClients", "identityProviders", "sessions"}
 BENCH = ROOT / "bench" / "results.md"
 
 

@@ -114,6 +114,19 @@ class FakeRouteObjectApi:
     """The versions the HTTPRoute CRD serves; without v1 (a Gateway API before v1.0) v1 paths answer 404."""
     events: list[dict[str, Any]] = field(default_factory=list)
     """core/v1 Events, as a controller's event recorder writes them."""
+    services: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    """(namespace, Service name) -> its ports; each has an EndpointSlice with `ready_endpoints` of them."""
+    ready_endpoints: dict[tuple[str, str], int] = field(default_factory=dict)
+    pods: list[tuple[str, str, str]] = field(default_factory=list)
+    """(namespace, name, image) of each pod (one container each)."""
+
+    def add_service(self, namespace: str, name: str, ports: Sequence[int], ready_endpoints: int) -> None:
+        """Service `name` with its EndpointSlice, as the EndpointSlice controller keeps it: `ready_endpoints` ready."""
+        self.services[(namespace, name)] = list(ports)
+        self.ready_endpoints[(namespace, name)] = ready_endpoints
+
+    def add_pod(self, namespace: str, name: str, image: str) -> None:
+        self.pods.append((namespace, name, image))
 
     def add_event(
         self,
@@ -377,6 +390,10 @@ _ROUTES: list[tuple[str, re.Pattern[str], str, str, str]] = [
     ("GET", re.compile(r"^/apis/gateway\.networking\.k8s\.io/v1/gatewayclasses/([^/]+)$"), "get",
      "gatewayclasses", "gateway.networking.k8s.io"),
     ("GET", re.compile(r"^/api/v1/namespaces/([^/]+)/events$"), "list", "events", ""),
+    ("GET", re.compile(r"^/api/v1/namespaces/([^/]+)/services/([^/]+)$"), "get", "services", ""),
+    ("GET", re.compile(r"^/apis/discovery\.k8s\.io/v1/namespaces/([^/]+)/endpointslices$"), "list", "endpointslices",
+     "discovery.k8s.io"),
+    ("GET", re.compile(r"^/api/v1/pods$"), "list", "pods", ""),
 ]  # fmt: skip
 
 
@@ -586,6 +603,43 @@ class _Handler(BaseHTTPRequestHandler):
                 "spec": {"controllerName": controller},
             },
         )
+
+    def _get_services(self, namespace: str, name: str) -> None:
+        ports = self.store.services.get((namespace, name))
+        if ports is None:
+            return self._not_found("services", "", name)
+        spec = {"type": "ClusterIP", "ports": [{"port": port, "protocol": "TCP"} for port in ports]}
+        self._reply(
+            200,
+            {"apiVersion": "v1", "kind": "Service", "metadata": {"name": name, "namespace": namespace}, "spec": spec},
+        )
+
+    def _list_endpointslices(self, namespace: str) -> None:
+        items = [
+            {
+                "metadata": {"name": f"{name}-abcde", "namespace": ns, "labels": {"kubernetes.io/service-name": name}},
+                "addressType": "IPv4",
+                "endpoints": [
+                    {
+                        "addresses": [f"10.0.0.{index + 1}"],
+                        "conditions": {"ready": index < self.store.ready_endpoints[(ns, name)]},
+                    }
+                    for index in range(max(1, self.store.ready_endpoints[(ns, name)]))
+                ],
+            }
+            for (ns, name) in self.store.services
+            if ns == namespace
+        ]
+        self._reply(
+            200, {"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSliceList", "metadata": {}, "items": items}
+        )
+
+    def _list_pods(self) -> None:
+        items = [
+            {"metadata": {"name": name, "namespace": ns}, "spec": {"containers": [{"name": "proxy", "image": image}]}}
+            for ns, name, image in self.store.pods
+        ]
+        self._reply(200, {"apiVersion": "v1", "kind": "PodList", "metadata": {}, "items": items})
 
     def _list_events(self, namespace: str) -> None:
         selector = parse_qs(urlsplit(self.path).query).get("fieldSelector", [""])[0]

@@ -324,6 +324,8 @@ class KongStandIn:
     authorization_query_args: dict[str, str] = field(default_factory=dict)
     # config.session_storage: "cookie" (Kong's default) or "redis"; redis_prefix is its key prefix.
     session_storage: str = "cookie"
+    # False: a Kong that clears the browser's cookie at sign-out but leaves the session in Redis.
+    deletes_stored_session: bool = True
     redis_prefix: str = ""
     session_secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     # The stand-in Redis: key -> the session's data, as JSON.
@@ -456,7 +458,7 @@ class KongStandIn:
         id_token = session["id_token"] if session is not None else None
         cookies: tuple[str, ...] = ()
         if self.sign_out_ends_session:
-            if self.session_storage == "redis" and session is not None:
+            if self.session_storage == "redis" and session is not None and self.deletes_stored_session:
                 header = base64.urlsafe_b64decode(request.cookies[SESSION_COOKIE][:SESSION_HEADER_LENGTH] + "==")
                 self.redis.pop(self._redis_key(header[3:35]), None)
             cookies = tuple(f"{name}=; Path=/; Max-Age=0" for name in _chunk_names() if name in request.cookies)
