@@ -27,7 +27,7 @@ MODULES = (
     "api_route",
 )
 # `make doctor`'s check modules held to the same rule (doctor_checks/).
-DOCTOR_MODULES = ("kic_events",)
+DOCTOR_MODULES = ("kic_events", "gitops", "kong_version", "redis")
 # Exceptions whose message is a FAIL line's detail.
 FAILURES = frozenset({"CheckFailedError", "FormNotRecognisedError", "AdminError"})
 # Where a piece starts or ends: punctuation the page may write next to a code span instead.
