@@ -129,10 +129,19 @@ def test_an_httproute_s_recipe_names_the_gateway_api_group() -> None:
 
 
 def test_a_tool_whose_manifest_does_not_set_the_annotation_passes() -> None:
-    obj = ingress({PLUGINS: "oidc"}, [entry(FIELD_MANAGER, "Update", PLUGINS)], labels=FLUX_LABELS)
+    obj = ingress({PLUGINS: "oidc"}, [entry("kustomize-controller", "Apply", "team/owner")], labels=FLUX_LABELS)
     check = check_annotation_owner(obj, ROUTE)
     assert check.status == "PASS", check.line()
-    assert "applied by Flux" in check.detail
+    assert "applied by Flux" in check.detail and "so its syncs keep the stack's entry" in check.detail
+
+
+def test_right_after_the_stacks_write_the_tools_manifest_is_said_to_be_unseen() -> None:
+    # Our write took the field from Flux: what Flux's manifest says shows again only after its next sync.
+    obj = ingress({PLUGINS: "cors,oidc"}, [entry(FIELD_MANAGER, "Update", PLUGINS)], labels=FLUX_LABELS)
+    check = check_annotation_owner(obj, ROUTE)
+    assert check.status == "PASS", check.line()
+    assert "the stack wrote konghq.com/plugins last" in check.detail
+    assert "shows only after the tool's next sync (`make up` warned if it did" in check.detail
 
 
 def test_no_tool_and_no_other_writer_passes_and_a_one_off_writer_is_named() -> None:
