@@ -21,28 +21,13 @@ import yaml
 from cluster_backends import RealClusterStore
 from cluster_state import identity_providers, planned_steps, user_pools
 from engine import Engine
+from identity_provider_examples import ENTRA, OKTA
 from kube_apiserver import ADMIN, KubeApiServer
 
 pytestmark = pytest.mark.e2e
 
 STACK = "quiet"
 OKTA_SECRET = "okta-client-secret-e2e-quiet-5e0b"
-ENTRA = {
-    "name": "Entra",
-    "type": "SAML",
-    "metadataUrl": "https://login.microsoftonline.com/tenant/federationmetadata/2007-06/federationmetadata.xml",
-    "attributes": {"email": "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress"},
-    "groupsAttribute": "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups",
-    "identifiers": ["example.com"],
-}
-OKTA = {
-    "name": "Okta",
-    "type": "OIDC",
-    "issuer": "https://example.okta.com",
-    "clientId": "0oa1example",
-    "attributes": {"email": "email"},
-    "groupsAttribute": "groups",
-}
 HOST = "apps.example.com"
 # (kind, mode) twice each; the Ingress `demo` in default is the conftest's.
 ROUTES = [
