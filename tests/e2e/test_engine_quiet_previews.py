@@ -1,12 +1,13 @@
 """Scenario: a stack with every feature previews quietly after `up` and after `refresh`; a real change still shows.
 
-Issue 26's "Done when". The AWS stand-in stores what Cognito answers (an OIDC provider's discovered
-endpoints, a SAML provider's certificate and redirect URIs, the pool's and clients' defaults) and
-plans it against the program's inputs as pulumi-aws does (tests/support/aws_provider_standin.py):
-a key Cognito added that the program does not ignore shows as an update on every preview. Every
-feature: two routes of each kind (Ingress, HTTPRoute) and mode (browser, api; `both` is refused
-with allowedGroups), a SAML and an OIDC provider with groups, MFA, machine clients and identity
-headers. tests/local_servers/test_aws_provider_standin.py proves the same of the stand-in alone.
+Pull-request previews must not show changes nobody made. The AWS stand-in stores what Cognito
+answers (an OIDC provider's discovered endpoints, a SAML provider's certificate and redirect URIs,
+the pool's and clients' defaults) and plans it against the program's inputs as pulumi-aws does
+(tests/support/aws_provider_standin.py): a key Cognito added that the program does not ignore
+shows as an update on every preview. Every feature: two routes of each kind (Ingress, HTTPRoute)
+and mode (browser, api; `both` is refused with allowedGroups), a SAML and an OIDC provider with
+groups, MFA, machine clients and identity headers. tests/local_servers/test_aws_provider_standin.py
+proves the same of the stand-in alone.
 """
 
 from __future__ import annotations
