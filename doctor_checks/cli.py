@@ -58,9 +58,10 @@ def run_checks(
     except SettingsError as error:
         # The generic fix only when some problem has no fix of its own (a plain-text secret names its command).
         generic = not all(names_its_fix(problem) for problem in error.problems)
+        problems = "; ".join(error.problems)
         yield failed(
             "settings",
-            f"read from {config.source}: " + "; ".join(error.problems) + ".",
+            f"read from {config.source}: {problems}" + ("" if problems.endswith((".", "?")) else "."),
             f"`pulumi config set <key> <value> --stack {stack}` for each (`pulumi config rm <key> --stack {stack}` "
             f"for an unknown one), or edit Pulumi.{short_stack_name(stack)}.yaml."
             if generic
