@@ -21,7 +21,7 @@ PIP_MINUTES := 2 to 4
 # (program start-up goes from about 1 s to 3 s, see bench/).
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: help install test lint check up preview destroy verify doctor bench lock clean tools e2e engine kic
+.PHONY: help install test lint check up preview destroy verify doctor bench lock clean tools e2e engine kic yaml
 
 # Checked when make reads this file, so the message comes first, before any install.
 ifneq ($(filter up preview destroy verify,$(MAKECMDGOALS)),)
@@ -86,8 +86,9 @@ doctor: $(INSTALLED) ## read-only checks of AWS, the cluster and Kong before the
 
 # kube-apiserver and etcd for `make e2e`, built from the Go modules pinned in tools/; rebuilt when a pin changes.
 TOOLS_BIN := .tools/bin
-# With them, the Pulumi engine (`make engine`) and the Kong Ingress Controller (`make kic`), below.
-tools: $(TOOLS_BIN)/kube-apiserver $(TOOLS_BIN)/etcd engine kic ## build kube-apiserver, etcd, the Pulumi engine and the Kong Ingress Controller for make e2e (Go)
+# With them, the Pulumi engine (`make engine`), the Kong Ingress Controller (`make kic`) and Pulumi's
+# YAML language host (`make yaml`), below.
+tools: $(TOOLS_BIN)/kube-apiserver $(TOOLS_BIN)/etcd engine kic yaml ## build kube-apiserver, etcd, the Pulumi engine, the Kong Ingress Controller and the YAML language host for make e2e (Go)
 
 $(TOOLS_BIN)/kube-apiserver $(TOOLS_BIN)/etcd &: tools/go.mod tools/go.sum tools/cmd/etcd/main.go scripts/build-tools.sh
 	scripts/build-tools.sh
@@ -109,7 +110,7 @@ bench: $(INSTALLED) ## time the program, the tests and a fresh install (SAVE=1: 
 ENGINE_BINARIES := $(addprefix $(TOOLS_BIN)/,pulumi pulumi-language-python pulumi-language-python-exec pulumi-resource-pulumi-python pulumi-resource-kubernetes)
 engine: $(ENGINE_BINARIES) ## build the Pulumi CLI, language host and Kubernetes provider (Go)
 
-$(ENGINE_BINARIES) &: tools/engine/go.mod tools/engine/go.sum tools/engine/cmd/pulumi-language-python/main.go \
+$(ENGINE_BINARIES) &: tools/engine/go.mod tools/engine/go.sum $(wildcard tools/engine/cmd/pulumi-language-python/*.go) \
 		tools/engine/kubernetes-provider/go.mod tools/engine/kubernetes-provider/go.sum \
 		tools/engine/kubernetes-provider/cmd/pulumi-resource-kubernetes/main.go scripts/build-engine.sh
 	scripts/build-engine.sh
@@ -121,6 +122,14 @@ kic: $(TOOLS_BIN)/kong-ingress-controller ## build the Kong Ingress Controller t
 
 $(TOOLS_BIN)/kong-ingress-controller: tools/kic/go.mod tools/kic/go.sum scripts/build-kic.sh
 	scripts/build-kic.sh
+	@touch $@
+
+# Pulumi's YAML language host, for the e2e programs in YAML that use a component package
+# (tests/e2e/test_engine_component_package.py), built from the Go module pinned in tools/yaml (tools/yaml/README.md).
+yaml: $(TOOLS_BIN)/pulumi-language-yaml ## build Pulumi's YAML language host the e2e scenarios run (Go)
+
+$(TOOLS_BIN)/pulumi-language-yaml: tools/yaml/go.mod tools/yaml/go.sum scripts/build-yaml.sh
+	scripts/build-yaml.sh
 	@touch $@
 
 # After editing dependencies in pyproject.toml: re-resolve, and export the pip fallback's files.

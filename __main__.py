@@ -7,11 +7,11 @@ then the Ingress (or HTTPRoute) annotation, for every route; `pulumi destroy` un
 import pulumi
 
 from components import naming, stack_outputs, urls
-from components.api_clients import ApiClients, ApiClientsArgs
-from components.cognito_sign_in import CognitoSignIn, CognitoSignInArgs
+from components.cognito.api_clients import ApiClients, ApiClientsArgs
+from components.cognito.sign_in import CognitoSignIn, CognitoSignInArgs
 from components.ingress_plugin_attachment import IngressPluginAttachment, IngressPluginAttachmentArgs
-from components.kong_oidc_plugin import CONFIG_PATCH_PATHS, KongOidcPlugin, KongOidcPluginArgs
-from components.settings import load_settings
+from components.kong.oidc_plugin import CONFIG_PATCH_PATHS, KongOidcPlugin, KongOidcPluginArgs
+from components.settings.pulumi_config import load_settings
 
 # 1. Settings: all checked here, before anything is declared.
 settings = load_settings(pulumi.Config(), pulumi.Config("aws"))
@@ -29,7 +29,7 @@ cognito = CognitoSignIn(
         scopes=settings.scopes,
         deletion_protection=settings.deletion_protection,
         self_sign_up=settings.self_sign_up,
-        groups=settings.allowed_groups,
+        allowed_groups=settings.allowed_groups,
         identity_providers=settings.identity_providers,
         local_accounts=settings.local_accounts,
         mfa=settings.mfa,
@@ -77,7 +77,7 @@ for route in routes:
         route.resource_name(naming.INGRESS),
         IngressPluginAttachmentArgs(
             namespace=route.namespace,
-            ingress_name=route.ingress,
+            object_name=route.object_name,
             kind=route.kind,
             plugin_name=route.plugin,
             plugin=kong.plugins[route],

@@ -1,1 +1,10 @@
-"""Building blocks of the kong-cognito-oidc stack, one concern per module."""
+"""The Pulumi program's building blocks, in four packages and a few shared modules.
+
+- `settings/`: the stack's keys read once, validated, frozen (Pulumi only in pulumi_config.py, no resource SDK);
+- `cognito/`: the AWS side (pulumi_aws, never pulumi_kubernetes);
+- `kong/`: the KongPlugins and their config per route (pulumi_kubernetes, never pulumi_aws);
+- `kubernetes/`: route objects by kind, the plugin annotation, the kubeconfig (no Pulumi at all);
+- `vocabulary`, `naming`, `urls` (no Pulumi), `stack_outputs`, and `ingress_plugin_attachment`, whose
+  provider deployed stacks load from this path.
+tests/repository/test_code_layout.py holds each package to its imports.
+"""

@@ -1,4 +1,5 @@
-"""Adds the plugin's name to an existing Ingress's (or HTTPRoute's) `konghq.com/plugins` list, and removes it again.
+"""Adds the plugin's name to an existing route object's (Ingress's or HTTPRoute's) `konghq.com/plugins` list, and
+removes it again.
 
 Why not `kubernetes.networking.v1.IngressPatch`: server-side apply owns a whole
 annotation value, so a patch either conflicts with whoever set the list before
@@ -9,10 +10,13 @@ only if this stack added it.
 
 It is a Pulumi dynamic resource. The provider is stored in the state by
 reference to this module (`components.ingress_plugin_attachment`), so this
-module must keep its path and must not declare resources at import. It talks to
-the cluster with the official Kubernetes client, using the same kubeconfig as
-the Kubernetes provider: `kubernetes:kubeconfig` and `kubernetes:context` from
-the stack config, else `KUBECONFIG` or `~/.kube/config` (components/kubeconfig.py).
+module must keep its path and its provider class, and must not declare resources
+at import; the logic lives in components/kubernetes/. It talks to the cluster with
+the official Kubernetes client, using the same kubeconfig as the Kubernetes
+provider: `kubernetes:kubeconfig` and `kubernetes:context` from the stack config,
+else `KUBECONFIG` or `~/.kube/config` (components/kubernetes/kubeconfig.py). The
+names it stores (`ingress_name`, `kind`, ...) are those of stacks deployed since
+only Ingresses existed, and stay.
 
 The object is a `networking.k8s.io/v1` Ingress, or, with `kind="HTTPRoute"`, a
 `gateway.networking.k8s.io/v1` HTTPRoute: the Kong Ingress Controller (>= 3.0 for v1
@@ -35,21 +39,9 @@ import pulumi
 import pulumi.dynamic
 
 from components import naming
-
-# Names other modules imported from here before the split still work from here.
-from components.attach_detach import attach_plugin, check_plugin_works, detach_plugin, is_attached
-from components.ingress_api import (
-    ConflictError,
-    ForbiddenError,
-    IngressApi,
-    IngressNotFoundError,
-    KongPluginNotFoundError,
-    KubernetesIngressApi,
-    PluginCannotWorkError,
-    status_message,
-)
-from components.kong_crds import INGRESSES, KIC_CRD_UPGRADE, KONG_GROUP, KONG_PLUGINS, KONG_PLURAL, KONG_VERSION
-from components.settings_model import RouteKind
+from components.kubernetes.plugin_annotation import attach_plugin, detach_plugin, is_attached
+from components.kubernetes.route_objects import KubernetesRouteObjectApi, RouteObjectApi
+from components.vocabulary import RouteKind
 
 # Changing any of these replaces the attachment. `config_patch_paths` is left out on
 # purpose: it only feeds the check before attaching, and stacks created before it existed
@@ -62,31 +54,6 @@ def _kind(props: dict[str, Any]) -> RouteKind:
     """The kind in inputs or outputs; absent in every Ingress attachment's."""
     kind: RouteKind = props.get("kind") or _DEFAULT_KIND
     return kind
-
-
-__all__ = [
-    "INGRESSES",
-    "KIC_CRD_UPGRADE",
-    "KONG_GROUP",
-    "KONG_PLUGINS",
-    "KONG_PLURAL",
-    "KONG_VERSION",
-    "ConflictError",
-    "ForbiddenError",
-    "IngressApi",
-    "IngressNotFoundError",
-    "IngressPluginAttachment",
-    "IngressPluginAttachmentArgs",
-    "IngressPluginAttachmentProvider",
-    "KongPluginNotFoundError",
-    "KubernetesIngressApi",
-    "PluginCannotWorkError",
-    "attach_plugin",
-    "check_plugin_works",
-    "detach_plugin",
-    "is_attached",
-    "status_message",
-]
 
 
 class IngressPluginAttachmentProvider(pulumi.dynamic.ResourceProvider):
@@ -104,8 +71,8 @@ class IngressPluginAttachmentProvider(pulumi.dynamic.ResourceProvider):
         self._kubeconfig = req.config.get("kubernetes:kubeconfig")
         self._context = req.config.get("kubernetes:context")
 
-    def api(self) -> IngressApi:
-        return KubernetesIngressApi(self._kubeconfig, self._context)
+    def api(self) -> RouteObjectApi:
+        return KubernetesRouteObjectApi(self._kubeconfig, self._context)
 
     def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
         kind = _kind(props)
@@ -154,14 +121,15 @@ class _IngressPluginAnnotation(pulumi.dynamic.Resource, module=naming.ANNOTATION
 @dataclass(frozen=True)
 class IngressPluginAttachmentArgs:
     namespace: str
-    ingress_name: str
+    object_name: str
+    """The route object's name (stored as `ingress_name`, whatever the kind)."""
     plugin_name: pulumi.Input[str]
     plugin: pulumi.Resource
     """The KongPlugin: attached after it exists, detached before it is deleted."""
     config_patch_paths: Sequence[str]
     """The plugin's configPatches paths (e.g. "/client_secret"); attaching fails if the cluster dropped any."""
     kind: RouteKind = "Ingress"
-    """What `ingress_name` names: an Ingress, or a gateway.networking.k8s.io/v1 HTTPRoute."""
+    """What `object_name` names: an Ingress, or a gateway.networking.k8s.io/v1 HTTPRoute."""
 
 
 class IngressPluginAttachment(pulumi.ComponentResource):
@@ -175,7 +143,7 @@ class IngressPluginAttachment(pulumi.ComponentResource):
         super().__init__(naming.INGRESS_PLUGIN_ATTACHMENT_TYPE, name, None, opts)
         props: dict[str, Any] = {
             "namespace": args.namespace,
-            "ingress_name": args.ingress_name,
+            "ingress_name": args.object_name,
             "plugin_name": args.plugin_name,
             "config_patch_paths": list(args.config_patch_paths),
         }

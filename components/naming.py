@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-from components.field_rules import DOMAIN_PREFIX_FORBIDDEN_WORDS, check_domain_prefix
+from components.settings.field_rules import DOMAIN_PREFIX_FORBIDDEN_WORDS, domain_prefix_problem
+from components.vocabulary import RouteKind
 
 PROJECT = "kong-cognito-oidc"
 """Pulumi.yaml's `name`: the namespace of the settings, and the package of the component types."""
@@ -28,7 +29,8 @@ ANNOTATION_MODULE, ANNOTATION_NAME = "kong", "IngressPluginAnnotation"
 COGNITO = "cognito"
 KONG_OIDC = "kong-oidc"
 INGRESS = "ingress"
-"""The attachment of the original route; other routes' are `ingress-<namespace>.<ingress>`."""
+"""The attachment of the original route; other routes' are `ingress-<namespace>.<name>`, and other kinds'
+`ingress-<kind>.<namespace>.<name>` (route_resource)."""
 API_CLIENTS = "api-clients"
 """Declared only with `apiClients`: the resource server and a client per machine client."""
 RESOURCE_SERVER_NAME = PROJECT
@@ -63,23 +65,25 @@ def namespace_secret(component: str, namespace: str, original_namespace: str) ->
     return child(component, f"secrets{suffix}")
 
 
-def route_resource(base: str, namespace: str, ingress: str, original: bool, kind: str = "Ingress") -> str:
-    """A route's resource: `base` for the original route, else `base-<namespace>.<ingress>`.
+def route_resource(base: str, namespace: str, name: str, original: bool, kind: RouteKind = "Ingress") -> str:
+    """A route's resource: `base` for the original route, else `base-<namespace>.<name>`.
 
-    Names follow the Ingress, not the list position, so adding or removing a route renames nothing.
-    The '.' cannot occur in a namespace, so no two Ingresses share a name. An HTTPRoute's is
-    `base-HTTPRoute.<namespace>.<name>`: no namespace is spelled `HTTPRoute` (namespaces are lower
-    case), so it never meets an Ingress's of the same namespace and name. Only the attachment's name
-    takes the kind: a route's KongPlugin is the same object whichever kind lists it.
+    Names follow the route object, not the list position, so adding or removing a route renames nothing.
+    The '.' cannot occur in a namespace, so no two Ingresses share a name. Another kind's is
+    `base-<kind>.<namespace>.<name>` (`base-HTTPRoute.shop.web`): no namespace is spelled like a kind
+    (namespaces are lower case), so it never meets an Ingress's of the same namespace and name; Ingresses
+    keep the names they had before kinds existed. Only the attachment's name takes the kind: a route's
+    KongPlugin is the same object whichever kind lists it.
     """
-    if kind == "HTTPRoute":
-        return f"{base}-HTTPRoute.{namespace}.{ingress}"
-    return base if original else f"{base}-{namespace}.{ingress}"
+    if kind != "Ingress":
+        return f"{base}-{kind}.{namespace}.{name}"
+    return base if original else f"{base}-{namespace}.{name}"
 
 
-def default_plugin(plugin_name: str, ingress: str, original: bool) -> str:
-    """The KongPlugin's object name when a route names none: `pluginName`, or `<pluginName>-<ingress>`."""
-    return plugin_name if original else f"{plugin_name}-{ingress}"
+def default_plugin(plugin_name: str, name: str, original: bool) -> str:
+    """The KongPlugin's object name when a route names none: `pluginName`, or `<pluginName>-<name>` (the route
+    object's name; the setting's `ingress` field)."""
+    return plugin_name if original else f"{plugin_name}-{name}"
 
 
 def stack_owner(project: str, stack: str) -> str:
@@ -100,5 +104,7 @@ def derived_domain_prefix(stack_name: str, suffix: str) -> str:
     room = 63 - len(_DERIVED_DOMAIN_PREFIX_HEAD) - len(suffix) - 2
     stack_part = re.sub(r"-+", "-", stack_part)[:room].strip("-")
     prefix = "-".join(part for part in (_DERIVED_DOMAIN_PREFIX_HEAD, stack_part, suffix) if part)
-    check_domain_prefix(prefix)
+    problem = domain_prefix_problem(prefix)
+    if problem is not None:
+        raise ValueError(problem)  # cannot happen: the parts above are cleared of what Cognito refuses
     return prefix

@@ -9,14 +9,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from components import urls
-from components.api_clients import ApiClients
-from components.settings_model import IdentityProvider, Route
+from components.cognito.api_clients import ApiClients
+from components.settings.model import IdentityProvider, Route
 
 
 def route_entry(route: Route, api_identifier: str | None) -> dict[str, object]:
     """One entry of the `routes` output."""
     entry: dict[str, object] = {
-        "ingress": route.ingress,
+        "ingress": route.object_name,
         "namespace": route.namespace,
         "url": route.url,
         "plugin": route.plugin,

@@ -6,5 +6,6 @@ uses too), `tools`, `aws`, `cluster`, `routes` (with `http_routes` for a route's
 `route_hints` for what both tell the user to change), `kic_events` (what the Kong Ingress Controller
 said about the stack's objects), `dns` and `identity_providers` are the checks, `access` says who
 can get in, and `cli` runs them in order and prints one line per check
-(verification's `CheckLine`, as verify.py prints).
+(verification's `CheckLine`, as verify.py prints). It imports no Pulumi: it validates the settings with
+components/settings/ and reads the cluster through components/kubernetes/, as the program does.
 """

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from components.settings_model import Settings
+from components.settings.model import Settings
 
 
 def access(settings: Settings) -> str:

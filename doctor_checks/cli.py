@@ -7,9 +7,9 @@ import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from components.config_keys import by_namespace, keys_for_other_tools, other_tools_note
 from components.naming import stack_owner
-from components.settings_model import Settings, SettingsError, names_its_fix, qualified_key
+from components.settings.config_keys import by_namespace, keys_for_other_tools, other_tools_note
+from components.settings.model import Settings, SettingsError, names_its_fix, qualified_key
 from doctor_checks.access import access
 from doctor_checks.aws import check_aws
 from doctor_checks.cluster import check_cluster, check_kong_crd, read_ingress_classes
@@ -32,7 +32,8 @@ def run_checks(
     world: World | None = None,
 ) -> Iterator[CheckLine]:
     """Every check, in order; each one as soon as it is done."""
-    from components import settings as project_settings
+    from components.settings.load import parse_settings
+    from components.settings.registry import CONFIG_KEYS, SETTING_NAMES
 
     world = world or World()
     yield from check_tools(project_dir, world)
@@ -45,15 +46,15 @@ def run_checks(
     project, values = config.project, config.values
     # Every key, readable or not: the program refuses unknown ones of its namespace, and near misses of it.
     set_keys, other_keys = by_namespace(sorted({*values, *config.unreadable}), project)
-    raw = {key: values.get(qualified_key(key, project)) for key in (*set_keys, *project_settings.CONFIG_KEYS)}
+    raw = {key: values.get(qualified_key(key, project)) for key in (*set_keys, *CONFIG_KEYS)}
     # A setting with one field set by `--secret --path` (a client secret) is a secret as a whole:
     # read it decrypted, as the program gets it; the settings' problems never show a secret's value.
-    secret_keys = [key for key in project_settings.CONFIG_KEYS if qualified_key(key, project) in config.unreadable]
+    secret_keys = [key for key in CONFIG_KEYS if qualified_key(key, project) in config.unreadable]
     for key in secret_keys:
         raw[key] = read_secret(project_dir, stack, world, qualified_key(key, project))
     settings: Settings | None = None
     try:
-        settings = project_settings.parse_settings(raw, secret_keys, project_dir, other_keys)
+        settings = parse_settings(raw, secret_keys, project_dir, other_keys)
     except SettingsError as error:
         # The generic fix only when some problem has no fix of its own (a plain-text secret names its command).
         generic = not all(names_its_fix(problem) for problem in error.problems)
@@ -72,7 +73,7 @@ def run_checks(
         )
         if settings.api_clients and not raw.get("apiIdentifier"):  # Pulumi.yaml's default is ""
             detail += f"; {default_api_identifier_note(settings)}"
-        others = keys_for_other_tools(other_keys, project_settings.SETTING_NAMES, project)
+        others = keys_for_other_tools(other_keys, SETTING_NAMES, project)
         if others:
             detail += f"; {other_tools_note(others)}"
         yield passed("settings", detail)
@@ -91,7 +92,7 @@ def run_checks(
     if cluster is None:
         yield skipped("kong-crd", "no cluster to ask (see cluster)")
         for route in routes:
-            yield skipped(f"ingress {route.namespace}/{route.ingress}", "no cluster to ask (see cluster)")
+            yield skipped(f"ingress {route.namespace}/{route.object_name}", "no cluster to ask (see cluster)")
     else:
         yield check_kong_crd(cluster, stack)
         if settings is None:

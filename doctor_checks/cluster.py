@@ -3,28 +3,46 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
-from components.ingress_api import status_message
-from components.kong_crds import KIC_CRD_UPGRADE, KONG_CONTROLLER, KONG_PLUGINS
+from components.kong.crds import KIC_CRD_UPGRADE, KONG_CONTROLLER
+from components.kubernetes.route_objects import (
+    CUSTOM_RESOURCE_DEFINITION,
+    INGRESS_CLASS,
+    KONG_PLUGIN,
+    ClusterObjects,
+    ForbiddenError,
+    NotServedError,
+    RefusedError,
+    status_message,
+)
 from doctor_checks.world import TIMEOUT
 from verification.results import CheckLine, failed, passed, skipped
 
 DEFAULT_CLASS_ANNOTATION = "ingressclass.kubernetes.io/is-default-class"
 
 
+KONG_PLUGINS = KONG_PLUGIN.resource
+
+
 @dataclass
 class Cluster:
     api: Any
+    """The official client's ApiClient for the stack's cluster."""
     context: str
+
+    @cached_property
+    def objects(self) -> ClusterObjects:
+        """Every object the checks read, as the attachment reads them (components/kubernetes/route_objects.py)."""
+        return ClusterObjects(self.api, timeout=TIMEOUT)
 
 
 def check_cluster(
     kubeconfig_value: str | None, context: str | None, unreadable: str | None, stack: str
 ) -> tuple[CheckLine, Cluster | None]:
-    from components import kubeconfig
+    from components.kubernetes import kubeconfig
 
     pick = (
         "use the kubeconfig of the cluster running Kong: `aws eks update-kubeconfig --name <cluster>`, or "
@@ -54,42 +72,29 @@ def check_cluster(
     return passed("cluster", f"{where}, Kubernetes {version}"), cluster
 
 
-def get_json(call: Callable[..., Any], *args: Any) -> dict[str, Any]:
-    response = call(*args, _preload_content=False, _request_timeout=TIMEOUT)
-    body: dict[str, Any] = json.loads(response.data)
-    return body
-
-
-def object_not_found(error: Any) -> bool:
-    """A 404 about the object itself, not about a resource type the server does not serve."""
-    try:
-        return bool(json.loads(error.body).get("details", {}).get("name"))
-    except (ValueError, TypeError, AttributeError):
-        return False
-
-
 def check_kong_crd(cluster: Cluster, stack: str) -> CheckLine:
-    from kubernetes import client
     from kubernetes.client.exceptions import ApiException
 
     try:
-        crd = get_json(client.ApiextensionsV1Api(cluster.api).read_custom_resource_definition, KONG_PLUGINS)
+        crd = cluster.objects.get(CUSTOM_RESOURCE_DEFINITION, None, KONG_PLUGINS)
+    except NotServedError:
+        crd = None
+    except ForbiddenError as error:
+        return skipped(
+            "kong-crd",
+            f"these credentials may not read CustomResourceDefinitions ({error.detail}), so the "
+            "controller's version is not checked here; `make up` still refuses to attach a KongPlugin whose "
+            "configPatches were pruned.",
+        )
     except ApiException as error:
-        if error.status == 403:
-            return skipped(
-                "kong-crd",
-                f"these credentials may not read CustomResourceDefinitions ({status_message(error)}), so the "
-                "controller's version is not checked here; `make up` still refuses to attach a KongPlugin whose "
-                "configPatches were pruned.",
-            )
-        if error.status == 404:
-            return failed(
-                "kong-crd",
-                f"Kong's CRDs are not installed on context {cluster.context} (no {KONG_PLUGINS}).",
-                "install the Kong Ingress Controller >= 3.1 on this cluster, or, if Kong runs on another one, "
-                f"`pulumi config set kubernetes:context <name> --stack {stack}`.",
-            )
         return failed("kong-crd", f"reading {KONG_PLUGINS} failed: {status_message(error)}", "see the answer.")
+    if crd is None:
+        return failed(
+            "kong-crd",
+            f"Kong's CRDs are not installed on context {cluster.context} (no {KONG_PLUGINS}).",
+            "install the Kong Ingress Controller >= 3.1 on this cluster, or, if Kong runs on another one, "
+            f"`pulumi config set kubernetes:context <name> --stack {stack}`.",
+        )
     versions = crd.get("spec", {}).get("versions", [])
     v1 = next((version for version in versions if version.get("name") == "v1"), None)
     properties = ((v1 or {}).get("schema") or {}).get("openAPIV3Schema", {}).get("properties", {})
@@ -112,16 +117,15 @@ class IngressClasses:
 
 def read_ingress_classes(cluster: Cluster) -> IngressClasses | str:
     """The cluster's IngressClasses, or why they cannot be read."""
-    from kubernetes import client
     from kubernetes.client.exceptions import ApiException
 
     try:
-        listed = get_json(client.NetworkingV1Api(cluster.api).list_ingress_class)
-    except ApiException as error:
+        listed = cluster.objects.list(INGRESS_CLASS, None)
+    except (RefusedError, ApiException) as error:
         return f"listing IngressClasses failed: {status_message(error)}"
     controllers: dict[str, str] = {}
     default = None
-    for item in listed.get("items", []):
+    for item in listed:
         name = item["metadata"]["name"]
         controllers[name] = item.get("spec", {}).get("controller", "")
         if (item["metadata"].get("annotations") or {}).get(DEFAULT_CLASS_ANNOTATION) == "true":

@@ -10,19 +10,23 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
-from components.ingress_api import status_message
-from components.kong_crds import (
-    GATEWAY_GROUP,
-    GATEWAY_VERSION,
-    HTTPROUTES,
-    KONG_GATEWAY_CONTROLLER,
-    KONG_OPERATOR_GATEWAY_CONTROLLER,
+from components.kong.crds import KONG_GATEWAY_CONTROLLER, KONG_OPERATOR_GATEWAY_CONTROLLER
+from components.kubernetes.route_objects import (
+    CUSTOM_RESOURCE_DEFINITION,
+    GATEWAY,
+    GATEWAY_CLASS,
+    ROUTE_OBJECTS,
+    ForbiddenError,
+    NotServedError,
+    status_message,
 )
-from components.settings_model import Route
-from doctor_checks.cluster import Cluster, get_json, object_not_found
+from components.settings.model import Route
+from doctor_checks.cluster import Cluster
 from doctor_checks.route_hints import found_detail, missing_object_fix, set_command, similar_names
 from verification.results import CheckLine, failed, passed, skipped
 
+HTTP_ROUTES = ROUTE_OBJECTS["HTTPRoute"]
+HTTPROUTES, GATEWAY_GROUP, GATEWAY_VERSION = HTTP_ROUTES.resource, HTTP_ROUTES.group, HTTP_ROUTES.version
 # On a GatewayClass: the Kong Ingress Controller serves its Gateways itself (KIC's internal/annotations).
 UNMANAGED_CLASS_ANNOTATION = "konghq.com/gatewayclass-unmanaged"
 # The controller names Kong writes in an HTTPRoute's status.parents[].controllerName (its GatewayClasses').
@@ -44,38 +48,34 @@ REASON_HINTS = {
 
 
 def check_http_route(cluster: Cluster, route: Route, index: int | None, stack: str, rbac: str) -> Iterator[CheckLine]:
-    from kubernetes import client
     from kubernetes.client.exceptions import ApiException
 
-    name = f"httproute {route.namespace}/{route.ingress}"
-    custom = client.CustomObjectsApi(cluster.api)
+    name = f"httproute {route.namespace}/{route.object_name}"
     try:
-        found = get_json(
-            custom.get_namespaced_custom_object, GATEWAY_GROUP, GATEWAY_VERSION, route.namespace, "httproutes",
-            route.ingress,
-        )  # fmt: skip
+        found = cluster.objects.get(HTTP_ROUTES, route.namespace, route.object_name)
+    except ForbiddenError as error:
+        yield failed(name, f"forbidden: {error.detail}", rbac)
+        return
+    except NotServedError:
+        yield _no_http_routes(cluster, name, index, stack)
+        return
     except ApiException as error:
-        if error.status == 403:
-            yield failed(name, f"forbidden: {status_message(error)}", rbac)
-        elif error.status == 404 and not object_not_found(error):
-            yield _no_http_routes(cluster, name, index, stack)
-        elif error.status == 404:
-            yield failed(
-                name,
-                f"no HTTPRoute {route.ingress} in namespace {route.namespace} on context {cluster.context}."
-                + _similar_http_routes(custom, route),
-                missing_object_fix("HTTPRoute", index, stack),
-            )
-        else:
-            yield failed(name, f"reading it failed: {status_message(error)}", "see the answer.")
+        yield failed(name, f"reading it failed: {status_message(error)}", "see the answer.")
+        return
+    if found is None:
+        yield failed(
+            name,
+            f"no HTTPRoute {route.object_name} in namespace {route.namespace} on context {cluster.context}."
+            + _similar_http_routes(cluster, route),
+            missing_object_fix("HTTPRoute", index, stack),
+        )
         return
     yield passed(name, found_detail(found, route))
-    yield _check_served_by_kong(custom, route, found)
+    yield _check_served_by_kong(cluster, route, found)
 
 
 def _no_http_routes(cluster: Cluster, name: str, index: int | None, stack: str) -> CheckLine:
     """The FAIL for a cluster that does not serve gateway.networking.k8s.io/v1 HTTPRoutes: missing, or too old."""
-    from kubernetes import client
     from kubernetes.client.exceptions import ApiException
 
     install = (
@@ -85,14 +85,10 @@ def _no_http_routes(cluster: Cluster, name: str, index: int | None, stack: str) 
     )
     unserved = f"context {cluster.context} does not serve HTTPRoutes {GATEWAY_VERSION}"
     try:
-        crd = get_json(client.ApiextensionsV1Api(cluster.api).read_custom_resource_definition, HTTPROUTES)
-    except ApiException as error:
-        if error.status == 404:
-            return failed(
-                name,
-                f"{unserved} (no {HTTPROUTES}): the Gateway API's CRDs are not installed.",
-                f"install the Gateway API's standard CRDs {install}",
-            )
+        crd = cluster.objects.get(CUSTOM_RESOURCE_DEFINITION, None, HTTPROUTES)
+    except NotServedError:
+        crd = None
+    except (ForbiddenError, ApiException) as error:
         # Either way `make up` cannot patch the HTTPRoute: a FAIL, with what could not be told.
         return failed(
             name,
@@ -100,6 +96,12 @@ def _no_http_routes(cluster: Cluster, name: str, index: int | None, stack: str) 
             f"tell which failed: {status_message(error)}",
             f"`kubectl get crd {HTTPROUTES}` shows whether it exists; install or upgrade the Gateway API's standard "
             f"CRDs to v1.0 or later {install}",
+        )
+    if crd is None:
+        return failed(
+            name,
+            f"{unserved} (no {HTTPROUTES}): the Gateway API's CRDs are not installed.",
+            f"install the Gateway API's standard CRDs {install}",
         )
     served = [version.get("name", "?") for version in crd.get("spec", {}).get("versions", []) if version.get("served")]
     if GATEWAY_VERSION not in served:
@@ -117,13 +119,13 @@ def _no_http_routes(cluster: Cluster, name: str, index: int | None, stack: str) 
     )
 
 
-def _check_served_by_kong(custom: Any, route: Route, http_route: dict[str, Any]) -> CheckLine:
+def _check_served_by_kong(cluster: Cluster, route: Route, http_route: dict[str, Any]) -> CheckLine:
     """Kong accepted the HTTPRoute (its status.parents), else one of its parent Gateways is of Kong's class."""
-    name = f"httproute-gateway {route.namespace}/{route.ingress}"
+    name = f"httproute-gateway {route.namespace}/{route.object_name}"
     verdict = _kong_status_verdict(name, route, http_route)
     if verdict is not None:
         return verdict
-    line = _check_gateways(custom, route, http_route.get("spec", {}).get("parentRefs") or [])
+    line = _check_gateways(cluster, route, http_route.get("spec", {}).get("parentRefs") or [])
     if line.status == "FAIL":
         return line
     # Only the Gateways' classes say Kong serves it: it may still refuse the route (its listeners, hostnames).
@@ -161,7 +163,7 @@ def _kong_status_verdict(name: str, route: Route, http_route: dict[str, Any]) ->
         return passed(name, f"Kong accepted it (status.parents): {'; '.join(accepted)}{others}")
     if refused:
         hints = [REASON_HINTS[reason] for reason in dict.fromkeys(reasons) if reason in REASON_HINTS]
-        describe = f"`kubectl describe httproute {route.ingress} -n {route.namespace}` shows Kong's status."
+        describe = f"`kubectl describe httproute {route.object_name} -n {route.namespace}` shows Kong's status."
         return failed(
             name,
             f"Kong does not accept it as it stands (status.parents): {'; '.join(refused)}.",
@@ -176,11 +178,11 @@ def _condition_text(condition: dict[str, Any]) -> str:
     return f"{condition.get('type')} {condition.get('status')} ({condition.get('reason', '?')}{message})"
 
 
-def _check_gateways(custom: Any, route: Route, parent_refs: list[dict[str, Any]]) -> CheckLine:
+def _check_gateways(cluster: Cluster, route: Route, parent_refs: list[dict[str, Any]]) -> CheckLine:
     """One of the HTTPRoute's parent Gateways is of a GatewayClass whose controller is Kong's."""
     from kubernetes.client.exceptions import ApiException
 
-    name = f"httproute-gateway {route.namespace}/{route.ingress}"
+    name = f"httproute-gateway {route.namespace}/{route.object_name}"
     fix = (
         "list a Gateway served by the Kong Ingress Controller in the HTTPRoute's spec.parentRefs: one whose "
         f"GatewayClass has spec.controllerName {KONG_GATEWAY_CONTROLLER} (or, with Kong Operator, "
@@ -198,19 +200,14 @@ def _check_gateways(custom: Any, route: Route, parent_refs: list[dict[str, Any]]
     for namespace, gateway_name in gateways:
         gateway = f"Gateway {namespace}/{gateway_name}"
         try:
-            found = _read_or_none(
-                custom.get_namespaced_custom_object, GATEWAY_GROUP, GATEWAY_VERSION, namespace, "gateways",
-                gateway_name,
-            )  # fmt: skip
+            found = cluster.objects.get(GATEWAY, namespace, gateway_name)
             class_name = (found or {}).get("spec", {}).get("gatewayClassName", "")
-            gateway_class = found and _read_or_none(
-                custom.get_cluster_custom_object, GATEWAY_GROUP, GATEWAY_VERSION, "gatewayclasses", class_name
-            )
-        except ApiException as error:
-            if error.status == 403:
-                # Another parent may still be readable and Kong's.
-                unreadable.append(f"{gateway} or its GatewayClass ({status_message(error)})")
-                continue
+            gateway_class = found and cluster.objects.get(GATEWAY_CLASS, None, class_name)
+        except ForbiddenError as error:
+            # Another parent may still be readable and Kong's.
+            unreadable.append(f"{gateway} or its GatewayClass ({error.detail})")
+            continue
+        except (NotServedError, ApiException) as error:
             return failed(name, f"reading {gateway} failed: {status_message(error)}", "see the answer.")
         if found is None:
             seen.append(f"{gateway}: not found")
@@ -246,23 +243,9 @@ def _check_gateways(custom: Any, route: Route, parent_refs: list[dict[str, Any]]
     return failed(name, f"no parent Gateway is Kong's ({'; '.join(seen)}).", fix)
 
 
-def _read_or_none(call: Any, *args: Any) -> dict[str, Any] | None:
-    """The object, or None when it does not exist (a 404 naming it)."""
-    from kubernetes.client.exceptions import ApiException
-
+def _similar_http_routes(cluster: Cluster, route: Route) -> str:
     try:
-        return get_json(call, *args)
-    except ApiException as error:
-        if error.status == 404 and object_not_found(error):
-            return None
-        raise
-
-
-def _similar_http_routes(custom: Any, route: Route) -> str:
-    try:
-        listed = get_json(
-            custom.list_namespaced_custom_object, GATEWAY_GROUP, GATEWAY_VERSION, route.namespace, "httproutes"
-        )
+        listed = cluster.objects.list(HTTP_ROUTES, route.namespace)
     except Exception:  # only a hint
         return ""
-    return similar_names(route, sorted(item["metadata"]["name"] for item in listed.get("items", [])), "HTTPRoutes")
+    return similar_names(route, sorted(item["metadata"]["name"] for item in listed), "HTTPRoutes")

@@ -19,7 +19,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from components import urls
-from components.settings_model import IdentityProvider, Settings
+from components.settings.model import IdentityProvider, Settings
 from doctor_checks.stack_config import pulumi_command
 from doctor_checks.world import TIMEOUT, World
 from verification.http_client import Client, FetchError, load_json, status_text

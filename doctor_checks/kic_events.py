@@ -27,10 +27,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from components.ingress_api import status_message
-from components.kong_crds import GATEWAY_GROUP, GATEWAY_VERSION, KONG_GROUP, KONG_PLURAL, KONG_VERSION
-from components.settings_model import Route
-from doctor_checks.cluster import Cluster, get_json
+from components.kubernetes.route_objects import KONG_PLUGIN, ROUTE_OBJECTS, ObjectKind, status_message
+from components.settings.model import Route
+from doctor_checks.cluster import Cluster
 from doctor_checks.world import TIMEOUT
 from verification.results import CheckLine, failed, passed, skipped
 
@@ -119,24 +118,12 @@ def check_kic_events(cluster: Cluster, routes: Sequence[Route], stack: str, now:
 def _stack_objects(cluster: Cluster, routes: Sequence[Route]) -> dict[tuple[str, str], datetime | None]:
     """(kind, name) of the routes' KongPlugins, the Secrets their configPatches read, and their Ingresses or
     HTTPRoutes; each with when it last changed, if the doctor may read it (it reads no Secret)."""
-    from kubernetes import client
-
     objects: dict[tuple[str, str], datetime | None] = {}
-    custom = client.CustomObjectsApi(cluster.api)
-    networking = client.NetworkingV1Api(cluster.api)
     for route in routes:
-        plugin = _read(
-            custom.get_namespaced_custom_object, KONG_GROUP, KONG_VERSION, route.namespace, KONG_PLURAL, route.plugin
-        )
+        plugin = _read(cluster, KONG_PLUGIN, route.namespace, route.plugin)
         objects[("KongPlugin", route.plugin)] = _last_change(plugin)
-        if route.kind == "HTTPRoute":
-            protected = _read(
-                custom.get_namespaced_custom_object, GATEWAY_GROUP, GATEWAY_VERSION, route.namespace, "httproutes",
-                route.ingress,
-            )  # fmt: skip
-        else:
-            protected = _read(networking.read_namespaced_ingress, route.ingress, route.namespace)
-        objects[(route.kind, route.ingress)] = _last_change(protected)
+        protected = _read(cluster, ROUTE_OBJECTS[route.kind], route.namespace, route.object_name)
+        objects[(route.kind, route.object_name)] = _last_change(protected)
         for patch in (plugin or {}).get("configPatches") or []:
             secret = ((patch.get("valueFrom") or {}).get("secretKeyRef") or {}).get("name")
             if secret:
@@ -144,10 +131,10 @@ def _stack_objects(cluster: Cluster, routes: Sequence[Route]) -> dict[tuple[str,
     return objects
 
 
-def _read(call: Any, *args: Any) -> dict[str, Any] | None:
+def _read(cluster: Cluster, kind: ObjectKind, namespace: str, name: str) -> dict[str, Any] | None:
     """The object, or None: not there yet, or not readable (the route checks say which)."""
     try:
-        return get_json(call, *args)
+        return cluster.objects.get(kind, namespace, name)
     except Exception:
         return None
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
-from components.plugin_annotation import PLUGINS_ANNOTATION, plugin_names
-from components.settings_model import Route
+from components.kubernetes.plugin_annotation import PLUGINS_ANNOTATION, plugin_names
+from components.settings.model import Route
 
 
 def set_command(index: int | None, field_name: str, single_key: str, stack: str) -> str:
@@ -20,7 +20,7 @@ def similar_names(route: Route, names: list[str], kinds: str) -> str:
     """A hint after "not found": the close names among `names`, or what the namespace has."""
     if not names:
         return f" Namespace {route.namespace} has no {kinds}."
-    close = difflib.get_close_matches(route.ingress, names, n=3)
+    close = difflib.get_close_matches(route.object_name, names, n=3)
     if close:
         return f" Did you mean {', '.join(close)}?"
     return f" {kinds} there: {', '.join(names[:10])}."

@@ -8,10 +8,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from components.ingress_api import status_message
-from components.kong_crds import KONG_CONTROLLER, KONG_GROUP, KONG_PLURAL, KONG_VERSION
-from components.settings_model import Route
-from doctor_checks.cluster import Cluster, IngressClasses, get_json, object_not_found
+from components.kong.crds import KONG_CONTROLLER, OWNER_ANNOTATION
+from components.kubernetes.route_objects import (
+    KONG_PLUGIN,
+    ROUTE_OBJECTS,
+    ForbiddenError,
+    NotServedError,
+    status_message,
+)
+from components.settings.model import Route
+from doctor_checks.cluster import Cluster, IngressClasses
 from doctor_checks.http_routes import check_http_route
 from doctor_checks.route_hints import found_detail, missing_object_fix, set_command, similar_names
 from verification.results import CheckLine, failed, passed, skipped
@@ -27,44 +33,50 @@ def check_route(
     owner: str,
     stack: str,
 ) -> Iterator[CheckLine]:
-    """The checks of one route; `index` is its position in `routes`, None without `routes`."""
-    from kubernetes import client
-    from kubernetes.client.exceptions import ApiException
-
-    where = f"{route.namespace}/{route.ingress}"
-    networking = client.NetworkingV1Api(cluster.api)
+    """The checks of one route (its route object's, by kind, then its KongPlugin's name); `index` is its
+    position in `routes`, None without `routes`."""
     rbac = "grant it to your user in that namespace (the RBAC lines in docs/github-actions.md)."
     if route.kind == "HTTPRoute":
         yield from check_http_route(cluster, route, index, stack, rbac)
-        yield _check_plugin_name(cluster, route, index, owner, stack, rbac)
-        return
-    try:
-        ingress: dict[str, Any] | None = get_json(networking.read_namespaced_ingress, route.ingress, route.namespace)
-    except ApiException as error:
-        ingress = None
-        if error.status == 403:
-            yield failed("ingress " + where, f"forbidden: {status_message(error)}", rbac)
-        elif error.status == 404:
-            yield failed(
-                "ingress " + where,
-                f"no Ingress {route.ingress} in namespace {route.namespace} on context {cluster.context}."
-                + _similar_ingresses(networking, route),
-                missing_object_fix("Ingress", index, stack),
-            )
-        else:
-            yield failed("ingress " + where, f"reading it failed: {status_message(error)}", "see the answer.")
-    if ingress is not None:
-        yield passed("ingress " + where, found_detail(ingress, route))
-        yield _check_class(ingress, where, classes)
+    else:
+        yield from _check_ingress(cluster, route, index, classes, stack, rbac)
     yield _check_plugin_name(cluster, route, index, owner, stack, rbac)
 
 
-def _similar_ingresses(networking: Any, route: Route) -> str:
+def _check_ingress(
+    cluster: Cluster, route: Route, index: int | None, classes: IngressClasses | str, stack: str, rbac: str
+) -> Iterator[CheckLine]:
+    from kubernetes.client.exceptions import ApiException
+
+    name = f"ingress {route.namespace}/{route.object_name}"
     try:
-        listed = get_json(networking.list_namespaced_ingress, route.namespace)
+        ingress = cluster.objects.get(ROUTE_OBJECTS["Ingress"], route.namespace, route.object_name)
+    except NotServedError:
+        ingress = None
+    except ForbiddenError as error:
+        yield failed(name, f"forbidden: {error.detail}", rbac)
+        return
+    except ApiException as error:
+        yield failed(name, f"reading it failed: {status_message(error)}", "see the answer.")
+        return
+    if ingress is None:
+        yield failed(
+            name,
+            f"no Ingress {route.object_name} in namespace {route.namespace} on context {cluster.context}."
+            + _similar_ingresses(cluster, route),
+            missing_object_fix("Ingress", index, stack),
+        )
+        return
+    yield passed(name, found_detail(ingress, route))
+    yield _check_class(ingress, f"{route.namespace}/{route.object_name}", classes)
+
+
+def _similar_ingresses(cluster: Cluster, route: Route) -> str:
+    try:
+        listed = cluster.objects.list(ROUTE_OBJECTS["Ingress"], route.namespace)
     except Exception:  # only a hint
         return ""
-    return similar_names(route, sorted(item["metadata"]["name"] for item in listed.get("items", [])), "Ingresses")
+    return similar_names(route, sorted(item["metadata"]["name"] for item in listed), "Ingresses")
 
 
 def _check_class(ingress: dict[str, Any], where: str, classes: IngressClasses | str) -> CheckLine:
@@ -91,29 +103,19 @@ def _check_class(ingress: dict[str, Any], where: str, classes: IngressClasses | 
 def _check_plugin_name(
     cluster: Cluster, route: Route, index: int | None, owner: str, stack: str, rbac: str
 ) -> CheckLine:
-    from kubernetes import client
     from kubernetes.client.exceptions import ApiException
-
-    from components.kong_oidc_plugin import OWNER_ANNOTATION
 
     name = f"kongplugin {route.namespace}/{route.plugin}"
     try:
-        plugin = get_json(
-            client.CustomObjectsApi(cluster.api).get_namespaced_custom_object,
-            KONG_GROUP,
-            KONG_VERSION,
-            route.namespace,
-            KONG_PLURAL,
-            route.plugin,
-        )
+        plugin = cluster.objects.get(KONG_PLUGIN, route.namespace, route.plugin)
+    except NotServedError:
+        return skipped(name, "this cluster does not serve KongPlugins (see kong-crd)")
+    except ForbiddenError as error:
+        return failed(name, f"forbidden: {error.detail}", rbac)
     except ApiException as error:
-        if error.status == 404 and object_not_found(error):
-            return passed(name, "free: the stack will create it")
-        if error.status == 404:
-            return skipped(name, "this cluster does not serve KongPlugins (see kong-crd)")
-        if error.status == 403:
-            return failed(name, f"forbidden: {status_message(error)}", rbac)
         return failed(name, f"reading it failed: {status_message(error)}", "see the answer.")
+    if plugin is None:
+        return passed(name, "free: the stack will create it")
     found = (plugin.get("metadata", {}).get("annotations") or {}).get(OWNER_ANNOTATION)
     if found == owner:
         return passed(name, f"exists and is this stack's ({OWNER_ANNOTATION}: {owner})")

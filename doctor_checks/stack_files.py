@@ -6,6 +6,8 @@ in one mapping is an error naming both lines, never "the last one wins" (PyYAML'
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -15,8 +17,8 @@ from typing import Any
 import yaml
 
 from components.naming import PROJECT
-from components.settings import config_string
-from components.settings_model import qualified_key
+from components.settings.load import config_string
+from components.settings.model import qualified_key
 
 
 def short_stack_name(stack: str) -> str:
@@ -153,6 +155,12 @@ def keys_set_twice(path: Path, project: str) -> list[str]:
 
 def load_pulumi_yaml(text: str) -> Any:
     """A YAML document as the Pulumi CLI reads it; DuplicateKeysError for a key set twice in one mapping."""
+    return copy.deepcopy(_parsed(text))
+
+
+# Each text parsed once: PyYAML's Python parser takes about 10 ms for Pulumi.yaml, which a run reads more than once.
+@functools.lru_cache(maxsize=16)
+def _parsed(text: str) -> Any:
     loader = PulumiYamlLoader(text)
     try:
         node = loader.get_single_node()

@@ -19,9 +19,10 @@ from pathlib import Path
 
 import pulumi
 
-from components import config_keys
-from components.settings import CONFIG_KEYS, SETTING_NAMES, parse_settings
-from components.settings_model import Settings, SettingsError, qualified_key
+from components.settings import config_keys
+from components.settings.load import parse_settings
+from components.settings.model import Settings, SettingsError, qualified_key
+from components.settings.registry import CONFIG_KEYS, SETTING_NAMES
 from doctor_checks.access import access
 from doctor_checks.stack_files import StackFile, StackFileError, read_stack_file, short_stack_name, stack_file_name
 from stack_check.mocks import ROOT, ProgramRun, run_under_mocks
@@ -125,7 +126,7 @@ def summary(checked: Checked, project_dir: Path = ROOT) -> str:
         scopes = f", scopes {' '.join(route.required_scopes)}" if route.required_scopes else ""
         sign_in_with = f", signs in with {route.sign_in_with}" if route.sign_in_with else ""
         lines.append(
-            f"  {route.url}: mode {route.mode}, {route.kind} {route.namespace}/{route.ingress}, "
+            f"  {route.url}: mode {route.mode}, {route.kind} {route.namespace}/{route.object_name}, "
             f"KongPlugin {route.plugin}{scopes}{sign_in_with}"
         )
     if checked.read.secure:

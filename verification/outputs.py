@@ -14,9 +14,10 @@ import json
 import re
 import sys
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from components.urls import WELL_KNOWN_OPENID_CONFIGURATION
+from components.vocabulary import PROVIDER_TYPES, ROUTE_KINDS, ROUTE_MODES, ProviderType, RouteKind, RouteMode
 from verification.url_parts import is_https_url
 
 URL_KEYS = ("protectedUrl", "redirectUri", "discoveryUrl")
@@ -24,11 +25,7 @@ REQUIRED_KEYS = (*URL_KEYS, "clientId")
 ROUTE_URL_KEYS = ("url", "signOutUrl", "signedOutUrl")
 # A user pool id is "<region>_<id>", e.g. us-west-2_AbC123.
 POOL_REGION = re.compile(r"^([a-z]{2}(?:-[a-z]+)+-\d+)_[0-9A-Za-z]+$")
-# The values the program exports (components/settings_model.py's literals), restated so that verify.py
-# does not import Pulumi; tests/unit/test_verify_outputs_contract.py keeps them equal.
-PROVIDER_TYPES = ("SAML", "OIDC", "Google")
-ROUTE_MODES = ("browser", "api", "both")
-ROUTE_KINDS = ("Ingress", "HTTPRoute")
+Word = TypeVar("Word", bound=str)
 # What `pulumi stack output --json` prints for a secret output without --show-secrets.
 HIDDEN_SECRET = "[secret]"
 
@@ -48,9 +45,9 @@ class DeployedRoute:
     signed_out_url: str | None = None
     sign_in_with: str | None = None
     """The identity provider whose sign-in page Kong sends this route's users to, skipping Cognito's."""
-    mode: str = "browser"
+    mode: RouteMode = "browser"
     """browser: no session, a redirect to sign-in; api: bearer tokens only, 401 without; both."""
-    kind: str = "Ingress"
+    kind: RouteKind = "Ingress"
     scopes: tuple[str, ...] = ()
     """Full scope strings (`<identifier>/<scope>`) an access token must carry on an api route."""
 
@@ -64,8 +61,7 @@ class DeployedProvider:
     """An entry of `identityProviders`: a company identity provider the pool federates."""
 
     name: str
-    type: str
-    """SAML, OIDC or Google."""
+    type: ProviderType
 
 
 @dataclass(frozen=True)
@@ -188,12 +184,12 @@ def _identity_providers(data: dict[str, Any]) -> tuple[DeployedProvider, ...]:
     return tuple(providers)
 
 
-def _one_of(entry: dict[str, Any], key: str, allowed: tuple[str, ...], where: str) -> str:
+def _one_of(entry: dict[str, Any], key: str, allowed: tuple[Word, ...], where: str) -> Word:
     """The entry's `key`, one of `allowed`; the first when absent (outputs from before the key)."""
     value = entry.get(key, allowed[0])
     if value not in allowed:
         raise OutputsError(f"{where}.{key} in the outputs must be one of {', '.join(allowed)}, got {json.dumps(value)}")
-    return str(value)
+    return allowed[allowed.index(value)]
 
 
 def _strings(value: Any, where: str, what: str) -> tuple[str, ...]:

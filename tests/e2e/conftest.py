@@ -87,8 +87,9 @@ class ForegroundDeletion(threading.Thread):
 
     pulumi-kubernetes deletes with foreground propagation and waits until the object is gone: the
     API server only marks it (`foregroundDeletion` finalizer) and the garbage collector removes it
-    once it has no dependents. The stack's Secrets and KongPlugins have none, so this removes the
-    finalizer from those marked for deletion, as the collector would.
+    once it has no dependents. The stack's Secrets and KongPlugins (and the ConfigMaps of the
+    component package scenarios) have none, so this removes the finalizer from those marked for
+    deletion, as the collector would.
     """
 
     def __init__(self, server: KubeApiServer) -> None:
@@ -104,13 +105,15 @@ class ForegroundDeletion(threading.Thread):
         while not self.stopped.wait(0.2):
             for namespace in NAMESPACES:
                 try:
-                    for secret in core.list_namespaced_secret(namespace).items:
-                        if secret.metadata.deletion_timestamp and "foregroundDeletion" in (
-                            secret.metadata.finalizers or []
-                        ):
-                            core.patch_namespaced_secret(
-                                secret.metadata.name, namespace, {"metadata": {"finalizers": None}}
-                            )
+                    for list_items, patch in (
+                        (core.list_namespaced_secret, core.patch_namespaced_secret),
+                        (core.list_namespaced_config_map, core.patch_namespaced_config_map),
+                    ):
+                        for item in list_items(namespace).items:
+                            if item.metadata.deletion_timestamp and "foregroundDeletion" in (
+                                item.metadata.finalizers or []
+                            ):
+                                patch(item.metadata.name, namespace, {"metadata": {"finalizers": None}})
                     plugins = custom.list_namespaced_custom_object(*KONG, namespace, "kongplugins")["items"]
                     for plugin in plugins:
                         metadata = plugin["metadata"]
@@ -247,6 +250,16 @@ def engine(engine_cluster: KubeApiServer, moto_url: str, tmp_path: Path) -> Engi
     kubeconfig = home / "kubeconfig"
     kubeconfig.write_text(yaml.safe_dump(engine_cluster.kubeconfig(DEPLOYER)))
     return Engine(home=home, plugins_bin=home / "plugins", kubeconfig=kubeconfig, moto_url=moto_url)
+
+
+@pytest.fixture
+def yaml_language_host() -> Path:
+    """Pulumi's YAML language host (`make yaml`), for the programs in YAML."""
+    try:
+        return kube_apiserver.binary("pulumi-language-yaml")
+    except ToolsMissingError as error:
+        _missing(error)
+        raise
 
 
 @pytest.fixture

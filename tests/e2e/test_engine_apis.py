@@ -1,7 +1,7 @@
-"""Scenario: machine clients and an `api` route on an HTTPRoute next to a browser route on an Ingress (issue 19).
+"""Scenario: machine clients and an `api` route on an HTTPRoute next to a browser route on an Ingress.
 
-The stack of the issue's "Done when": one browser Ingress route, one api HTTPRoute route with a
-required scope, two machine clients. Cognito is moto's (through the AWS provider stand-in), the
+The reference stack: one browser Ingress route, one api HTTPRoute route with a required scope,
+two machine clients. Cognito is moto's (through the AWS provider stand-in), the
 KongPlugins and the HTTPRoute are the real API server's, with the Gateway API's CRDs.
 """
 
@@ -28,7 +28,7 @@ from cluster_state import (
 from engine import Engine
 from kube_apiserver import ADMIN, KubeApiServer
 
-from components.plugin_annotation import PLUGINS_ANNOTATION
+from components.kubernetes.plugin_annotation import PLUGINS_ANNOTATION
 
 pytestmark = pytest.mark.e2e
 

@@ -1,6 +1,6 @@
 """Scenario: company identity providers, the groups of federated users, MFA and signInWith, through the engine.
 
-Issue 18's "Done when" stack: one SAML and one OIDC provider, allowedGroups [staff], the OIDC
+The reference stack: one SAML and one OIDC provider, allowedGroups [staff], the OIDC
 client secret set as the docs say (`pulumi config set --secret --path`). Cognito, IAM and Lambda
 are moto's, through the AWS provider stand-in: the pool gets both providers (the secret where
 Cognito needs it), the app client lists them, the groups trigger is declared and wired to the

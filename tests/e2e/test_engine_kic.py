@@ -31,7 +31,7 @@ from kong_ingress_controller import (
 )
 from kube_apiserver import ADMIN, KubeApiServer
 
-from components.plugin_annotation import PLUGINS_ANNOTATION
+from components.kubernetes.plugin_annotation import PLUGINS_ANNOTATION
 
 pytestmark = pytest.mark.e2e
 

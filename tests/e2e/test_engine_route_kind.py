@@ -16,7 +16,7 @@ from cluster_state import kong_plugins, plugins_listed
 from engine import Engine
 from kube_apiserver import ADMIN, KubeApiServer
 
-from components.plugin_annotation import PLUGINS_ANNOTATION, plugin_names
+from components.kubernetes.plugin_annotation import PLUGINS_ANNOTATION, plugin_names
 
 pytestmark = pytest.mark.e2e
 

@@ -2,8 +2,8 @@
 
 Before `routes`: the commit tests/fixtures/dev_stack_before_routes.json was recorded from. Its own
 Makefile, lock and virtualenvs deploy it; today's preview and up then replace and delete nothing.
-Before issues 18 and 19 (identity providers, API clients): the stack gains nothing it did not ask
-for; only the user pool is updated in place, to the Lite feature plan. Then it takes their settings:
+Before identity providers and machine clients existed: the stack gains nothing it did not ask for;
+only the user pool is updated in place, to the Lite feature plan. Then it takes their settings:
 the pool and its users stay, only added resources and in-place updates.
 """
 
@@ -25,8 +25,8 @@ from kube_apiserver import KubeApiServer
 pytestmark = pytest.mark.e2e
 
 BEFORE_ROUTES = "9ca6b65"
-# The last commit on main before issues 18 and 19; its uv.lock is today's.
-BEFORE_ISSUES_18_19 = "b50e097"
+# The last commit on main before identity providers and machine clients; its uv.lock is today's.
+BEFORE_PROVIDERS_AND_CLIENTS = "b50e097"
 ENTRA = {
     "name": "Entra",
     "type": "SAML",
@@ -72,7 +72,7 @@ def test_upgrading_a_stack_from_before_routes_replaces_and_deletes_nothing(
     assert engine.make("destroy", today, "dev").returncode == 0
 
 
-def test_a_stack_from_before_issues_18_and_19_moves_to_lite_then_takes_their_settings_keeping_pool_and_users(
+def test_a_stack_from_before_providers_and_clients_moves_to_lite_then_takes_them_keeping_pool_and_users(
     engine: Engine,
     tmp_path: Path,
     engine_cluster: KubeApiServer,
@@ -82,7 +82,7 @@ def test_a_stack_from_before_issues_18_and_19_moves_to_lite_then_takes_their_set
 ) -> None:
     # moto's IAM knows AWS's managed policies (the groups trigger's role gets one) only when asked.
     monkeypatch.setenv("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
-    before = link_virtualenvs(checkout(BEFORE_ISSUES_18_19, tmp_path / "before"))
+    before = link_virtualenvs(checkout(BEFORE_PROVIDERS_AND_CLIENTS, tmp_path / "before"))
     old = engine.make("up", before, "dev")
     assert old.returncode == 0, old
     (pool,) = user_pools(moto_url)

@@ -20,17 +20,16 @@ from kube_apiserver import ADMIN, DEPLOYER, NO_PLUGIN_GET, DocumentedRbac, Ident
 from program_harness import CLIENT_SECRET, SESSION_SECRET, dev_stack_config, is_secret, run_program
 from pulumi.dynamic import Config, ConfigureRequest
 
-from components.ingress_plugin_attachment import (
+from components.ingress_plugin_attachment import IngressPluginAttachmentProvider
+from components.kubernetes.plugin_annotation import PLUGINS_ANNOTATION, attach_plugin, detach_plugin
+from components.kubernetes.route_objects import (
     ForbiddenError,
-    IngressApi,
-    IngressPluginAttachmentProvider,
-    KubernetesIngressApi,
+    KubernetesRouteObjectApi,
     PluginCannotWorkError,
-    attach_plugin,
-    detach_plugin,
+    RouteObjectApi,
 )
-from components.plugin_annotation import PLUGINS_ANNOTATION
-from components.settings_model import Route, RouteKind
+from components.settings.model import Route
+from components.vocabulary import RouteKind
 from doctor_checks import cluster as cluster_checks
 from doctor_checks.routes import check_route
 
@@ -175,7 +174,7 @@ def test_a_crd_from_before_kic_3_1_prunes_config_patches_and_the_attachment_refu
     assert "configPatches" not in stored  # pruned, not refused: the create succeeded
     assert stored["config"] == plugin["config"]
 
-    api = KubernetesIngressApi(kubeconfig=str(kubeconfig_file(cluster, ADMIN, tmp_path)))
+    api = KubernetesRouteObjectApi(kubeconfig=str(kubeconfig_file(cluster, ADMIN, tmp_path)))
     with pytest.raises(PluginCannotWorkError) as refused:
         attach_plugin(api, "default", "demo", "oidc", config_patch_paths=["/client_secret", "/session_secret"])
     message = str(refused.value)
@@ -190,7 +189,7 @@ def test_a_crd_from_before_kic_3_1_prunes_config_patches_and_the_attachment_refu
 class SomeoneWritesAfterOurRead:
     """The real client, and another client that edits the Ingress's annotations right after our first read."""
 
-    def __init__(self, api: KubernetesIngressApi, cluster: RealCluster, annotations: dict[str, str | None]) -> None:
+    def __init__(self, api: KubernetesRouteObjectApi, cluster: RealCluster, annotations: dict[str, str | None]) -> None:
         self.api, self.cluster, self.annotations = api, cluster, annotations
         self.reads = 0
 
@@ -232,10 +231,10 @@ def test_a_change_by_another_client_between_our_read_and_our_patch_survives(
 ) -> None:
     cluster.store.add("default", "demo", {PLUGINS_ANNOTATION: "cors"})
     cluster.store.add_plugin("default", "oidc")
-    real = KubernetesIngressApi(kubeconfig=str(kubeconfig_file(cluster, ADMIN, tmp_path)))
+    real = KubernetesRouteObjectApi(kubeconfig=str(kubeconfig_file(cluster, ADMIN, tmp_path)))
 
     racing = SomeoneWritesAfterOurRead(real, cluster, {PLUGINS_ANNOTATION: "cors,acl", "team/owner": "shop"})
-    api: IngressApi = racing
+    api: RouteObjectApi = racing
     assert attach_plugin(api, "default", "demo", "oidc", config_patch_paths=["/client_secret"]) is True
     assert racing.reads == 2  # the server refused the stale patch (409), and the attachment read again
     assert cluster.store.annotations("default", "demo") == {PLUGINS_ANNOTATION: "cors,acl,oidc", "team/owner": "shop"}
@@ -267,7 +266,7 @@ def test_the_documented_deployer_role_can_do_what_up_and_destroy_need(
     custom.create_namespaced_custom_object(*KONG, "default", "kongplugins", plugin)
     custom.patch_namespaced_custom_object(*KONG, "default", "kongplugins", "oidc", {"config": {"cache_ttl": 20}})
     # The attachment, as the deployer.
-    api = KubernetesIngressApi(kubeconfig=str(kubeconfig_file(cluster, DEPLOYER, tmp_path)))
+    api = KubernetesRouteObjectApi(kubeconfig=str(kubeconfig_file(cluster, DEPLOYER, tmp_path)))
     assert attach_plugin(api, "default", "demo", "oidc", config_patch_paths=["/client_secret", "/session_secret"])
     assert cluster.store.annotations("default", "demo") == {PLUGINS_ANNOTATION: "cors,oidc"}
 
@@ -287,7 +286,7 @@ def test_without_get_on_kongplugins_up_is_forbidden_and_the_doctor_says_so(
     cluster.store.add_plugin("default", "oidc")
     kubeconfig = kubeconfig_file(cluster, NO_PLUGIN_GET, tmp_path)
 
-    api = KubernetesIngressApi(kubeconfig=str(kubeconfig))
+    api = KubernetesRouteObjectApi(kubeconfig=str(kubeconfig))
     with pytest.raises(ForbiddenError) as refused:
         attach_plugin(api, "default", "demo", "oidc", config_patch_paths=["/client_secret"])
     message = str(refused.value)
@@ -317,7 +316,7 @@ def test_without_get_on_kongplugins_up_is_forbidden_and_the_doctor_says_so(
 def test_destroy_removes_only_our_entry_after_someone_else_added_theirs(cluster: RealCluster, tmp_path: Path) -> None:
     cluster.store.add("default", "demo", {PLUGINS_ANNOTATION: "cors"})
     cluster.store.add_plugin("default", "oidc")
-    api = KubernetesIngressApi(kubeconfig=str(kubeconfig_file(cluster, ADMIN, tmp_path)))
+    api = KubernetesRouteObjectApi(kubeconfig=str(kubeconfig_file(cluster, ADMIN, tmp_path)))
     attach_plugin(api, "default", "demo", "oidc", config_patch_paths=["/client_secret", "/session_secret"])
 
     from kubernetes import client
@@ -337,7 +336,7 @@ def test_destroy_leaves_an_ingress_that_had_no_annotation_exactly_as_it_was(
     cluster.store.add_plugin("default", "oidc")
     before = ingress(cluster)
     assert "annotations" not in before["metadata"] or not before["metadata"]["annotations"]
-    api = KubernetesIngressApi(kubeconfig=str(kubeconfig_file(cluster, ADMIN, tmp_path)))
+    api = KubernetesRouteObjectApi(kubeconfig=str(kubeconfig_file(cluster, ADMIN, tmp_path)))
 
     attach_plugin(api, "default", "demo", "oidc", config_patch_paths=["/client_secret", "/session_secret"])
     assert ingress(cluster)["metadata"]["annotations"] == {PLUGINS_ANNOTATION: "oidc"}
@@ -410,7 +409,7 @@ def test_a_change_to_an_httproute_by_another_client_between_our_read_and_our_pat
 ) -> None:
     cluster.store.add_http_route("default", "api", {PLUGINS_ANNOTATION: "cors"})
     cluster.store.add_plugin("default", "oidc")
-    real = KubernetesIngressApi(kubeconfig=str(kubeconfig_file(cluster, ADMIN, tmp_path)))
+    real = KubernetesRouteObjectApi(kubeconfig=str(kubeconfig_file(cluster, ADMIN, tmp_path)))
 
     racing = SomeoneWritesAfterOurRead(real, cluster, {PLUGINS_ANNOTATION: "cors,acl"})
     assert attach_plugin(racing, "default", "api", "oidc", config_patch_paths=["/client_secret"], kind="HTTPRoute")

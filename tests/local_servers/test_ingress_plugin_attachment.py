@@ -15,26 +15,26 @@ from typing import Any
 import pulumi
 import pytest
 from cluster_backends import ApiServerFactory
-from fake_kubernetes import FakeIngressApi, closed_port_url, kubeconfig_document
+from fake_kubernetes import FakeRouteObjectApi, closed_port_url, kubeconfig_document
 from program_harness import PROJECT, CloudMocks, RecordingMonitor
 from pulumi.dynamic import Config, ConfigureRequest
 from pulumi.runtime import set_mocks
 
 from components.ingress_plugin_attachment import (
-    ConflictError,
-    ForbiddenError,
-    IngressNotFoundError,
     IngressPluginAttachment,
     IngressPluginAttachmentArgs,
     IngressPluginAttachmentProvider,
-    KongPluginNotFoundError,
-    KubernetesIngressApi,
-    PluginCannotWorkError,
-    attach_plugin,
-    detach_plugin,
 )
-from components.kubeconfig import KubeconfigError
-from components.plugin_annotation import PLUGINS_ANNOTATION
+from components.kubernetes.kubeconfig import KubeconfigError
+from components.kubernetes.plugin_annotation import PLUGINS_ANNOTATION, attach_plugin, detach_plugin
+from components.kubernetes.route_objects import (
+    ConflictError,
+    ForbiddenError,
+    KongPluginNotFoundError,
+    KubernetesRouteObjectApi,
+    PluginCannotWorkError,
+    RouteObjectNotFoundError,
+)
 
 PATCHES = ["/client_secret", "/session_secret"]
 PROPS: dict[str, Any] = {
@@ -45,15 +45,15 @@ PROPS: dict[str, Any] = {
 }
 
 
-def cluster(annotations: dict[str, str] | None = None, **kwargs: Any) -> FakeIngressApi:
+def cluster(annotations: dict[str, str] | None = None, **kwargs: Any) -> FakeRouteObjectApi:
     """Ingress default/demo and a working KongPlugin default/oidc."""
-    api = FakeIngressApi(**kwargs)
+    api = FakeRouteObjectApi(**kwargs)
     api.add("default", "demo", annotations)
     api.add_plugin("default", "oidc")
     return api
 
 
-def provider_with(api: FakeIngressApi) -> IngressPluginAttachmentProvider:
+def provider_with(api: FakeRouteObjectApi) -> IngressPluginAttachmentProvider:
     provider = IngressPluginAttachmentProvider()
     provider.api = lambda: api  # type: ignore[method-assign]
     return provider
@@ -111,9 +111,9 @@ def test_a_name_listed_before_the_stack_came_is_not_removed_on_destroy() -> None
 
 
 def test_up_refuses_a_missing_ingress_with_a_clear_message() -> None:
-    api = FakeIngressApi()
+    api = FakeRouteObjectApi()
     api.add_plugin("default", "oidc")
-    with pytest.raises(IngressNotFoundError, match=r"Ingress default/demo not found.*ingressName"):
+    with pytest.raises(RouteObjectNotFoundError, match=r"Ingress default/demo not found.*ingressName"):
         provider_with(api).create(dict(PROPS))
 
 
@@ -121,7 +121,7 @@ def test_up_refuses_a_missing_ingress_with_a_clear_message() -> None:
 def test_up_refuses_a_plugin_whose_config_patches_were_pruned_and_leaves_the_ingress_alone(
     kept: tuple[str, ...],
 ) -> None:
-    api = FakeIngressApi()
+    api = FakeRouteObjectApi()
     api.add("default", "demo", {PLUGINS_ANNOTATION: "cors"})
     api.add_plugin("default", "oidc", config_patch_paths=kept)
     with pytest.raises(PluginCannotWorkError) as refused:
@@ -134,7 +134,7 @@ def test_up_refuses_a_plugin_whose_config_patches_were_pruned_and_leaves_the_ing
 
 
 def test_up_refuses_a_missing_plugin_and_leaves_the_ingress_alone() -> None:
-    api = FakeIngressApi()
+    api = FakeRouteObjectApi()
     api.add("default", "demo", {PLUGINS_ANNOTATION: "cors"})
     with pytest.raises(KongPluginNotFoundError, match=r"KongPlugin default/oidc not found"):
         provider_with(api).create(dict(PROPS))
@@ -142,7 +142,7 @@ def test_up_refuses_a_missing_plugin_and_leaves_the_ingress_alone() -> None:
 
 
 def test_destroy_tolerates_an_ingress_deleted_meanwhile() -> None:
-    api = FakeIngressApi()
+    api = FakeRouteObjectApi()
     provider_with(api).delete("default/demo/oidc", {**PROPS, "added_by_stack": True})
     assert api.writes == 0
 
@@ -201,7 +201,7 @@ def test_refresh_reports_an_attachment_removed_by_hand_as_gone() -> None:
 
 
 def test_refresh_reports_the_attachment_gone_with_its_ingress() -> None:
-    assert provider_with(FakeIngressApi()).read("default/demo/oidc", dict(PROPS)).id is None
+    assert provider_with(FakeRouteObjectApi()).read("default/demo/oidc", dict(PROPS)).id is None
 
 
 def test_attachment_waits_for_the_plugin_even_when_its_name_is_a_plain_string() -> None:
@@ -214,7 +214,7 @@ def test_attachment_waits_for_the_plugin_even_when_its_name_is_a_plain_string() 
         attachment = IngressPluginAttachment(
             "ingress",
             IngressPluginAttachmentArgs(
-                namespace="default", ingress_name="demo", plugin_name="oidc", plugin=plugin, config_patch_paths=PATCHES
+                namespace="default", object_name="demo", plugin_name="oidc", plugin=plugin, config_patch_paths=PATCHES
             ),
         )
         return attachment.added_by_stack
@@ -237,7 +237,7 @@ def test_real_kubernetes_client_edits_only_the_annotation_with_optimistic_lockin
         server.store.add("default", "demo", {PLUGINS_ANNOTATION: "cors"})
         server.store.add_plugin("default", "oidc")
         read_version = server.store.resource_version("default", "demo")
-        api = KubernetesIngressApi(kubeconfig=str(server.kubeconfig), context="workshop")
+        api = KubernetesRouteObjectApi(kubeconfig=str(server.kubeconfig), context="workshop")
 
         assert attach_plugin(api, "default", "demo", "oidc", config_patch_paths=PATCHES) is True
         assert server.store.annotations("default", "demo")[PLUGINS_ANNOTATION] == "cors,oidc"
@@ -258,7 +258,7 @@ def test_real_kubernetes_client_removes_the_key_it_created_and_reports_missing_o
         server.store.add("default", "demo")
         server.store.add_plugin("default", "oidc")
         # `kubernetes:kubeconfig` may hold the kubeconfig's content instead of a path.
-        api = KubernetesIngressApi(kubeconfig=server.kubeconfig.read_text())
+        api = KubernetesRouteObjectApi(kubeconfig=server.kubeconfig.read_text())
 
         attach_plugin(api, "default", "demo", "oidc", config_patch_paths=PATCHES)
         detach_plugin(api, "default", "demo", "oidc")
@@ -275,7 +275,7 @@ def test_real_kubernetes_client_refuses_a_pruned_plugin_before_any_write(
         server.store.install_kong_crds(config_patches=False)
         server.store.add("default", "demo", {PLUGINS_ANNOTATION: "cors"})
         server.store.add_plugin("default", "oidc")
-        api = KubernetesIngressApi(kubeconfig=str(server.kubeconfig))
+        api = KubernetesRouteObjectApi(kubeconfig=str(server.kubeconfig))
         with pytest.raises(PluginCannotWorkError, match=r"predates Kong Ingress Controller 3\.1"):
             attach_plugin(api, "default", "demo", "oidc", config_patch_paths=PATCHES)
         assert [method for method, *_ in server.requests] == ["GET"]  # the plugin read, and nothing written
@@ -283,7 +283,7 @@ def test_real_kubernetes_client_refuses_a_pruned_plugin_before_any_write(
 
 
 def test_a_kubeconfig_path_that_names_no_file_says_so(tmp_path: Path) -> None:
-    api = KubernetesIngressApi(kubeconfig=str(tmp_path / "missing-kubeconfig"))
+    api = KubernetesRouteObjectApi(kubeconfig=str(tmp_path / "missing-kubeconfig"))
     with pytest.raises(KubeconfigError, match=r"names no file: .*missing-kubeconfig"):
         api.read_annotations("default", "demo")
 
@@ -293,7 +293,7 @@ def test_real_kubernetes_client_turns_409_into_a_retry(api_server: ApiServerFact
         server.store.add("default", "demo", {PLUGINS_ANNOTATION: "cors"})
         read_version = server.store.resource_version("default", "demo")
         server.store.add("default", "demo", {PLUGINS_ANNOTATION: "cors,acl"})  # someone else's write
-        api = KubernetesIngressApi(kubeconfig=str(server.kubeconfig))
+        api = KubernetesRouteObjectApi(kubeconfig=str(server.kubeconfig))
         with pytest.raises(ConflictError):
             api.write_annotation("default", "demo", PLUGINS_ANNOTATION, "cors,oidc", resource_version=read_version)
         assert server.store.annotations("default", "demo")[PLUGINS_ANNOTATION] == "cors,acl"
@@ -350,7 +350,7 @@ def test_provider_reports_missing_objects_through_the_real_client(api_server: Ap
         server.store.install_kong_crds()
         server.store.add_plugin("default", "oidc")
         provider = configured({"kubernetes:kubeconfig": str(server.kubeconfig)})
-        with pytest.raises(IngressNotFoundError, match="Ingress default/demo not found"):
+        with pytest.raises(RouteObjectNotFoundError, match="Ingress default/demo not found"):
             provider.create(dict(PROPS))
 
         server.store.add("default", "demo")
@@ -419,7 +419,7 @@ def test_a_patch_that_changes_nothing_keeps_the_resource_version(api_server: Api
     with api_server(tmp_path) as server:
         server.store.add("default", "demo", {PLUGINS_ANNOTATION: "cors"})
         read_version = server.store.resource_version("default", "demo")
-        api = KubernetesIngressApi(kubeconfig=str(server.kubeconfig))
+        api = KubernetesRouteObjectApi(kubeconfig=str(server.kubeconfig))
         api.write_annotation("default", "demo", PLUGINS_ANNOTATION, "cors", resource_version=read_version)
         server.store.add("default", "demo", {PLUGINS_ANNOTATION: "cors"})
         assert server.store.resource_version("default", "demo") == read_version
@@ -430,9 +430,9 @@ def test_a_patch_that_changes_nothing_keeps_the_resource_version(api_server: Api
 ROUTE_PROPS: dict[str, Any] = {**PROPS, "ingress_name": "api", "kind": "HTTPRoute"}
 
 
-def route_cluster(annotations: dict[str, str] | None = None, **kwargs: Any) -> FakeIngressApi:
+def route_cluster(annotations: dict[str, str] | None = None, **kwargs: Any) -> FakeRouteObjectApi:
     """HTTPRoute default/api, an Ingress default/api beside it, and a working KongPlugin default/oidc."""
-    api = FakeIngressApi(**kwargs)
+    api = FakeRouteObjectApi(**kwargs)
     api.add_http_route("default", "api", annotations, parent_refs=[{"name": "kong"}])
     api.add("default", "api", {PLUGINS_ANNOTATION: "ingress-only"})
     api.add_plugin("default", "oidc")
@@ -465,16 +465,16 @@ def test_an_httproute_attachment_retries_conflicts() -> None:
 
 
 def test_an_httproute_attachment_waits_for_its_plugin_and_names_the_missing_httproute() -> None:
-    api = FakeIngressApi()
+    api = FakeRouteObjectApi()
     api.add_http_route("default", "api", {PLUGINS_ANNOTATION: "cors"})
     with pytest.raises(KongPluginNotFoundError, match=r"KongPlugin default/oidc not found, so the HTTPRoute was not"):
         provider_with(api).create(dict(ROUTE_PROPS))
     assert api.annotations("default", "api", "HTTPRoute") == {PLUGINS_ANNOTATION: "cors"}
 
-    api = FakeIngressApi()
+    api = FakeRouteObjectApi()
     api.add("default", "api")  # an Ingress of that name is not the HTTPRoute
     api.add_plugin("default", "oidc")
-    with pytest.raises(IngressNotFoundError, match=r"^HTTPRoute default/api not found.*Gateway API"):
+    with pytest.raises(RouteObjectNotFoundError, match=r"^HTTPRoute default/api not found.*Gateway API"):
         provider_with(api).create(dict(ROUTE_PROPS))
     assert api.writes == 0
 
@@ -498,7 +498,7 @@ def test_only_an_httproute_attachment_records_its_kind(kind: str, stored_kind: s
         plugin = pulumi.CustomResource("kubernetes:configuration.konghq.com/v1:KongPlugin", "plugin", {})
         args = IngressPluginAttachmentArgs(
             namespace="default",
-            ingress_name="demo",
+            object_name="demo",
             plugin_name="oidc",
             plugin=plugin,
             config_patch_paths=PATCHES,
@@ -532,10 +532,12 @@ def test_real_kubernetes_client_edits_an_httproutes_annotation_with_optimistic_l
         provider.delete(created.id, created.outs or {})
         assert server.store.annotations("default", "api", "HTTPRoute") == {PLUGINS_ANNOTATION: "cors"}
         assert (
-            KubernetesIngressApi(kubeconfig=str(server.kubeconfig)).read_annotations("default", "missing", "HTTPRoute")
+            KubernetesRouteObjectApi(kubeconfig=str(server.kubeconfig)).read_annotations(
+                "default", "missing", "HTTPRoute"
+            )
             is None
         )
-        with pytest.raises(IngressNotFoundError, match="HTTPRoute default/missing not found"):
+        with pytest.raises(RouteObjectNotFoundError, match="HTTPRoute default/missing not found"):
             provider.create({**ROUTE_PROPS, "ingress_name": "missing"})
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from fake_kubernetes import fake_api_server
 from program_harness import ROOT
 
-from components.plugin_annotation import PLUGINS_ANNOTATION
+from components.kubernetes.plugin_annotation import PLUGINS_ANNOTATION
 
 RECORDED = json.loads((ROOT / "tests/fixtures/attachment_provider_recorded.json").read_text())
 

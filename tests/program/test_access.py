@@ -57,8 +57,8 @@ def test_several_groups_are_alternatives_on_every_route(monkeypatch: pytest.Monk
     assert [config["groups_required"] for config in configs(run)] == [["staff", "contractors"]] * 2
 
 
-def test_without_groups_any_signed_in_user_passes_as_before(monkeypatch: pytest.MonkeyPatch) -> None:
-    run = run_with(monkeypatch)
+def test_without_groups_any_signed_in_user_passes_as_before(dev_stack: ProgramRun) -> None:
+    run = dev_stack
     assert run.of_type(GROUP) == []
     assert all("groups_required" not in config and "groups_claim" not in config for config in configs(run))
     assert run.one(USER_POOL).inputs["adminCreateUserConfig"] == {"allowAdminCreateUserOnly": False}
@@ -115,5 +115,5 @@ def test_identity_headers_map_claims_to_upstream_headers_in_order(
         assert config["upstream_headers_names"] == ["X-User-Id", "X-User-Email"]
 
 
-def test_no_identity_headers_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert all("upstream_headers_claims" not in config for config in configs(run_with(monkeypatch)))
+def test_no_identity_headers_unless_asked(dev_stack: ProgramRun) -> None:
+    assert all("upstream_headers_claims" not in config for config in configs(dev_stack))

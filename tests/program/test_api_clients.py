@@ -1,7 +1,7 @@
-"""Machine clients and API routes (issue 19), as the program declares them under Pulumi's mocks.
+"""Machine clients and API routes, as the program declares them under Pulumi's mocks.
 
-The stack of the issue's "Done when": one browser Ingress route, one api HTTPRoute route with a
-required scope, and two machine clients.
+The reference stack: one browser Ingress route, one api HTTPRoute route with a required scope,
+and two machine clients.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from program_harness import (
     run_program,
 )
 
-from components.settings_model import SettingsError
+from components.settings.model import SettingsError
 
 RESOURCE_SERVER = "aws:cognito/resourceServer:ResourceServer"
 CLIENT = "aws:cognito/userPoolClient:UserPoolClient"
@@ -215,9 +215,8 @@ def test_client_secrets_are_only_in_a_secret_output(done_when: ProgramRun) -> No
     assert "mock-machine-secret" not in in_the_clear
 
 
-def test_without_api_clients_nothing_is_declared_or_exported_for_them() -> None:
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        run = run_program(monkeypatch, dev_stack_config())
+def test_without_api_clients_nothing_is_declared_or_exported_for_them(dev_stack: ProgramRun) -> None:
+    run = dev_stack
     assert run.of_type(RESOURCE_SERVER) == [] and run.of_type(API_CLIENTS_COMPONENT) == []
     assert [c.name for c in run.of_type(CLIENT)] == ["cognito-client"]
     assert not {"tokenUrl", "apiClients", "apiClientSecrets"} & run.exports.keys()

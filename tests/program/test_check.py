@@ -17,12 +17,12 @@ from typing import Any
 import pytest
 import yaml
 from program_harness import ROOT
-from test_api_clients import BAD_INPUTS, CLIENTS
-from test_identity_providers_refused import BAD_IDENTITY_SETTINGS
-from test_routes import BAD_ROUTES
 
-from components.settings_model import GENERIC_FIX, qualified_key
+from components.settings.model import GENERIC_FIX, qualified_key
 from stack_check.cli import SECRET_PLACEHOLDER, main
+from tests.program.test_api_clients import BAD_INPUTS, CLIENTS
+from tests.program.test_identity_providers_refused import BAD_IDENTITY_SETTINGS
+from tests.program.test_routes import BAD_ROUTES
 
 DEV = yaml.safe_load((ROOT / "Pulumi.dev.yaml").read_text())["config"]
 ENCRYPTED = {"secure": "v1:c2VjcmV0IG5ldmVyIHNob3du"}

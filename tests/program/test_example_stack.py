@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 import yaml
 from program_harness import PROJECT, ROOT, CloudMocks, run_program
-from test_policies import AnalyzedMonitor, all_violations
 
-from components.settings import CONFIG_KEYS, parse_settings
+from components.settings.load import parse_settings
+from components.settings.registry import CONFIG_KEYS
 from doctor_checks.stack_config import read_stack_config
 from doctor_checks.world import World
+from tests.program.test_policies import AnalyzedMonitor, all_violations
 
 EXAMPLE = ROOT / "docs" / "examples" / "Pulumi.prod.yaml"
 

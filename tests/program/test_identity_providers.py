@@ -1,6 +1,6 @@
 """Company identity providers, the groups of federated users, MFA and the feature plan, as the program declares them.
 
-The stack of issue 18's "Done when": one SAML and one OIDC provider and allowedGroups [staff].
+The reference stack: one SAML and one OIDC provider, allowedGroups [staff] and a signInWith route.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from program_harness import (
     run_program,
 )
 
-from components.federated_groups import GROUPS_ATTRIBUTE
-from components.federated_groups_trigger import handler
+from components.cognito.federated_groups_trigger import handler
+from components.settings.model import GROUPS_ATTRIBUTE
 
 POOL = "aws:cognito/userPool:UserPool"
 CLIENT = "aws:cognito/userPoolClient:UserPoolClient"
@@ -68,8 +68,9 @@ def run_with(monkeypatch: pytest.MonkeyPatch, **settings: Any) -> ProgramRun:
     return run_program(monkeypatch, config)
 
 
-@pytest.fixture(name="federated")
+@pytest.fixture(scope="module", name="federated")
 def federated_fixture() -> ProgramRun:
+    """One run with two providers, the groups gate and a signInWith route, for the tests that only read it."""
     with pytest.MonkeyPatch.context() as monkeypatch:
         return run_with(monkeypatch, identityProviders=[ENTRA, OKTA], allowedGroups=["staff"], routes=ROUTES)
 

@@ -9,8 +9,8 @@ import pulumi
 import pytest
 from program_harness import PROJECT, CloudMocks, RecordingMonitor, dev_stack_config, run_program
 
-from components.settings import config_string
-from components.settings_model import SettingsError
+from components.settings.load import config_string
+from components.settings.model import SettingsError
 
 SECRET = "s3cr3t-Zq9-never-shown"
 OKTA = {"name": "Okta", "type": "OIDC", "issuer": "https://acme.okta.com", "clientId": "0oa1", "clientSecret": SECRET}

@@ -32,7 +32,7 @@ from pulumi_policy import (
 from pulumi_policy.deserialize import deserialize_properties
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
 
-from components.plugin_annotation import PLUGINS_ANNOTATION
+from components.kubernetes.plugin_annotation import PLUGINS_ANNOTATION
 
 POLICY_DIR = ROOT / "policy"
 
@@ -435,7 +435,9 @@ OTHER_ANNOTATION = ingress_patch({"konghq.com/strip-path": "true", "pulumi.com/p
 
 def test_the_policy_packs_copies_of_the_projects_names_agree_with_the_project() -> None:
     # The pack runs in its own virtualenv without the project's code, so it keeps copies.
-    from components import kong_oidc_plugin, kong_plugin, naming
+    from components import naming
+    from components.kong import kong_plugin
+    from components.kong import oidc_plugin as kong_oidc_plugin
 
     assert policies.PACK_NAME == naming.PROJECT
     assert policies.PLUGINS_ANNOTATION == PLUGINS_ANNOTATION
@@ -628,7 +630,7 @@ def test_preview_with_unknown_values_passes_every_policy(monkeypatch: pytest.Mon
     assert all_violations(monitor) == []
 
 
-# --- the stacks of issues 18 and 19 --------------------------------------------------------------
+# --- stacks with identity providers and machine clients ------------------------------------------
 
 FEDERATED_ONLY = {
     f"{PROJECT}:localAccounts": "false",

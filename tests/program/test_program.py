@@ -6,7 +6,6 @@ import base64
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
@@ -28,7 +27,7 @@ from program_harness import (
     run_program,
 )
 
-from components.settings_model import SettingsError
+from components.settings.model import SettingsError
 
 USER_POOL = "aws:cognito/userPool:UserPool"
 DOMAIN = "aws:cognito/userPoolDomain:UserPoolDomain"
@@ -45,11 +44,9 @@ HOSTED_UI = "kong-oidc-dev-1a2b3c4d.auth.us-west-2.amazoncognito.com"
 DISCOVERY = f"https://cognito-idp.us-west-2.amazonaws.com/{USER_POOL_ID}/.well-known/openid-configuration"
 
 
-@pytest.fixture(scope="module")
-def dev() -> Iterator[ProgramRun]:
-    """One run of the dev stack, shared: the tests below only read what it declared."""
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        yield run_program(monkeypatch, dev_stack_config())
+@pytest.fixture(name="dev")
+def dev_fixture(dev_stack: ProgramRun) -> ProgramRun:
+    return dev_stack
 
 
 def test_dev_stack_declares_exactly_the_workshops_resources(dev: ProgramRun) -> None:
@@ -286,7 +283,7 @@ def test_the_secret_is_registered_as_the_kubernetes_sdks_secret_registers_it() -
     """Declared without pulumi_kubernetes.core.v1 (a slow import), the Secret looks the same to the engine."""
     from pulumi_kubernetes.core.v1 import Secret
 
-    from components.kubernetes_secret import KubernetesSecret
+    from components.kong.kubernetes_secret import KubernetesSecret
 
     monitor = RecordingMonitor(CloudMocks())
     pulumi.runtime.set_mocks(monitor.mocks, project=PROJECT, stack="dev", preview=False, monitor=monitor)
@@ -353,6 +350,7 @@ def _declared_when_refused(monkeypatch: pytest.MonkeyPatch, **overrides: str) ->
     config = {**dev_stack_config(), **{f"{PROJECT}:{key}": value for key, value in overrides.items()}}
     with pytest.raises(SettingsError) as raised:
         run_program(monkeypatch, config, monitor=monitor)
+    assert isinstance(raised.value, pulumi.RunError), "Pulumi prints a RunError without a traceback"
     return str(raised.value), monitor.declared
 
 
@@ -361,7 +359,6 @@ def test_bad_settings_stop_the_program_before_any_resource_is_declared(monkeypat
         monkeypatch, dataPlaneHost="https://lb.example.com", cacheTtl="0", scopes='["email"]'
     )
     assert declared == []
-    assert issubclass(SettingsError, pulumi.RunError), "Pulumi prints a RunError without a traceback"
     assert "(3 problems)" in message
     assert 'kong-cognito-oidc:dataPlaneHost = "https://lb.example.com"' in message
 

@@ -18,8 +18,8 @@ from program_harness import (
     run_program,
 )
 
-from components.routes_setting import MAX_ROUTES
-from components.settings_model import SettingsError
+from components.settings.model import SettingsError
+from components.settings.routes import MAX_ROUTES
 
 CLIENT = "aws:cognito/userPoolClient:UserPoolClient"
 SECRET = "kubernetes:core/v1:Secret"

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 import pytest
-from program_harness import PROJECT, ROOT, Declared, ProgramRun, dev_stack_config, run_program
+from program_harness import PROJECT, ROOT, Declared, ProgramRun, dev_stack_config, run_program, shared_run
 
 BEFORE_ROUTES = json.loads((ROOT / "tests" / "fixtures" / "dev_stack_before_routes.json").read_text())
 POOL = "aws:cognito/userPool:UserPool"
@@ -20,20 +20,20 @@ KONG_PLUGIN = "kubernetes:configuration.konghq.com/v1:KongPlugin"
 SECRET = "kubernetes:core/v1:Secret"
 # Inputs added since the fixture was recorded, each updated in place by the AWS provider.
 ADDED_IN_PLACE = {
-    CLIENT: {"logoutUrls"},  # sign-out (issue 10)
-    # The feature plan (issue 18): AWS made the pool Essentials; UpdateUserPool moves it to Lite in place.
+    CLIENT: {"logoutUrls"},  # sign-out
+    # The feature plan: AWS made the pool Essentials; UpdateUserPool moves it to Lite in place.
     POOL: {"userPoolTier"},
 }
 # Kong config fields and metadata added since: the KongPlugin is updated in place.
-ADDED_TO_THE_PLUGIN = {"logout_uri_suffix", "logout_methods", "end_session_endpoint"}  # sign-out (issue 10)
+ADDED_TO_THE_PLUGIN = {"logout_uri_suffix", "logout_methods", "end_session_endpoint"}  # sign-out
 
 ROUTE_A = {"ingress": "demo", "namespace": "default", "host": "apps.example.com", "path": "/bar"}
 ROUTE_B = {"ingress": "admin", "namespace": "default", "host": "apps.example.com", "path": "/admin"}
 ROUTE_C = {"ingress": "shop", "namespace": "shop", "host": "shop.example.org", "path": "/"}
 
 
-def run_routes(monkeypatch: pytest.MonkeyPatch, *routes: dict[str, str]) -> ProgramRun:
-    return run_program(monkeypatch, {**dev_stack_config(), f"{PROJECT}:routes": json.dumps(list(routes))})
+def run_routes(*routes: dict[str, str]) -> ProgramRun:
+    return shared_run({**dev_stack_config(), f"{PROJECT}:routes": json.dumps(list(routes))})
 
 
 def by_urn(run: ProgramRun) -> dict[str, Declared]:
@@ -47,27 +47,26 @@ def kubernetes_identity(resource: Declared) -> dict[str, Any]:
     return {key: resource.inputs[key] for key in ("namespace", "ingress_name", "plugin_name")}
 
 
-def test_the_dev_stack_keeps_every_urn(monkeypatch: pytest.MonkeyPatch) -> None:
-    run = run_program(monkeypatch, dev_stack_config())
-    assert sorted(by_urn(run)) == BEFORE_ROUTES["urns"]
+def test_the_dev_stack_keeps_every_urn(dev_stack: ProgramRun) -> None:
+    assert sorted(by_urn(dev_stack)) == BEFORE_ROUTES["urns"]
 
 
-def test_the_dev_stack_keeps_its_cognito_and_random_inputs(monkeypatch: pytest.MonkeyPatch) -> None:
-    resources = by_urn(run_program(monkeypatch, dev_stack_config()))
+def test_the_dev_stack_keeps_its_cognito_and_random_inputs(dev_stack: ProgramRun) -> None:
+    resources = by_urn(dev_stack)
     for urn, before in BEFORE_ROUTES["inputs"].items():
         now = resources[urn]
         added = ADDED_IN_PLACE.get(now.type, set())
         assert {key: value for key, value in now.inputs.items() if key not in added} == before, urn
 
 
-def test_the_dev_stack_keeps_the_names_of_its_kubernetes_objects(monkeypatch: pytest.MonkeyPatch) -> None:
-    resources = by_urn(run_program(monkeypatch, dev_stack_config()))
+def test_the_dev_stack_keeps_the_names_of_its_kubernetes_objects(dev_stack: ProgramRun) -> None:
+    resources = by_urn(dev_stack)
     for urn, before in BEFORE_ROUTES["kubernetes_identities"].items():
         assert kubernetes_identity(resources[urn]) == before, urn
 
 
-def test_the_dev_stacks_pool_moves_to_the_lite_plan_and_gains_nothing_else(monkeypatch: pytest.MonkeyPatch) -> None:
-    run = run_program(monkeypatch, dev_stack_config())
+def test_the_dev_stacks_pool_moves_to_the_lite_plan_and_gains_nothing_else(dev_stack: ProgramRun) -> None:
+    run = dev_stack
     assert run.one(POOL).inputs["userPoolTier"] == "LITE"
     # No identity providers, no groups trigger: an upgrade declares nothing new (test above: same URNs),
     # and the client still offers local accounts only.
@@ -76,18 +75,16 @@ def test_the_dev_stacks_pool_moves_to_the_lite_plan_and_gains_nothing_else(monke
     assert all("signInWith" not in route for route in run.exports["routes"].value)
 
 
-def test_a_stack_with_allowed_groups_and_no_identity_provider_gets_no_groups_trigger(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    run = run_program(monkeypatch, {**dev_stack_config(), f"{PROJECT}:allowedGroups": '["staff"]'})
+def test_a_stack_with_allowed_groups_and_no_identity_provider_gets_no_groups_trigger() -> None:
+    run = shared_run({**dev_stack_config(), f"{PROJECT}:allowedGroups": '["staff"]'})
     added = {resource.name for resource in run.declared if resource.urn not in BEFORE_ROUTES["urns"]}
     assert added == {"cognito-group-staff"}
     pool = run.one(POOL).inputs
     assert "lambdaConfig" not in pool and "schemas" not in pool
 
 
-def test_the_dev_stacks_kong_plugin_only_gains_sign_out_and_its_owner(monkeypatch: pytest.MonkeyPatch) -> None:
-    resources = by_urn(run_program(monkeypatch, dev_stack_config()))
+def test_the_dev_stacks_kong_plugin_only_gains_sign_out_and_its_owner(dev_stack: ProgramRun) -> None:
+    resources = by_urn(dev_stack)
     for urn, before in BEFORE_ROUTES["kong_plugin_inputs"].items():
         now = resources[urn].inputs
         assert (now["plugin"], now["configPatches"]) == (before["plugin"], before["configPatches"])
@@ -98,11 +95,11 @@ def test_the_dev_stacks_kong_plugin_only_gains_sign_out_and_its_owner(monkeypatc
         ]
 
 
-def test_moving_the_single_route_into_routes_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_moving_the_single_route_into_routes_changes_nothing(dev_stack: ProgramRun) -> None:
     # The route on ingressNamespace/ingressName is the one the stack protected before `routes`.
     host = "kong-proxy-0123456789.us-west-2.elb.amazonaws.com"
-    before = by_urn(run_program(monkeypatch, dev_stack_config()))
-    after = by_urn(run_routes(monkeypatch, {"ingress": "demo", "namespace": "default", "host": host, "path": "/bar"}))
+    before = by_urn(dev_stack)
+    after = by_urn(run_routes({"ingress": "demo", "namespace": "default", "host": host, "path": "/bar"}))
     assert {urn: r.inputs for urn, r in after.items()} == {urn: r.inputs for urn, r in before.items()}
 
 
@@ -116,20 +113,18 @@ def _unchanged_except_the_client(before: dict[str, Declared], after: dict[str, D
             assert after[urn].inputs == before[urn].inputs, urn
 
 
-def test_adding_a_route_changes_no_resource_of_the_routes_already_there(monkeypatch: pytest.MonkeyPatch) -> None:
-    before = by_urn(run_routes(monkeypatch, ROUTE_A, ROUTE_C))
-    after = by_urn(run_routes(monkeypatch, ROUTE_A, ROUTE_B, ROUTE_C))
+def test_adding_a_route_changes_no_resource_of_the_routes_already_there() -> None:
+    before = by_urn(run_routes(ROUTE_A, ROUTE_C))
+    after = by_urn(run_routes(ROUTE_A, ROUTE_B, ROUTE_C))
     assert set(before) < set(after)
     _unchanged_except_the_client(before, after, set(before))
     added = {after[urn].name for urn in set(after) - set(before)}
     assert added == {"kong-oidc-plugin-default.admin", "ingress-default.admin", "ingress-default.admin-annotation"}
 
 
-def test_the_secret_in_ingress_namespace_keeps_its_name_whatever_the_order_of_routes(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    original_first = by_urn(run_routes(monkeypatch, ROUTE_A, ROUTE_C))
-    original_last = by_urn(run_routes(monkeypatch, ROUTE_C, ROUTE_A))
+def test_the_secret_in_ingress_namespace_keeps_its_name_whatever_the_order_of_routes() -> None:
+    original_first = by_urn(run_routes(ROUTE_A, ROUTE_C))
+    original_last = by_urn(run_routes(ROUTE_C, ROUTE_A))
     assert set(original_last) == set(original_first)
     _unchanged_except_the_client(original_first, original_last, set(original_first))
     secrets = {r.name: r.inputs["metadata"]["namespace"] for r in original_last.values() if r.type == SECRET}
@@ -137,11 +132,9 @@ def test_the_secret_in_ingress_namespace_keeps_its_name_whatever_the_order_of_ro
     assert {urn for urn, r in original_last.items() if r.name == "kong-oidc-secrets"} <= set(BEFORE_ROUTES["urns"])
 
 
-def test_removing_a_route_removes_only_its_plugin_attachment_and_unshared_secret(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    before = by_urn(run_routes(monkeypatch, ROUTE_A, ROUTE_B, ROUTE_C))
-    without_b = by_urn(run_routes(monkeypatch, ROUTE_A, ROUTE_C))
+def test_removing_a_route_removes_only_its_plugin_attachment_and_unshared_secret() -> None:
+    before = by_urn(run_routes(ROUTE_A, ROUTE_B, ROUTE_C))
+    without_b = by_urn(run_routes(ROUTE_A, ROUTE_C))
     # B shares the default namespace's Secret with A: the Secret stays.
     assert {before[urn].name for urn in set(before) - set(without_b)} == {
         "kong-oidc-plugin-default.admin",
@@ -150,7 +143,7 @@ def test_removing_a_route_removes_only_its_plugin_attachment_and_unshared_secret
     }
     _unchanged_except_the_client(before, without_b, set(without_b))
 
-    without_c = by_urn(run_routes(monkeypatch, ROUTE_A, ROUTE_B))
+    without_c = by_urn(run_routes(ROUTE_A, ROUTE_B))
     # C was the shop namespace's only route: its Secret goes with it.
     assert {before[urn].name for urn in set(before) - set(without_c)} == {
         "kong-oidc-plugin-shop.shop",
@@ -164,7 +157,7 @@ def test_removing_a_route_removes_only_its_plugin_attachment_and_unshared_secret
 def test_adding_machine_clients_and_an_api_route_changes_nothing_already_there(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    before = by_urn(run_routes(monkeypatch, ROUTE_A, ROUTE_C))
+    before = by_urn(run_routes(ROUTE_A, ROUTE_C))
     api_route = {**ROUTE_B, "mode": "api", "scopes": ["orders.read"]}
     after = by_urn(
         run_program(
@@ -203,7 +196,7 @@ def test_adding_identity_providers_updates_only_the_pool_and_the_client_in_place
         "attributes": {"email": "emailaddress"},
         "groupsAttribute": "groups",
     }
-    before = by_urn(run_program(monkeypatch, with_groups))
+    before = by_urn(shared_run(with_groups))
     after = by_urn(run_program(monkeypatch, {**with_groups, f"{PROJECT}:identityProviders": json.dumps([provider])}))
     assert set(before) < set(after)
     in_place = {POOL: {"schemas", "lambdaConfig"}, CLIENT: {"supportedIdentityProviders", "writeAttributes"}}

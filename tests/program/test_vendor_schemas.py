@@ -17,10 +17,12 @@ import pytest
 from jsonschema import Draft202012Validator
 from program_harness import PROJECT, ProgramRun, dev_stack_config, run_program
 
-from components import api_clients_setting
-from components.federated_groups import CUSTOM_ATTRIBUTE, GROUPS_ATTRIBUTE, TRIGGER_VERSION
-from components.routes_setting import MAX_ROUTES
-from components.settings import MAX_GROUP_NAME_LENGTH, parse_settings
+from components.cognito.federated_groups import TRIGGER_VERSION
+from components.settings import api_clients as api_clients_setting
+from components.settings.load import parse_settings
+from components.settings.model import CUSTOM_ATTRIBUTE, GROUPS_ATTRIBUTE
+from components.settings.registry import MAX_GROUP_NAME_LENGTH
+from components.settings.routes import MAX_ROUTES
 
 KONG_PLUGIN = "kubernetes:configuration.konghq.com/v1:KongPlugin"
 STRINGS = {"type": "array", "items": {"type": "string"}}
@@ -55,7 +57,7 @@ KONG_OPENID_CONNECT_FIELDS: dict[str, Any] = {
     "groups_required": STRINGS,
     "upstream_headers_claims": STRINGS,
     "upstream_headers_names": STRINGS,
-    # api and both routes (issue 19)
+    # api and both routes
     "bearer_token_param_type": {"type": "array", "items": {"enum": ["body", "cookie", "header", "query"]}},
     "issuers_allowed": STRINGS,
     "audience_claim": STRINGS,

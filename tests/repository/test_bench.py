@@ -13,10 +13,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from program_harness import ROOT
 
 from bench import bench
 
-ROOT = Path(__file__).resolve().parents[2]
 HAND_WRITTEN = "## Measured elsewhere\n\nWritten by hand; `make bench SAVE=1` keeps it.\n"
 
 

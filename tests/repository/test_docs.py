@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from program_harness import ROOT
 
-from components.settings import config_string, parse_settings
+from components.settings.load import config_string, parse_settings
 from doctor_checks.stack_files import load_pulumi_yaml
 
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -166,7 +166,7 @@ def test_every_make_target_the_docs_name_exists(page: Path) -> None:
 
 
 def test_the_readme_fits_on_two_screens() -> None:
-    # Issue 12: about 150 lines, so the quick start is not buried; the rest belongs in docs/.
+    # About 150 lines, so the quick start is not buried; the rest belongs in docs/.
     lines = len((ROOT / "README.md").read_text().splitlines())
     assert lines <= 160, f"README.md has {lines} lines: move detail to a page in docs/"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from program_harness import ROOT
 
-from components import attach_detach
+from components.kubernetes import plugin_annotation
 from doctor_checks.tools import minimum_python
 
 
@@ -29,5 +29,5 @@ def test_the_minimums_are_those_the_code_checks() -> None:
     versions = minimum_versions()
     assert versions["Python"] == "{}.{}".format(*minimum_python(ROOT))
     # The attachment's message when a cluster lacks Kong's CRDs names the controller's minimum.
-    source = Path(attach_detach.__file__).read_text()
+    source = Path(plugin_annotation.__file__).read_text()
     assert f"Kong Ingress Controller (>= {versions['Kong Ingress Controller']})" in source

@@ -166,12 +166,22 @@ CERTIFICATE_VALIDATION = "aws:acm/certificateValidation:CertificateValidation"
 RECORD = "aws:route53/record:Record"
 
 
+# What a client is made from: the service and region, and the environment boto3 reads its endpoint and credentials from.
+_CLIENT_ENVIRONMENT = ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
+_clients: dict[tuple[str, ...], Any] = {}
+
+
 def _client(service: str, props: Props) -> Any:
+    """One client per service, region, endpoint and credentials, kept as the provider keeps its AWS clients:
+    making one takes about 10 ms, and a deployment calls AWS dozens of times."""
     # boto3 is imported when a resource is first touched, not when the engine starts the plugin.
     import boto3
 
     region = props.get("region") or os.environ.get("AWS_REGION", "us-west-2")
-    return boto3.client(service, region_name=region)
+    key = (service, region, *(os.environ.get(name, "") for name in _CLIENT_ENVIRONMENT))
+    if key not in _clients:
+        _clients[key] = boto3.client(service, region_name=region)
+    return _clients[key]
 
 
 def cognito(props: Props) -> Any:

@@ -1,6 +1,6 @@
 """AWS for the tests: one moto server per test run, and botocore's data files read once.
 
-Registered in conftest.py; a test asks for `moto_endpoint` (AWS_ENDPOINT_URL for boto3).
+Registered in tests/local_servers/conftest.py; a test asks for `moto_endpoint` (AWS_ENDPOINT_URL for boto3).
 """
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ from collections.abc import Iterator
 import botocore.loaders
 import botocore.session
 import pytest
-from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
-from werkzeug.serving import make_server
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -36,6 +34,10 @@ def moto_endpoint_fixture() -> Iterator[str]:
     moto keeps its state per process: fixtures that create AWS resources delete what tests add.
     ThreadedMotoServer's stop waits out a half-second poll; this one stops within 10 ms.
     """
+    # Imported here: a worker that runs no test against AWS never pays for moto (~0.3 s).
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+    from werkzeug.serving import make_server
+
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     app = DomainDispatcherApplication(create_backend_app)
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=MotoRequestHandler)

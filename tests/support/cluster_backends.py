@@ -33,7 +33,7 @@ import pytest
 from fake_kubernetes import closed_port_url, fake_api_server, kubeconfig_document
 from kube_apiserver import ADMIN, TESTER, KubeApiServer, ToolsMissingError, gateway_api_crds, kong_crd, start
 
-from components.settings_model import RouteKind
+from components.vocabulary import RouteKind
 
 KONG_CRD_NAME = "kongplugins.configuration.konghq.com"
 HTTP_ROUTE_CRD_NAME = "httproutes.gateway.networking.k8s.io"
@@ -112,7 +112,7 @@ class _IngressClasses(dict[str, str]):
 
 
 class RealClusterStore:
-    """`FakeIngressApi`'s setup calls, made on a real API server as its admin.
+    """`FakeRouteObjectApi`'s setup calls, made on a real API server as its admin.
 
     Kong's CRD stays installed from one test to the next (installing it takes a while); a test that
     needs it absent says so, as with the fake: `store.kong_crd = None`.
@@ -365,11 +365,11 @@ class RealClusterStore:
         config_patch_paths: Iterable[str] | None = None,
         annotations: dict[str, str] | None = None,
     ) -> None:
-        from fake_kubernetes import DEFAULT_CONFIG_PATCH_PATHS, FakeIngressApi
+        from fake_kubernetes import DEFAULT_CONFIG_PATCH_PATHS, FakeRouteObjectApi
         from kubernetes.client.exceptions import ApiException
 
         # The very object the fake stores (before the fake's pruning), sent through the real API.
-        model = FakeIngressApi()
+        model = FakeRouteObjectApi()
         model.add_plugin(
             namespace, name, DEFAULT_CONFIG_PATCH_PATHS if config_patch_paths is None else tuple(config_patch_paths),
             annotations,
@@ -562,7 +562,8 @@ def recording_proxy(server: KubeApiServer) -> Iterator[tuple[str, list[tuple[str
     requests: list[tuple[str, str, str, Any]] = []
     handler = type("Proxy", (_Proxy,), {"upstream": server.url, "context": server.ssl_context(), "requests": requests})
     proxy = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=proxy.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    # shutdown() waits out one poll: 5 ms, not 50, at the end of every test that starts one.
+    thread = threading.Thread(target=proxy.serve_forever, kwargs={"poll_interval": 0.005}, daemon=True)
     thread.start()
     host, port = proxy.server_address[:2]
     try:

@@ -9,7 +9,7 @@ from typing import Any
 import boto3
 from kube_apiserver import ADMIN, KubeApiServer
 
-from components.plugin_annotation import PLUGINS_ANNOTATION
+from components.kubernetes.plugin_annotation import PLUGINS_ANNOTATION
 
 
 def ingress(server: KubeApiServer, name: str = "demo", namespace: str = "default") -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """Stand-ins for the parts of the Kubernetes API the attachment and `make doctor` use.
 
-`FakeIngressApi` is the in-memory `IngressApi` and the store behind `FakeApiServer`,
+`FakeRouteObjectApi` is the in-memory `RouteObjectApi` and the store behind `FakeApiServer`,
 which serves it over HTTP on 127.0.0.1 so the real Kubernetes client can be exercised:
 Ingresses (get, list, merge patch), IngressClasses (list), KongPlugins (get), the
 CustomResourceDefinitions of KongPlugins and HTTPRoutes (get), /version, core/v1 Events (list, with the
@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from components.ingress_api import ConflictError
-from components.settings_model import RouteKind
+from components.kubernetes.route_objects import ConflictError
+from components.vocabulary import RouteKind
 
 DEFAULT_CONFIG_PATCH_PATHS = ("/client_secret", "/session_secret")
 # The apiVersion of the objects an event may be about, by kind.
@@ -52,7 +52,7 @@ class StoredIngress:
 
 
 @dataclass
-class FakeIngressApi:
+class FakeRouteObjectApi:
     """In-memory cluster state; `conflicts` makes the next N writes fail as if someone wrote first."""
 
     ingresses: dict[tuple[str, str], StoredIngress] = field(default_factory=dict)
@@ -358,7 +358,7 @@ def forbidden_status(verb: str, resource: str, group: str, namespace: str | None
 
 
 class _Handler(BaseHTTPRequestHandler):
-    store: FakeIngressApi
+    store: FakeRouteObjectApi
     requests: list[tuple[str, str, str, Any]]
 
     def log_message(self, format: str, *args: Any) -> None:  # keep test output clean
@@ -600,7 +600,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 @dataclass
 class FakeApiServer:
-    store: FakeIngressApi
+    store: FakeRouteObjectApi
     kubeconfig: Path
     url: str
     requests: list[tuple[str, str, str, Any]]
@@ -638,11 +638,12 @@ def fake_api_server(
     With `current_context` (another name), the kubeconfig's current context is that one and
     points at a closed port: only a client that asks for `context` reaches the server.
     """
-    store = FakeIngressApi()
+    store = FakeRouteObjectApi()
     requests: list[tuple[str, str, str, Any]] = []
     handler = type("Handler", (_Handler,), {"store": store, "requests": requests})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    # shutdown() waits out one poll: 5 ms, not 50, at the end of every test that starts one.
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.005}, daemon=True)
     thread.start()
     host, port = server.server_address[:2]
     url = f"http://{host}:{port}"

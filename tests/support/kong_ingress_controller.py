@@ -39,7 +39,7 @@ import kong_admin_api
 import yaml
 from kube_apiserver import ADMIN, KIC, ROOT, KubeApiServer, _die_with_parent, _free_port, binary, module_dir
 
-from components.kong_crds import KONG_CONTROLLER, KONG_GATEWAY_CONTROLLER
+from components.kong.crds import KONG_CONTROLLER, KONG_GATEWAY_CONTROLLER
 from doctor_checks.http_routes import UNMANAGED_CLASS_ANNOTATION
 
 KIC_GO_MOD = ROOT / "tools" / "kic" / "go.mod"

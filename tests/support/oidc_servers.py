@@ -148,7 +148,8 @@ class TlsServer:
 @contextmanager
 def tls_server(context: ssl.SSLContext) -> Iterator[TlsServer]:
     server = _TlsServer(context)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    # shutdown() waits out one poll: 5 ms, not 50, at the end of every test that starts one.
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.005}, daemon=True)
     thread.start()
     try:
         yield TlsServer(server)

@@ -6,6 +6,10 @@ re-exports it for the tests, with the dev stack's config and how Pulumi marks a 
 
 from __future__ import annotations
 
+import functools
+import json
+import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +50,7 @@ __all__ = [
     "is_secret",
     "machine_client_secret",
     "run_program",
+    "shared_run",
 ]
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -84,3 +89,18 @@ def run_program(
     with it themselves, which the run leaves alone.
     """
     return run_under_mocks(config, stack, monitor, preview=preview)
+
+
+def shared_run(config: Mapping[str, str]) -> ProgramRun:
+    """The dev stack's program run once per config in this process, for tests that only read what it declared.
+
+    Not for a test that patches the program's modules first, or sets an environment variable the program
+    reads (PULUMI_CONFIG_SECRET_KEYS): its run would be another's.
+    """
+    assert "PULUMI_CONFIG_SECRET_KEYS" not in os.environ, "the run depends on it: use run_program"
+    return _run_once(json.dumps(dict(config), sort_keys=True))
+
+
+@functools.cache
+def _run_once(config: str) -> ProgramRun:
+    return run_under_mocks(json.loads(config))

@@ -317,9 +317,11 @@ def engine_address(argv: list[str]) -> str | None:
 def _exit_when_the_engine_is_gone(engine: str) -> None:
     """Like Pulumi's own plugins: a CLI killed outright cannot stop its plugins, so they watch its address."""
     host, _, port = engine.rpartition(":")
+    # Once a second, as the engine's scenarios run it; its own test watches faster.
+    every = float(os.environ.get("STANDIN_ENGINE_WATCH_SECONDS", "1"))
     failures = 0
     while failures < 3:
-        time.sleep(1)
+        time.sleep(every)
         try:
             socket.create_connection((host, int(port)), timeout=1).close()
             failures = 0

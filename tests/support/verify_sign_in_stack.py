@@ -1,6 +1,7 @@
 """moto's Cognito admin API (aws_standin) and the sign-in stand-ins, wired to verify_stack's servers.
 
-Test files import the fixtures they use, e.g. `sign_in_stack_fixture` (pytest: `sign_in_stack`).
+Registered for the local-servers level in tests/local_servers/conftest.py, e.g. `sign_in_stack_fixture`
+(pytest: `sign_in_stack`).
 """
 
 from __future__ import annotations

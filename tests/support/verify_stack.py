@@ -1,6 +1,6 @@
 """The local HTTPS stand-ins verify.py's tests share: Kong's proxy, Cognito's IdP and hosted UI.
 
-Test files import the fixtures they use, e.g. `stack_fixture` (pytest knows it as `stack`).
+Registered for the local-servers level in tests/local_servers/conftest.py, e.g. `stack_fixture` (pytest: `stack`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import trustme
 from oidc_servers import Reply, Request, TlsServer, html_reply, json_reply, redirect, tls_server
 
 import verify
@@ -47,6 +46,8 @@ class Certificates:
 
 @pytest.fixture(scope="session", name="certificates")
 def certificates_fixture(tmp_path_factory: pytest.TempPathFactory) -> Certificates:
+    import trustme  # here: only a worker that starts the stand-ins pays for it
+
     folder = tmp_path_factory.mktemp("certificates")
     contexts = []
     cas = []

@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from components import naming
-from components.settings_model import Route
+from components.settings.model import Route
 
 
 def test_the_project_and_component_types() -> None:
@@ -75,7 +75,7 @@ def test_derived_domain_prefix_names_the_stack() -> None:
 )
 def test_derived_domain_prefix_always_satisfies_cognito(stack: str) -> None:
     prefix = naming.derived_domain_prefix(stack, "1a2b3c4d")
-    # Cognito's rules, stated here independently of check_domain_prefix (which the function itself calls).
+    # Cognito's rules, stated here independently of domain_prefix_problem (which the function itself calls).
     assert re.fullmatch(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", prefix), prefix
     assert not any(word in prefix for word in ("aws", "amazon", "cognito")), prefix
     assert prefix.startswith("kong-oidc-")

@@ -2,7 +2,9 @@
 // github.com/pulumi/pulumi/sdk/python/cmd/pulumi-language-python/v3) is not served by the Go module
 // proxy these machines reach. It does what that host does for this project, through the same
 // library (the SDK's python/toolchain, which runs the program with uv in the virtualenv Pulumi.yaml
-// names, and its policy-pack proxy), and nothing more: no debugger, no type checker, no code generation.
+// names, and its policy-pack proxy), plus what source-based component packages need (packages.go:
+// SDK generation, linking, installing), and nothing more: no debugger, no type checker, no
+// program generation.
 //
 // The CLI starts it with the engine's address and reads the port it serves on from its stdout.
 // Beside it: pulumi-language-python-exec (the executor) and pulumi-resource-pulumi-python (the
@@ -19,7 +21,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"syscall"
 	"time"
 
@@ -37,9 +38,6 @@ import (
 // The executor's exit code after it printed a message meant for the user (a settings error).
 const exitedAfterUserMessage = 32
 
-// Python packages named pulumi-* that have no resource plugin.
-var withoutPlugin = map[string]bool{"pulumi-policy": true, "pulumi-esc-sdk": true}
-
 type host struct {
 	pulumirpc.UnimplementedLanguageRuntimeServer
 	executor      string
@@ -48,6 +46,11 @@ type host struct {
 
 func main() {
 	flag.String("tracing", "", "ignored")
+	// Older CLI code (pkg v3.206, which the YAML language host builds on) starts a language host
+	// with its runtime options as flags; the stock host of that time accepted and ignored them.
+	for _, obsolete := range []string{"virtualenv", "root", "typechecker", "toolchain"} {
+		flag.String(obsolete, "", "ignored (options come in each request)")
+	}
 	showVersion := flag.Bool("version", false, "print the version and exit")
 	flag.Parse()
 	if *showVersion {
@@ -90,10 +93,9 @@ func main() {
 	}
 }
 
-// pythonOptions reads Pulumi.yaml's runtime options (toolchain, virtualenv) as the stock host does.
 // programToolchain is the program's Python toolchain (uv for this project), its virtualenv checked.
 func programToolchain(ctx context.Context, info *pulumirpc.ProgramInfo) (toolchain.Toolchain, error) {
-	opts, err := pythonOptions(info)
+	opts, err := pythonOptions(info, false)
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +109,10 @@ func programToolchain(ctx context.Context, info *pulumirpc.ProgramInfo) (toolcha
 	return tc, nil
 }
 
-func pythonOptions(info *pulumirpc.ProgramInfo) (toolchain.PythonOptions, error) {
+// pythonOptions reads Pulumi.yaml's (PulumiPlugin.yaml's) runtime options (toolchain, virtualenv) as
+// the stock host does. A plugin with pip and no virtualenv option runs in `venv` beside its
+// PulumiPlugin.yaml, as with the stock host: plugins never run in the ambient Python.
+func pythonOptions(info *pulumirpc.ProgramInfo, plugin bool) (toolchain.PythonOptions, error) {
 	opts := toolchain.PythonOptions{Root: info.RootDirectory, ProgramDir: info.ProgramDirectory}
 	options := info.GetOptions().AsMap()
 	if venv, ok := options["virtualenv"].(string); ok {
@@ -123,6 +128,9 @@ func pythonOptions(info *pulumirpc.ProgramInfo) (toolchain.PythonOptions, error)
 	default:
 		return opts, fmt.Errorf("unsupported toolchain option: %v", options["toolchain"])
 	}
+	if plugin && opts.Toolchain == toolchain.Pip && opts.Virtualenv == "" {
+		opts.Virtualenv = "venv"
+	}
 	return opts, nil
 }
 
@@ -137,8 +145,9 @@ func (h *host) GetPluginInfo(context.Context, *emptypb.Empty) (*pulumirpc.Plugin
 	return &pulumirpc.PluginInfo{Version: version.Version}, nil
 }
 
-// GetRequiredPackages names a plugin for each pulumi-* package installed in the virtualenv, at the
-// package's version (the pinned releases are plain X.Y.Z), as the stock host does.
+// GetRequiredPackages names a plugin for each Pulumi package installed in the virtualenv, from its
+// pulumi-plugin.json as the stock host does (packages.go): for a program, the providers it uses
+// and the source-based packages linked into it; for a plugin, what `pulumi package` must install.
 func (h *host) GetRequiredPackages(
 	ctx context.Context, req *pulumirpc.GetRequiredPackagesRequest,
 ) (*pulumirpc.GetRequiredPackagesResponse, error) {
@@ -146,20 +155,9 @@ func (h *host) GetRequiredPackages(
 	if err != nil {
 		return nil, err
 	}
-	installed, err := tc.ListPackages(ctx, true)
+	packages, err := requiredPackages(ctx, tc)
 	if err != nil {
 		return nil, err
-	}
-	var packages []*pulumirpc.PackageDependency
-	for _, pkg := range installed {
-		if !strings.HasPrefix(pkg.Name, "pulumi-") || withoutPlugin[pkg.Name] {
-			continue
-		}
-		packages = append(packages, &pulumirpc.PackageDependency{
-			Name:    strings.TrimPrefix(pkg.Name, "pulumi-"),
-			Version: "v" + pkg.Version,
-			Kind:    "resource",
-		})
 	}
 	return &pulumirpc.GetRequiredPackagesResponse{Packages: packages}, nil
 }
@@ -255,12 +253,9 @@ func configJSON(config map[string]string) ([]byte, error) {
 func (h *host) RunPlugin(req *pulumirpc.RunPluginRequest, server pulumirpc.LanguageRuntime_RunPluginServer) error {
 	ctx := server.Context()
 	analyzer := req.Kind == string(apitype.AnalyzerPlugin)
-	opts, err := pythonOptions(req.Info)
+	opts, err := pythonOptions(req.Info, !analyzer)
 	if err != nil {
 		return err
-	}
-	if !analyzer && opts.Virtualenv == "" && opts.Toolchain == toolchain.Pip {
-		opts.Virtualenv = "venv"
 	}
 	tc, err := toolchain.ResolveToolchain(opts)
 	if err != nil {
@@ -327,13 +322,6 @@ func (h *host) RunPlugin(req *pulumirpc.RunPluginRequest, server pulumirpc.Langu
 		return err
 	}
 	return closer.Close()
-}
-
-// InstallDependencies: `make install` creates the virtualenvs before any Pulumi command.
-func (h *host) InstallDependencies(
-	*pulumirpc.InstallDependenciesRequest, pulumirpc.LanguageRuntime_InstallDependenciesServer,
-) error {
-	return nil
 }
 
 func (h *host) About(ctx context.Context, req *pulumirpc.AboutRequest) (*pulumirpc.AboutResponse, error) {

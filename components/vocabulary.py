@@ -1,0 +1,25 @@
+"""The words the settings, the program, verify.py and the doctor share, defined once (no Pulumi here).
+
+Each is a `Literal` type and the tuple of its values, in the order messages list them; the first is
+the default where the setting has one.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+RouteMode = Literal["browser", "api", "both"]
+"""browser: redirect to sign-in; api: bearer tokens only, else 401; both: a bearer token is api."""
+RouteKind = Literal["Ingress", "HTTPRoute"]
+"""The kind of Kubernetes object a route's plugin is listed on (components/kubernetes/route_objects.py)."""
+ProviderType = Literal["SAML", "OIDC", "Google"]
+"""The kinds of company identity provider Cognito federates (`identityProviders[].type`)."""
+MfaMode = Literal["off", "optional", "required"]
+UserPoolTier = Literal["LITE", "ESSENTIALS", "PLUS"]
+"""Cognito's feature plans (UserPoolTierType); everything the stack uses is in LITE, the cheapest."""
+
+ROUTE_MODES: tuple[RouteMode, ...] = get_args(RouteMode)
+ROUTE_KINDS: tuple[RouteKind, ...] = get_args(RouteKind)
+PROVIDER_TYPES: tuple[ProviderType, ...] = get_args(ProviderType)
+MFA_MODES: tuple[MfaMode, ...] = get_args(MfaMode)
+USER_POOL_TIERS: tuple[UserPoolTier, ...] = get_args(UserPoolTier)
