@@ -1,6 +1,7 @@
 """`make doctor` for an own sign-in domain: the parent's A record, the zone, the certificate, the alias after `up`.
 
-AWS is moto's server (ACM in us-east-1, Route 53), DNS a stand-in resolver; nothing leaves 127.0.0.1.
+AWS is moto's server (ACM in us-east-1, Route 53; the `aws` fixture of conftest.py), DNS a stand-in resolver;
+nothing leaves 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -8,7 +9,6 @@ from __future__ import annotations
 import socket
 import uuid
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 from typing import Any
 
 import boto3
@@ -21,17 +21,6 @@ from verification.results import CheckLine
 
 NAME = "auth.example.com"
 TARGET = "d111111abcdef8.cloudfront.net"
-
-
-@pytest.fixture(name="aws")
-def aws_fixture(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, moto_endpoint: str) -> None:
-    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
 
 
 def resolver(names: Mapping[str, list[str]]) -> Any:
