@@ -19,13 +19,6 @@ from typing import Any
 from verification.results import Result
 from verification.url_parts import origin
 
-AUTHORIZE_PATH = "/oauth2/authorize"
-
-
-def authorization_endpoint(domain: str) -> str:
-    """Where Kong sends browsers to sign in when the stack has its own sign-in domain (the plugin's explicit value)."""
-    return f"https://{domain}{AUTHORIZE_PATH}"
-
 
 def _trusted_authorities() -> ssl.SSLContext:
     # The authorities requests trusts, so this check and the others agree (REQUESTS_CA_BUNDLE, else certifi's).

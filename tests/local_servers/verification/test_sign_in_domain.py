@@ -11,7 +11,7 @@ import pytest
 import trustme
 from oidc_servers import closed_origin, silent_server, tls_server
 
-from verification.sign_in_domain import authorization_endpoint, check_certificate
+from verification.sign_in_domain import check_certificate
 
 
 @pytest.fixture(name="authority")
@@ -69,7 +69,3 @@ def test_no_server_or_no_answer_fails(authority: trustme.CA) -> None:
     with silent_server() as origin:
         silent = origin.removeprefix("https://")
         assert check_certificate(silent, timeout=0.3).detail.startswith(f"no TLS connection to {silent}: ")
-
-
-def test_the_authorization_endpoint_is_on_the_domain() -> None:
-    assert authorization_endpoint("auth.example.com") == "https://auth.example.com/oauth2/authorize"
