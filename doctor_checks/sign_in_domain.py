@@ -13,24 +13,17 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from doctor_checks.aws import _botocore_loader
-from doctor_checks.world import TIMEOUT, World
+from components.settings.model import SignInDomain
+from doctor_checks.aws import aws_client
+from doctor_checks.world import World
 from verification.results import CheckLine, failed, passed, skipped
 
 CERTIFICATE_REGION = "us-east-1"
 # The stack output that names the distribution (exported with signInDomain).
 TARGET_OUTPUT = "signInDomainTarget"
 NOT_YET = "appears after `make up`"
-
-
-@dataclass(frozen=True)
-class SignInDomainSetting:
-    name: str
-    certificate_arn: str | None
-    hosted_zone_id: str | None
 
 
 def parent_domain(name: str) -> str:
@@ -43,18 +36,6 @@ def _covers(certificate_name: str, name: str) -> bool:
     return certificate_name == name
 
 
-def _client(service: str, profile: str | None, region: str) -> Any:
-    import boto3
-    import botocore.config
-    import botocore.session
-
-    core = botocore.session.get_session()
-    core.register_component("data_loader", _botocore_loader())
-    session = boto3.Session(botocore_session=core, profile_name=profile)
-    config = botocore.config.Config(connect_timeout=5, read_timeout=TIMEOUT, retries={"max_attempts": 1})
-    return session.client(service, region_name=region, config=config)
-
-
 def _error_text(error: Exception) -> str:
     response = getattr(error, "response", None)
     if isinstance(response, dict):
@@ -63,7 +44,7 @@ def _error_text(error: Exception) -> str:
     return str(error)
 
 
-def check_parent_record(setting: SignInDomainSetting, world: World) -> CheckLine:
+def check_parent_record(setting: SignInDomain, world: World) -> CheckLine:
     parent = parent_domain(setting.name)
     name = "sign-in domain parent"
     fix = (
@@ -80,7 +61,7 @@ def check_parent_record(setting: SignInDomainSetting, world: World) -> CheckLine
     return passed(name, f"{parent} has an A record ({', '.join(ipv4)}), as Cognito requires")
 
 
-def check_hosted_zone(setting: SignInDomainSetting, profile: str | None) -> CheckLine:
+def check_hosted_zone(setting: SignInDomain, profile: str | None) -> CheckLine:
     name = "sign-in domain zone"
     zone_id = setting.hosted_zone_id or ""
     fix = (
@@ -88,7 +69,7 @@ def check_hosted_zone(setting: SignInDomainSetting, profile: str | None) -> Chec
         "(`aws route53 list-hosted-zones`), or use signInDomain.certificateArn and write the DNS records yourself."
     )
     try:
-        zone = _client("route53", profile, CERTIFICATE_REGION).get_hosted_zone(Id=zone_id)["HostedZone"]
+        zone = aws_client("route53", CERTIFICATE_REGION, profile).get_hosted_zone(Id=zone_id)["HostedZone"]
     except Exception as error:  # botocore's errors: no credentials, no such zone, access denied
         return failed(name, f"Route 53 could not read the hosted zone {zone_id}: {_error_text(error)}.", fix)
     zone_name = str(zone["Name"]).removesuffix(".")
@@ -99,9 +80,9 @@ def check_hosted_zone(setting: SignInDomainSetting, profile: str | None) -> Chec
     return passed(name, f"{setting.name} is inside the public hosted zone {zone_id} ({zone_name})")
 
 
-def _certificate(setting: SignInDomainSetting, profile: str | None) -> tuple[dict[str, Any] | None, str]:
+def _certificate(setting: SignInDomain, profile: str | None) -> tuple[dict[str, Any] | None, str]:
     """The certificate to check: the one named, or the newest ACM holds for the name (the stack's)."""
-    acm = _client("acm", profile, CERTIFICATE_REGION)
+    acm = aws_client("acm", CERTIFICATE_REGION, profile)
     arn = setting.certificate_arn
     if arn is None:
         listed = acm.list_certificates()["CertificateSummaryList"]
@@ -121,7 +102,7 @@ def _validation_records(certificate: Mapping[str, Any]) -> str:
     return "; ".join(records) or "none given"
 
 
-def check_certificate(setting: SignInDomainSetting, profile: str | None) -> CheckLine:
+def check_certificate(setting: SignInDomain, profile: str | None) -> CheckLine:
     name = "sign-in domain certificate"
     try:
         certificate, arn = _certificate(setting, profile)
@@ -162,7 +143,7 @@ def _record_to_create(name: str, target: str) -> str:
     )
 
 
-def check_alias(setting: SignInDomainSetting, outputs: Mapping[str, Any], world: World) -> CheckLine:
+def check_alias(setting: SignInDomain, outputs: Mapping[str, Any], world: World) -> CheckLine:
     name = "sign-in domain DNS"
     target = outputs.get(TARGET_OUTPUT)
     if not isinstance(target, str) or not target:
@@ -194,7 +175,7 @@ def check_alias(setting: SignInDomainSetting, outputs: Mapping[str, Any], world:
 
 
 def check_sign_in_domain(
-    setting: SignInDomainSetting, outputs: Mapping[str, Any], world: World, profile: str | None
+    setting: SignInDomain, outputs: Mapping[str, Any], world: World, profile: str | None
 ) -> Iterator[CheckLine]:
     """Before `up`: the parent's A record, the zone or the certificate; after: the name resolves to its distribution."""
     yield check_parent_record(setting, world)

@@ -6,16 +6,19 @@ nothing leaves 127.0.0.1.
 
 from __future__ import annotations
 
-import socket
 import uuid
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import boto3
 import moto.settings
 import pytest
+from doctor_harness import HOST, good_config, resolver, run
+from fake_kubernetes import FakeApiServer
 
-from doctor_checks.sign_in_domain import SignInDomainSetting, check_sign_in_domain
+from components.settings.model import SignInDomain
+from doctor_checks.sign_in_domain import check_sign_in_domain
 from doctor_checks.world import World
 from verification.results import CheckLine
 
@@ -23,17 +26,8 @@ NAME = "auth.example.com"
 TARGET = "d111111abcdef8.cloudfront.net"
 
 
-def resolver(names: Mapping[str, list[str]]) -> Any:
-    def resolve(host: str) -> list[str]:
-        if host not in names:
-            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
-        return names[host]
-
-    return resolve
-
-
 def checks(
-    setting: SignInDomainSetting, names: Mapping[str, list[str]], outputs: Mapping[str, Any] | None = None
+    setting: SignInDomain, names: Mapping[str, list[str]], outputs: Mapping[str, Any] | None = None
 ) -> dict[str, CheckLine]:
     world = World(resolve=resolver(names))
     return {check.name: check for check in check_sign_in_domain(setting, outputs or {}, world, None)}
@@ -58,7 +52,7 @@ PARENT = {"example.com": ["192.0.2.10"]}
 
 def test_before_the_first_up_with_a_certificate_arn(acm: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     arn = certificate(acm, monkeypatch)
-    found = checks(SignInDomainSetting(NAME, arn, None), PARENT)
+    found = checks(SignInDomain(NAME, arn, None), PARENT)
     assert list(found) == ["sign-in domain parent", "sign-in domain certificate", "sign-in domain DNS"]
     assert found["sign-in domain parent"].detail == "example.com has an A record (192.0.2.10), as Cognito requires"
     assert found["sign-in domain certificate"].passed
@@ -68,7 +62,7 @@ def test_before_the_first_up_with_a_certificate_arn(acm: Any, monkeypatch: pytes
 
 
 def test_a_parent_domain_without_an_a_record_is_what_cognito_refuses(acm: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    setting = SignInDomainSetting(NAME, certificate(acm, monkeypatch), None)
+    setting = SignInDomain(NAME, certificate(acm, monkeypatch), None)
     missing = checks(setting, {})["sign-in domain parent"]
     assert missing.status == "FAIL"
     assert missing.detail.startswith("example.com, the parent domain of auth.example.com, does not resolve")
@@ -92,7 +86,7 @@ def test_a_certificate_cognito_would_refuse(acm: Any, monkeypatch: pytest.Monkey
         arn = certificate(acm, monkeypatch, name="login.example.com")
     else:
         arn = "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-4000-8000-000000000000"
-    found = checks(SignInDomainSetting(NAME, arn, None), PARENT)["sign-in domain certificate"]
+    found = checks(SignInDomain(NAME, arn, None), PARENT)["sign-in domain certificate"]
     assert found.status == "FAIL"
     assert detail in found.detail
     if case == "pending":
@@ -101,8 +95,8 @@ def test_a_certificate_cognito_would_refuse(acm: Any, monkeypatch: pytest.Monkey
 
 def test_a_wildcard_certificate_covers_one_label(acm: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     arn = certificate(acm, monkeypatch, name="*.example.com")
-    assert checks(SignInDomainSetting(NAME, arn, None), PARENT)["sign-in domain certificate"].passed
-    deeper = SignInDomainSetting("auth.eu.example.com", arn, None)
+    assert checks(SignInDomain(NAME, arn, None), PARENT)["sign-in domain certificate"].passed
+    deeper = SignInDomain("auth.eu.example.com", arn, None)
     assert not checks(deeper, {"eu.example.com": ["192.0.2.1"]})["sign-in domain certificate"].passed
 
 
@@ -118,7 +112,7 @@ def test_with_a_hosted_zone_the_stack_makes_the_certificate_and_the_alias(
     zone: tuple[Any, str], acm: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _, zone_id = zone
-    setting = SignInDomainSetting(NAME, None, zone_id)
+    setting = SignInDomain(NAME, None, zone_id)
     before = checks(setting, PARENT)
     assert before["sign-in domain zone"].detail == f"{NAME} is inside the public hosted zone {zone_id} (example.com)"
     assert before["sign-in domain certificate"].status == "SKIP"
@@ -137,7 +131,7 @@ def test_with_a_hosted_zone_the_stack_makes_the_certificate_and_the_alias(
     ],
 )
 def test_a_zone_that_cannot_hold_the_name(zone: tuple[Any, str], zone_id: str | None, name: str, detail: str) -> None:
-    setting = SignInDomainSetting(name, None, zone_id or zone[1])
+    setting = SignInDomain(name, None, zone_id or zone[1])
     found = checks(setting, {"example.org": ["192.0.2.10"], **PARENT})["sign-in domain zone"]
     assert found.status == "FAIL"
     assert detail in found.detail
@@ -154,7 +148,7 @@ def test_a_private_zone_is_refused(aws: None) -> None:
         VPC={"VPCRegion": "us-east-1", "VPCId": vpc},
     )["HostedZone"]["Id"]
     try:
-        found = checks(SignInDomainSetting(NAME, None, zone_id.removeprefix("/hostedzone/")), PARENT)
+        found = checks(SignInDomain(NAME, None, zone_id.removeprefix("/hostedzone/")), PARENT)
         assert "is private: the internet cannot resolve it" in found["sign-in domain zone"].detail
     finally:
         route53.delete_hosted_zone(Id=zone_id)
@@ -170,9 +164,25 @@ def test_a_private_zone_is_refused(aws: None) -> None:
 def test_after_up_the_record_to_create_is_printed(
     acm: Any, monkeypatch: pytest.MonkeyPatch, names: dict[str, list[str]], detail: str
 ) -> None:
-    setting = SignInDomainSetting(NAME, certificate(acm, monkeypatch), None)
+    setting = SignInDomain(NAME, certificate(acm, monkeypatch), None)
     found = checks(setting, {**PARENT, **names}, {"signInDomainTarget": TARGET})["sign-in domain DNS"]
     assert found.status == "FAIL"
     assert detail in found.detail
     assert f"create the record {NAME} → {TARGET}" in found.fix
     assert f"a CNAME {NAME} → {TARGET}" in found.fix
+
+
+def test_make_doctor_runs_the_checks_of_an_own_domain_after_the_dns_of_the_routes(
+    tmp_path: Path, acm: Any, monkeypatch: pytest.MonkeyPatch, cluster: FakeApiServer
+) -> None:
+    arn = certificate(acm, monkeypatch)
+    config = good_config(cluster) | {"kong-cognito-oidc:signInDomain": {"name": NAME, "certificateArn": arn}}
+    checks = run(tmp_path, config, hosts={HOST: ["192.0.2.20"], **PARENT})
+    names = list(checks)
+    assert names[names.index(f"dns {HOST}") :] == [
+        f"dns {HOST}",
+        "sign-in domain parent",
+        "sign-in domain certificate",
+        "sign-in domain DNS",
+    ]
+    assert [checks[name].status for name in names[-3:]] == ["PASS", "PASS", "SKIP"]
