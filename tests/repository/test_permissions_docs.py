@@ -92,7 +92,8 @@ PROVIDER_CALLS = {
         read="route53:GetHostedZone route53:ListResourceRecordSets",
         create="route53:GetHostedZone route53:ChangeResourceRecordSets route53:GetChange",
         update="route53:GetHostedZone route53:ChangeResourceRecordSets route53:GetChange",
-        delete="route53:GetHostedZone route53:ListResourceRecordSets route53:ChangeResourceRecordSets route53:GetChange",
+        delete="route53:GetHostedZone route53:ListResourceRecordSets "
+        "route53:ChangeResourceRecordSets route53:GetChange",
     ),
     # user_pool_client.go
     "aws:cognito/userPoolClient:UserPoolClient": _calls(
