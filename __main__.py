@@ -17,7 +17,7 @@ from components.settings.pulumi_config import load_settings
 settings = load_settings(pulumi.Config(), pulumi.Config("aws"))
 routes = settings.routes
 
-# 2. Cognito: one user pool, hosted-UI domain and app client for every route.
+# 2. Cognito: one user pool, hosted-UI domain (and the own sign-in domain) and app client for every route.
 cognito = CognitoSignIn(
     naming.COGNITO,
     CognitoSignInArgs(
@@ -34,6 +34,9 @@ cognito = CognitoSignIn(
         local_accounts=settings.local_accounts,
         mfa=settings.mfa,
         user_pool_tier=settings.user_pool_tier,
+        sign_in_domain=settings.sign_in_domain,
+        managed_login=settings.managed_login,
+        managed_login_branding=settings.managed_login_branding,
     ),
 )
 
@@ -68,6 +71,7 @@ kong = KongOidcPlugin(
         upstream_headers=settings.upstream_headers,
         api_client_ids=list(api_clients.client_ids.values()) if api_clients else [],
         api_identifier=settings.api_identifier,
+        own_sign_in_domain=settings.sign_in_domain is not None,
     ),
 )
 
@@ -87,7 +91,7 @@ for route in routes:
 
 
 # 5. What to open in a browser, and what to debug with. The single-URL outputs are the first route's;
-# the outputs of identityProviders and apiClients appear only when those are set.
+# the outputs of identityProviders, apiClients and signInDomain appear only when those are set.
 pulumi.export("routes", [stack_outputs.route_entry(route, settings.api_identifier) for route in routes])
 pulumi.export("protectedUrl", routes[0].url)
 pulumi.export("redirectUri", routes[0].url)
@@ -108,3 +112,7 @@ if api_clients:
     pulumi.export("apiClientSecrets", pulumi.Output.secret(api_clients.client_secrets))
 if settings.identity_providers:
     pulumi.export("identityProviders", stack_outputs.identity_provider_entries(settings.identity_providers))
+if cognito.sign_in_domain_target is not None:
+    # hostedUiDomain is then the own domain; the prefix domain still answers, and the record to create points here.
+    pulumi.export("signInDomainTarget", cognito.sign_in_domain_target)
+    pulumi.export("prefixDomain", cognito.prefix_domain)

@@ -17,6 +17,7 @@ from doctor_checks.dns import check_dns
 from doctor_checks.identity_providers import check_identity_providers, read_pool, read_stack_outputs
 from doctor_checks.kic_events import check_kic_events
 from doctor_checks.routes import check_route
+from doctor_checks.sign_in_domain import check_sign_in_domain
 from doctor_checks.stack_config import read_secret, read_stack_config
 from doctor_checks.stack_files import StackFileError, short_stack_name
 from doctor_checks.tools import check_tools
@@ -111,9 +112,15 @@ def run_checks(
     for host in dict.fromkeys(route.host for route in routes):
         yield check_dns(host, world, raw.get("routes") is not None, stack)
 
+    outputs = (
+        read_stack_outputs(project_dir, stack, world)
+        if settings is not None and (settings.identity_providers or settings.sign_in_domain)
+        else {}
+    )
+    if settings is not None and settings.sign_in_domain is not None:
+        yield from check_sign_in_domain(settings.sign_in_domain, outputs, world, values.get("aws:profile"))
     if settings is not None and settings.identity_providers:
-        pool = read_pool(settings, read_stack_outputs(project_dir, stack, world))
-        yield from check_identity_providers(settings, pool, stack)
+        yield from check_identity_providers(settings, read_pool(settings, outputs), stack)
 
 
 def default_api_identifier_note(settings: Settings) -> str:

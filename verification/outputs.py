@@ -5,7 +5,8 @@ one route made of `protectedUrl` and `redirectUri`; its lines keep their old, un
 `identityProviders` and a route's `signInWith` appear only on stacks that use them.
 A route entry without `mode`, `kind` or `scopes` is a browser route on an Ingress. Machine
 clients (`tokenUrl`, `apiClients`) appear only in stacks that declare them; their secrets
-(`apiClientSecrets`) only in outputs read with `--show-secrets`, and are never printed.
+(`apiClientSecrets`) only in outputs read with `--show-secrets`, and are never printed. With an own
+sign-in domain, `signInDomainTarget` appears and `hostedUiDomain` is that domain.
 """
 
 from __future__ import annotations
@@ -87,6 +88,8 @@ class Outputs:
     api_clients: tuple[ApiClientOutput, ...] = ()
     api_client_secrets: dict[str, str] | None = field(default=None, repr=False)
     """name -> client secret; None unless the outputs were read with --show-secrets."""
+    own_sign_in_domain: bool = False
+    """hostedUiDomain is the stack's own domain (`signInDomain`), which Kong names its sign-in endpoints on."""
 
     @property
     def hosted_ui_origin(self) -> str | None:
@@ -251,6 +254,9 @@ def parse_outputs(text: str, source: str) -> Outputs:
     hosted_ui_domain = _optional_string(data, "hostedUiDomain", "hostedUiDomain")
     if hosted_ui_domain is not None and ("/" in hosted_ui_domain or not is_https_url(f"https://{hosted_ui_domain}")):
         raise OutputsError(f"hostedUiDomain in the outputs must be a host name, got {json.dumps(hosted_ui_domain)}")
+    own_sign_in_domain = _optional_string(data, "signInDomainTarget", "signInDomainTarget") is not None
+    if hosted_ui_domain is None and own_sign_in_domain:
+        raise OutputsError("the outputs name a signInDomainTarget but lack hostedUiDomain, the own sign-in domain")
     if hosted_ui_domain is None and any(route.sign_out_url for route in routes):
         raise OutputsError("the outputs name a signOutUrl but lack hostedUiDomain, which the sign-out check needs")
     identity_providers = _identity_providers(data)
@@ -273,6 +279,7 @@ def parse_outputs(text: str, source: str) -> Outputs:
         token_url=None if data.get("tokenUrl") is None else _https(data["tokenUrl"], "tokenUrl"),
         api_clients=_api_clients(data),
         api_client_secrets=_api_client_secrets(data),
+        own_sign_in_domain=own_sign_in_domain,
     )
 
 

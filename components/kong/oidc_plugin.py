@@ -73,6 +73,8 @@ class KongOidcPluginArgs:
     """The machine clients whose tokens `api` and `both` routes accept."""
     api_identifier: str | None = None
     """The resource server's identifier: a route's scopes are `<identifier>/<scope>`."""
+    own_sign_in_domain: bool = False
+    """hosted_ui_domain is the stack's own domain: the plugin names its sign-in endpoints itself."""
 
 
 def secret_values(client_secret: str, session_secret: str) -> dict[str, str]:
@@ -180,6 +182,14 @@ def browser_config(args: KongOidcPluginArgs, route: Route) -> dict[str, Any]:
         "logout_methods": ["GET", "POST"],
         "end_session_endpoint": cognito_logout,
     }
+    if args.own_sign_in_domain:
+        # Cognito's discovery names the own domain's endpoints once it exists, the prefix domain's once
+        # it is gone, and Kong caches discovery: named here, browsers go to the chosen domain from the
+        # first request on, and a code is redeemed at the domain that issued it. Without an own domain
+        # the plugin keeps discovery's, and its config stays as it was.
+        domain = pulumi.Output.from_input(args.hosted_ui_domain)
+        config["authorization_endpoint"] = domain.apply(urls.authorization_endpoint)
+        config["token_endpoint"] = domain.apply(urls.token_url)
     if args.allowed_groups:
         config["groups_claim"] = [COGNITO_GROUPS_CLAIM]
         # One entry per group: any one of them lets a user through (a space inside an entry would mean "and").

@@ -14,7 +14,15 @@ import yaml
 
 from components import naming, urls
 from components.naming import PROJECT
-from components.vocabulary import MfaMode, ProviderType, RouteKind, RouteMode, UserPoolTier
+from components.vocabulary import (
+    AssetExtension,
+    ManagedLogin,
+    MfaMode,
+    ProviderType,
+    RouteKind,
+    RouteMode,
+    UserPoolTier,
+)
 
 CUSTOM_ATTRIBUTE = "idp_groups"
 """The pool's custom attribute (its schema name) for federated users' groups (cognito/federated_groups.py)."""
@@ -100,6 +108,34 @@ class Route:
 
 
 @dataclass(frozen=True)
+class SignInDomain:
+    """The stack's own sign-in domain (`signInDomain`), served beside the pool's prefix domain."""
+
+    name: str
+    certificate_arn: str | None
+    """Your ISSUED ACM certificate in us-east-1 for `name`: the stack writes no DNS (you create the record)."""
+    hosted_zone_id: str | None
+    """A public Route 53 zone: the stack requests and validates the certificate and writes the alias record."""
+
+
+@dataclass(frozen=True)
+class BrandingImage:
+    """An image file of `managedLoginBranding`, read when the settings are."""
+
+    path: str
+    extension: AssetExtension
+    content: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
+class ManagedLoginBranding:
+    """The style of managed login (`managedLoginBranding`): no image is Cognito's own style."""
+
+    logo: BrandingImage | None = None
+    background: BrandingImage | None = None
+
+
+@dataclass(frozen=True)
 class Settings:
     """Validated settings of one stack."""
 
@@ -131,6 +167,11 @@ class Settings:
     api_clients: tuple[ApiClient, ...] = ()
     api_identifier: str | None = None
     """The resource server's identifier; None when there are no api clients."""
+    sign_in_domain: SignInDomain | None = None
+    """None: people sign in at the prefix domain only."""
+    managed_login: ManagedLogin = "classic"
+    managed_login_branding: ManagedLoginBranding | None = None
+    """None: Cognito's own style (with managed login)."""
 
 
 GENERIC_FIX = (

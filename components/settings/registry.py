@@ -17,7 +17,8 @@ from urllib.parse import urlsplit
 from components.settings import field_rules
 from components.settings.api_clients import parse_api_clients, parse_api_identifier
 from components.settings.model import Parsed, RawSetting, parse_json
-from components.vocabulary import MFA_MODES, USER_POOL_TIERS
+from components.settings.sign_in_domain import parse_sign_in_domain
+from components.vocabulary import MANAGED_LOGIN_MODES, MFA_MODES, USER_POOL_TIERS
 
 DEFAULT_CALLBACK_PATH = "/bar"
 DEFAULT_INGRESS_NAME = "demo"
@@ -148,6 +149,7 @@ def _one_of(choices: tuple[str, ...]) -> Callable[[RawSetting], Parsed[str]]:
 
 parse_mfa = _one_of(MFA_MODES)
 parse_user_pool_tier = _one_of(USER_POOL_TIERS)
+parse_managed_login = _one_of(MANAGED_LOGIN_MODES)
 
 
 def parse_allowed_groups(setting: RawSetting) -> Parsed[tuple[str, ...]]:
@@ -237,10 +239,13 @@ PLAIN_KEYS: dict[str, tuple[str, Parser]] = {
     "userPoolTier": ("user_pool_tier", parse_user_pool_tier),
     "apiClients": ("api_clients", parse_api_clients),
     "apiIdentifier": ("api_identifier", parse_api_identifier),
+    "signInDomain": ("sign_in_domain", parse_sign_in_domain),
+    "managedLogin": ("managed_login", parse_managed_login),
 }
 """Key -> (Settings field, parser), in the order problems are reported."""
-# Every key the program reads: `identityProviders` and `routes` are parsed after the plain keys
-# (load.py), `routes` last, since its defaults are the keys above and it names identity providers.
-CONFIG_KEYS: tuple[str, ...] = (*PLAIN_KEYS, "identityProviders", "routes")
+# Every key the program reads: `identityProviders`, `managedLoginBranding` (they read files of the
+# project) and `routes` are parsed after the plain keys (load.py), `routes` last, since its defaults
+# are the keys above and it names identity providers.
+CONFIG_KEYS: tuple[str, ...] = (*PLAIN_KEYS, "identityProviders", "managedLoginBranding", "routes")
 SETTING_NAMES = tuple(key for key in CONFIG_KEYS if ":" not in key)
 """This project's own keys, unqualified: CONFIG_KEYS without the provider's `aws:region`."""

@@ -175,7 +175,15 @@ def vocabulary_definitions(tree: ast.AST) -> Iterator[tuple[int, str, list[str]]
 
 
 def test_the_vocabulary_names_every_word_it_defines() -> None:
-    assert set(VOCABULARY) == {"RouteMode", "RouteKind", "ProviderType", "MfaMode", "UserPoolTier"}
+    assert set(VOCABULARY) == {
+        "RouteMode",
+        "RouteKind",
+        "ProviderType",
+        "MfaMode",
+        "UserPoolTier",
+        "ManagedLogin",
+        "AssetExtension",
+    }
 
 
 def test_each_word_of_the_vocabulary_is_defined_only_in_components_vocabulary() -> None:
