@@ -17,7 +17,7 @@ from components.settings.pulumi_config import load_settings
 settings = load_settings(pulumi.Config(), pulumi.Config("aws"))
 routes = settings.routes
 
-# 2. Cognito: one user pool, hosted-UI domain and app client for every route.
+# 2. Cognito: one user pool, hosted-UI domain (and the own sign-in domain) and app client for every route.
 cognito = CognitoSignIn(
     naming.COGNITO,
     CognitoSignInArgs(
@@ -34,6 +34,9 @@ cognito = CognitoSignIn(
         local_accounts=settings.local_accounts,
         mfa=settings.mfa,
         user_pool_tier=settings.user_pool_tier,
+        sign_in_domain=settings.sign_in_domain,
+        managed_login=settings.managed_login,
+        managed_login_branding=settings.managed_login_branding,
     ),
 )
 
@@ -70,6 +73,7 @@ kong = KongOidcPlugin(
         api_identifier=settings.api_identifier,
         kong_version=settings.kong_release,
         sessions=settings.sessions,
+        own_sign_in_domain=settings.sign_in_domain is not None,
     ),
 )
 
@@ -91,7 +95,7 @@ for route in routes:
 
 
 # 5. What to open in a browser, and what to debug with. The single-URL outputs are the first route's;
-# the outputs of identityProviders and apiClients appear only when those are set.
+# the outputs of identityProviders, apiClients and signInDomain appear only when those are set.
 pulumi.export("routes", [stack_outputs.route_entry(route, settings.api_identifier) for route in routes])
 pulumi.export("protectedUrl", routes[0].url)
 pulumi.export("redirectUri", routes[0].url)
@@ -116,3 +120,7 @@ if settings.kong_version is not None:
     pulumi.export("kongVersion", settings.kong_version)
 if settings.sessions.redis is not None:
     pulumi.export("sessions", stack_outputs.sessions_entry(settings.sessions))
+if cognito.sign_in_domain_target is not None:
+    # hostedUiDomain is then the own domain; the prefix domain still answers, and the record to create points here.
+    pulumi.export("signInDomainTarget", cognito.sign_in_domain_target)
+    pulumi.export("prefixDomain", cognito.prefix_domain)

@@ -59,6 +59,11 @@ def login_url(domain: str, client_id: str, redirect_uri: str, scopes: Sequence[s
     return urlunsplit(("https", domain, "/login", query, ""))
 
 
+def authorization_endpoint(domain: str) -> str:
+    """The hosted UI's authorization endpoint, where Kong sends a browser to sign in."""
+    return urlunsplit(("https", domain, "/oauth2/authorize", "", ""))
+
+
 def token_url(domain: str) -> str:
     """The hosted UI's token endpoint, where a machine client trades its credentials for an access token."""
     return urlunsplit(("https", domain, "/oauth2/token", "", ""))

@@ -5,7 +5,8 @@ one route made of `protectedUrl` and `redirectUri`; its lines keep their old, un
 `identityProviders` and a route's `signInWith` appear only on stacks that use them.
 A route entry without `mode`, `kind` or `scopes` is a browser route on an Ingress. Machine
 clients (`tokenUrl`, `apiClients`) appear only in stacks that declare them; their secrets
-(`apiClientSecrets`) only in outputs read with `--show-secrets`, and are never printed.
+(`apiClientSecrets`) only in outputs read with `--show-secrets`, and are never printed. With an own
+sign-in domain, `signInDomainTarget` appears and `hostedUiDomain` is that domain.
 """
 
 from __future__ import annotations
@@ -104,6 +105,8 @@ class Outputs:
     session_storage: SessionStorage = "cookie"
     """Where Kong keeps sessions (`sessions.storage`): a Redis session ends at sign-out, a cookie's copy does not."""
     kong_version: str | None = None
+    own_sign_in_domain: bool = False
+    """hostedUiDomain is the stack's own domain (`signInDomain`), which Kong names its sign-in endpoints on."""
 
     @property
     def hosted_ui_origin(self) -> str | None:
@@ -272,6 +275,9 @@ def parse_outputs(text: str, source: str) -> Outputs:
     hosted_ui_domain = _optional_string(data, "hostedUiDomain", "hostedUiDomain")
     if hosted_ui_domain is not None and ("/" in hosted_ui_domain or not is_https_url(f"https://{hosted_ui_domain}")):
         raise OutputsError(f"hostedUiDomain in the outputs must be a host name, got {json.dumps(hosted_ui_domain)}")
+    own_sign_in_domain = _optional_string(data, "signInDomainTarget", "signInDomainTarget") is not None
+    if hosted_ui_domain is None and own_sign_in_domain:
+        raise OutputsError("the outputs name a signInDomainTarget but lack hostedUiDomain, the own sign-in domain")
     if hosted_ui_domain is None and any(route.sign_out_url for route in routes):
         raise OutputsError("the outputs name a signOutUrl but lack hostedUiDomain, which the sign-out check needs")
     identity_providers = _identity_providers(data)
@@ -296,6 +302,7 @@ def parse_outputs(text: str, source: str) -> Outputs:
         api_client_secrets=_api_client_secrets(data),
         session_storage=_one_of(data.get("sessions") or {}, "storage", SESSION_STORAGES, "sessions"),
         kong_version=_optional_string(data, "kongVersion", "kongVersion"),
+        own_sign_in_domain=own_sign_in_domain,
     )
 
 

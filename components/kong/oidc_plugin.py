@@ -79,6 +79,8 @@ class KongOidcPluginArgs:
     kong_version: KongVersion = MINIMUM
     """The Kong Gateway the config is written for (`kongVersion`): some fields changed on the way."""
     sessions: Sessions = field(default_factory=Sessions)
+    own_sign_in_domain: bool = False
+    """hosted_ui_domain is the stack's own domain: the plugin names its sign-in endpoints itself."""
 
 
 def secret_values(client_secret: str, session_secret: str, redis_password: str | None = None) -> dict[str, str]:
@@ -208,6 +210,14 @@ def browser_config(args: KongOidcPluginArgs, route: Route) -> dict[str, Any]:
         "end_session_endpoint": cognito_logout,
     }
     config.update(session_config(args.sessions, args.kong_version))
+    if args.own_sign_in_domain:
+        # Cognito's discovery names the own domain's endpoints once it exists, the prefix domain's once
+        # it is gone, and Kong caches discovery: named here, browsers go to the chosen domain from the
+        # first request on, and a code is redeemed at the domain that issued it. Without an own domain
+        # the plugin keeps discovery's, and its config stays as it was.
+        domain = pulumi.Output.from_input(args.hosted_ui_domain)
+        config["authorization_endpoint"] = domain.apply(urls.authorization_endpoint)
+        config["token_endpoint"] = domain.apply(urls.token_url)
     if args.allowed_groups:
         config["groups_claim"] = [COGNITO_GROUPS_CLAIM]
         # One entry per group: any one of them lets a user through (a space inside an entry would mean "and").

@@ -153,6 +153,32 @@ def sessions_for_the_kong_version(parsed: ParsedSettings) -> list[str]:
     return []
 
 
+def managed_login_problems(parsed: ParsedSettings) -> list[str]:
+    """Managed login is not part of the LITE feature plan, and branding styles managed login only."""
+    fields = parsed.fields
+    managed = fields.get("managed_login") == "managed"
+    branded = fields.get("managed_login_branding") is not None
+    problems = []
+    if branded and fields.get("managed_login") == "classic":
+        problems.append(
+            parsed.raw["managedLoginBranding"].problem(
+                "styles managed login only, and managedLogin is classic; set managedLogin to managed, "
+                "or remove managedLoginBranding"
+            )
+        )
+    if fields.get("user_pool_tier") == "LITE":
+        for key, used in (("managedLogin", managed), ("managedLoginBranding", branded)):
+            if used:
+                problems.append(
+                    parsed.raw[key].problem(
+                        'managed login is not part of the LITE feature plan (userPoolTier = "LITE"): set '
+                        "userPoolTier to ESSENTIALS or PLUS (an in-place update of the pool), or managedLogin "
+                        "to classic"
+                    )
+                )
+    return problems
+
+
 CROSS_KEY_RULES: tuple[Callable[[ParsedSettings], list[str]], ...] = (
     claims_without_their_scope,
     no_sign_in_left,
@@ -160,5 +186,6 @@ CROSS_KEY_RULES: tuple[Callable[[ParsedSettings], list[str]], ...] = (
     api_identifier_problems,
     route_access_problems,
     sessions_for_the_kong_version,
+    managed_login_problems,
 )
 """Every rule across keys, in the order their problems are reported."""

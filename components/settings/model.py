@@ -18,6 +18,8 @@ from components.kong.versions import KongVersion, parse_kong_version
 from components.naming import PROJECT
 from components.vocabulary import (
     AnnotationOwner,
+    AssetExtension,
+    ManagedLogin,
     MfaMode,
     ProviderType,
     RouteKind,
@@ -136,6 +138,34 @@ class Sessions:
 
 
 @dataclass(frozen=True)
+class SignInDomain:
+    """The stack's own sign-in domain (`signInDomain`), served beside the pool's prefix domain."""
+
+    name: str
+    certificate_arn: str | None
+    """Your ISSUED ACM certificate in us-east-1 for `name`: the stack writes no DNS (you create the record)."""
+    hosted_zone_id: str | None
+    """A public Route 53 zone: the stack requests and validates the certificate and writes the alias record."""
+
+
+@dataclass(frozen=True)
+class BrandingImage:
+    """An image file of `managedLoginBranding`, read when the settings are."""
+
+    path: str
+    extension: AssetExtension
+    content: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
+class ManagedLoginBranding:
+    """The style of managed login (`managedLoginBranding`): no image is Cognito's own style."""
+
+    logo: BrandingImage | None = None
+    background: BrandingImage | None = None
+
+
+@dataclass(frozen=True)
 class Settings:
     """Validated settings of one stack."""
 
@@ -177,6 +207,12 @@ class Settings:
         found = parse_kong_version(self.kong_version or DEFAULT_KONG_VERSION)
         assert found is not None, "the settings checked kongVersion"
         return found
+
+    sign_in_domain: SignInDomain | None = None
+    """None: people sign in at the prefix domain only."""
+    managed_login: ManagedLogin = "classic"
+    managed_login_branding: ManagedLoginBranding | None = None
+    """None: Cognito's own style (with managed login)."""
 
 
 GENERIC_FIX = (

@@ -53,6 +53,9 @@ KONG_OPENID_CONNECT_FIELDS: dict[str, Any] = {
     "logout_uri_suffix": {"type": "string"},
     "logout_methods": {"type": "array", "items": {"enum": ["DELETE", "GET", "POST"]}},
     "end_session_endpoint": {"type": "string"},
+    # With an own sign-in domain (issue 28); strings in 3.4 to 3.15 alike.
+    "authorization_endpoint": {"type": "string"},
+    "token_endpoint": {"type": "string"},
     "groups_claim": STRINGS,
     "groups_required": STRINGS,
     "upstream_headers_claims": STRINGS,
@@ -130,6 +133,7 @@ def everything() -> ProgramRun:
         f"{PROJECT}:allowedGroups": '["staff"]',
         f"{PROJECT}:upstreamHeaders": '{"sub": "X-User-Id", "email": "X-User-Email"}',
         f"{PROJECT}:signedOutUrl": "https://apps.example.com/",
+        f"{PROJECT}:signInDomain": json.dumps({"name": "auth.example.com", "hostedZoneId": "Z0123456789ABCDEFGHIJ"}),
     }
     with pytest.MonkeyPatch.context() as monkeypatch:
         return run_program(monkeypatch, config)

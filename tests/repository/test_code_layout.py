@@ -185,6 +185,8 @@ def test_the_vocabulary_names_every_word_it_defines() -> None:
         "UserPoolTier",
         "AnnotationOwner",
         "SessionStorage",
+        "ManagedLogin",
+        "AssetExtension",
     }
 
 

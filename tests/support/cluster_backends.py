@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import signal
 import tempfile
 import threading
@@ -31,7 +30,16 @@ from urllib.parse import urlsplit
 
 import pytest
 from fake_kubernetes import closed_port_url, fake_api_server, kubeconfig_document
-from kube_apiserver import ADMIN, TESTER, KubeApiServer, ToolsMissingError, gateway_api_crds, kong_crd, start
+from kube_apiserver import (
+    ADMIN,
+    TESTER,
+    KubeApiServer,
+    ToolsMissingError,
+    gateway_api_crds,
+    in_ci,
+    kong_crd,
+    start,
+)
 
 from components.vocabulary import RouteKind
 
@@ -59,10 +67,6 @@ TESTER_PERMISSIONS = (
 )
 GATEWAY_API = ("gateway.networking.k8s.io", "v1")
 SETTLE_TIMEOUT = 20.0
-
-
-def in_ci() -> bool:
-    return os.environ.get("CI", "").lower() in ("true", "1", "yes")
 
 
 def _settle(condition: Callable[[], bool], what: str) -> None:
