@@ -11,7 +11,6 @@ from components import naming
 from components.builder import Placement, declare_sign_in
 from components.ingress_plugin_attachment import IngressPluginAttachment, IngressPluginAttachmentArgs
 from components.kong.kong_plugin import KongPlugin
-from components.kong.oidc_plugin import CONFIG_PATCH_PATHS
 from components.settings.pulumi_config import load_settings
 from components.settings_view import RouteTarget, SettingsView
 
@@ -20,7 +19,8 @@ settings = load_settings(pulumi.Config(), pulumi.Config("aws"))
 
 
 # 2. How an existing Ingress or HTTPRoute lists its plugin here: a dynamic resource, run by this program's Python.
-def attach(name: str, route: RouteTarget, plugin: KongPlugin) -> None:
+# With annotationOwner git, Git lists it and the object is left alone.
+def attach(name: str, route: RouteTarget, plugin: KongPlugin, config_patch_paths: list[str]) -> None:
     IngressPluginAttachment(
         name,
         IngressPluginAttachmentArgs(
@@ -29,7 +29,8 @@ def attach(name: str, route: RouteTarget, plugin: KongPlugin) -> None:
             kind=route.route.kind,
             plugin_name=route.plugin,
             plugin=plugin,
-            config_patch_paths=CONFIG_PATCH_PATHS,
+            config_patch_paths=config_patch_paths,
+            annotation_owner=route.route.annotation_owner,
         ),
     )
 

@@ -27,9 +27,12 @@ from components.settings_view import RouteTarget, SettingsView, route_targets
 
 
 class Attach(Protocol):
-    """Lists `plugin` in the route object's annotation, as a resource of that name (and unlists it on destroy)."""
+    """Lists `plugin` in the route object's annotation, as a resource of that name (and unlists it on destroy);
+    `config_patch_paths` are the plugin's, which the cluster must have kept."""
 
-    def __call__(self, name: str, target: RouteTarget, plugin: KongPlugin, /) -> None: ...
+    def __call__(
+        self, name: str, target: RouteTarget, plugin: KongPlugin, config_patch_paths: list[str], /
+    ) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,7 @@ def declare_sign_in(view: SettingsView, placement: Placement, attach: Attach) ->
     settings = view.settings
     routes = route_targets(view, placement.route_keys)
 
-    # Cognito: one user pool, hosted-UI domain and app client for every route.
+    # Cognito: one user pool, hosted-UI domain (and the own sign-in domain) and app client for every route.
     cognito = CognitoSignIn(
         placement.name(naming.COGNITO),
         CognitoSignInArgs(
@@ -79,6 +82,9 @@ def declare_sign_in(view: SettingsView, placement: Placement, attach: Attach) ->
             mfa=settings.mfa,
             user_pool_tier=settings.user_pool_tier,
             client_secrets=view.client_secrets,
+            sign_in_domain=settings.sign_in_domain,
+            managed_login=settings.managed_login,
+            managed_login_branding=settings.managed_login_branding,
         ),
         placement.options,
     )
@@ -117,16 +123,21 @@ def declare_sign_in(view: SettingsView, placement: Placement, attach: Attach) ->
             api_client_ids=list(api_clients.client_ids.values()) if api_clients else [],
             api_identifier=api_identifier,
             named_secrets=placement.named_secrets,
+            kong_version=settings.kong_release,
+            sessions=settings.sessions,
+            redis_password=view.redis_password,
+            own_sign_in_domain=settings.sign_in_domain is not None,
         ),
         placement.options,
     )
 
-    # Each existing Ingress or HTTPRoute lists its plugin (and stops listing it on destroy).
-    for route, plugin in zip(routes, kong.plugins, strict=True):
-        attach(route.resource_name(placement.name(naming.INGRESS)), route, plugin)
+    # Each existing Ingress or HTTPRoute lists its plugin (and stops listing it on destroy);
+    # with annotationOwner git, Git lists it and the object is left alone.
+    for route, plugin, paths in zip(routes, kong.plugins, kong.config_patch_paths, strict=True):
+        attach(route.resource_name(placement.name(naming.INGRESS)), route, plugin, paths)
 
     # What to open in a browser, and what to debug with. The single-URL outputs are the first route's;
-    # the outputs of identityProviders and apiClients appear only when those are set.
+    # the outputs of identityProviders, apiClients, kongVersion, sessions and signInDomain appear only when set.
     outputs: dict[str, pulumi.Input[Any]] = {
         "routes": view.value(lambda s: [stack_outputs.route_entry(route, s.api_identifier) for route in s.routes]),
         "protectedUrl": routes[0].url,
@@ -149,6 +160,14 @@ def declare_sign_in(view: SettingsView, placement: Placement, attach: Attach) ->
         outputs["apiClientSecrets"] = pulumi.Output.secret(api_clients.client_secrets)
     if settings.identity_providers:
         outputs["identityProviders"] = stack_outputs.identity_provider_entries(settings.identity_providers)
+    if settings.kong_version is not None:
+        outputs["kongVersion"] = settings.kong_version
+    if settings.sessions.redis is not None:
+        outputs["sessions"] = stack_outputs.sessions_entry(settings.sessions)
+    if cognito.sign_in_domain_target is not None:
+        # hostedUiDomain is then the own domain; the prefix domain still answers, and the record to create points here.
+        outputs["signInDomainTarget"] = cognito.sign_in_domain_target
+        outputs["prefixDomain"] = cognito.prefix_domain
     return outputs
 
 

@@ -22,6 +22,7 @@ KONG_OIDC_PLUGIN_TYPE = f"{PROJECT}:index:KongOidcPlugin"  # singular, though it
 INGRESS_PLUGIN_ATTACHMENT_TYPE = f"{PROJECT}:index:IngressPluginAttachment"
 API_CLIENTS_TYPE = f"{PROJECT}:index:ApiClients"
 FEDERATED_GROUPS_TYPE = f"{PROJECT}:index:FederatedGroups"
+SIGN_IN_DOMAIN_TYPE = f"{PROJECT}:index:SignInDomain"
 # The dynamic resource's type is pulumi-python:dynamic/<module>:<name>.
 ANNOTATION_MODULE, ANNOTATION_NAME = "kong", "IngressPluginAnnotation"
 
@@ -33,6 +34,11 @@ INGRESS = "ingress"
 `ingress-<kind>.<namespace>.<name>` (route_resource)."""
 API_CLIENTS = "api-clients"
 """Declared only with `apiClients`: the resource server and a client per machine client."""
+SIGN_IN_DOMAIN = "sign-in-domain"
+"""The part of CognitoSignIn's child that holds the own sign-in domain (`cognito-sign-in-domain`), only with
+`signInDomain`; the prefix domain stays `cognito-domain`."""
+BRANDING = "branding"
+"""The part of the browser client's managed login style (`cognito-branding`), only with `managedLogin: managed`."""
 RESOURCE_SERVER_NAME = PROJECT
 """The Cognito resource server's name (replacing it would re-create the resource server)."""
 

@@ -34,6 +34,8 @@ class SettingsView:
     """The package: each route's values from outputs, by the route's position."""
     client_secrets: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     """The package: identity providers' client secrets by provider name, as given (secret Outputs)."""
+    redis_password: pulumi.Input[str] | None = None
+    """The package: the Redis sessions' password as given (a secret Output); else the settings' own."""
 
     def value(self, read: Callable[[Settings], T]) -> pulumi.Input[T]:
         """What `read` finds in the settings, which may depend on any route: plain, or an Output in the package."""

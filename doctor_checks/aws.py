@@ -31,11 +31,21 @@ def _botocore_loader() -> Any:
     return botocore.loaders.create_loader()
 
 
-def check_aws_credentials(region: str | None, profile: str | None) -> CheckLine:
+def aws_client(service: str, region: str, profile: str | None) -> Any:
+    """A boto3 client of the stack's credentials (`aws:profile`, else the environment's), quick to give up."""
     import boto3
     import botocore.config
-    import botocore.exceptions
     import botocore.session
+
+    core = botocore.session.get_session()
+    core.register_component("data_loader", _botocore_loader())
+    session = boto3.Session(botocore_session=core, profile_name=profile)
+    config = botocore.config.Config(connect_timeout=5, read_timeout=TIMEOUT, retries={"max_attempts": 1})
+    return session.client(service, region_name=region, config=config)
+
+
+def check_aws_credentials(region: str | None, profile: str | None) -> CheckLine:
+    import botocore.exceptions
 
     fix = (
         "give this shell AWS credentials for the target account: `aws configure`, or `aws sso login --profile <p>` "
@@ -43,15 +53,7 @@ def check_aws_credentials(region: str | None, profile: str | None) -> CheckLine:
         "`aws sts get-caller-identity`."
     )
     try:
-        core = botocore.session.get_session()
-        core.register_component("data_loader", _botocore_loader())
-        session = boto3.Session(botocore_session=core, profile_name=profile)
-        sts = session.client(
-            "sts",
-            region_name=region or "us-east-1",
-            config=botocore.config.Config(connect_timeout=5, read_timeout=TIMEOUT, retries={"max_attempts": 1}),
-        )
-        identity = sts.get_caller_identity()
+        identity = aws_client("sts", region or "us-east-1", profile).get_caller_identity()
     except botocore.exceptions.NoCredentialsError:
         return failed("aws-credentials", "no AWS credentials found (environment, profiles, SSO or role).", fix)
     except botocore.exceptions.ClientError as error:

@@ -16,7 +16,10 @@ from doctor_checks.cluster import check_cluster, check_kong_crd, read_ingress_cl
 from doctor_checks.dns import check_dns
 from doctor_checks.identity_providers import check_identity_providers, read_pool, read_stack_outputs
 from doctor_checks.kic_events import check_kic_events
+from doctor_checks.kong_version import check_kong_version, find_running_kong
+from doctor_checks.redis import ClusterServices, check_redis
 from doctor_checks.routes import check_route
+from doctor_checks.sign_in_domain import check_sign_in_domain
 from doctor_checks.stack_config import read_secret, read_stack_config
 from doctor_checks.stack_files import StackFileError, short_stack_name
 from doctor_checks.tools import check_tools
@@ -58,9 +61,10 @@ def run_checks(
     except SettingsError as error:
         # The generic fix only when some problem has no fix of its own (a plain-text secret names its command).
         generic = not all(names_its_fix(problem) for problem in error.problems)
+        problems = "; ".join(error.problems)
         yield failed(
             "settings",
-            f"read from {config.source}: " + "; ".join(error.problems) + ".",
+            f"read from {config.source}: {problems}" + ("" if problems.endswith((".", "?")) else "."),
             f"`pulumi config set <key> <value> --stack {stack}` for each (`pulumi config rm <key> --stack {stack}` "
             f"for an unknown one), or edit Pulumi.{short_stack_name(stack)}.yaml."
             if generic
@@ -110,9 +114,22 @@ def run_checks(
     for host in dict.fromkeys(route.host for route in routes):
         yield check_dns(host, world, raw.get("routes") is not None, stack)
 
+    outputs = (
+        read_stack_outputs(project_dir, stack, world)
+        if settings is not None and (settings.identity_providers or settings.sign_in_domain)
+        else {}
+    )
+    if settings is not None and settings.sign_in_domain is not None:
+        yield from check_sign_in_domain(settings.sign_in_domain, outputs, world, values.get("aws:profile"))
+    if settings is not None:
+        running, why = find_running_kong(settings.routes[0].url, world, cluster)
+        yield check_kong_version(settings.kong_version or "3.4", settings.kong_version is not None, running, why)
+        redis = settings.sessions.redis
+        if redis is not None:
+            reader = ClusterServices(cluster) if cluster is not None else None
+            yield check_redis(redis.host, redis.port, reader, world.resolve, stack, "no cluster to ask (see cluster)")
     if settings is not None and settings.identity_providers:
-        pool = read_pool(settings, read_stack_outputs(project_dir, stack, world))
-        yield from check_identity_providers(settings, pool, stack)
+        yield from check_identity_providers(settings, read_pool(settings, outputs), stack)
 
 
 def default_api_identifier_note(settings: Settings) -> str:

@@ -22,7 +22,7 @@ from components.kubernetes.route_objects import (
 )
 from components.settings.model import Route
 from doctor_checks.cluster import Cluster
-from doctor_checks.route_hints import found_detail, missing_object_fix, set_command, similar_names
+from doctor_checks.route_hints import found_detail, missing_object_fix, set_command, similar_objects
 from verification.results import CheckLine, failed, passed, skipped
 
 HTTP_ROUTES = ROUTE_OBJECTS["HTTPRoute"]
@@ -66,7 +66,7 @@ def check_http_route(cluster: Cluster, route: Route, index: int | None, stack: s
         yield failed(
             name,
             f"no HTTPRoute {route.object_name} in namespace {route.namespace} on context {cluster.context}."
-            + _similar_http_routes(cluster, route),
+            + similar_objects(cluster, route),
             missing_object_fix("HTTPRoute", index, stack),
         )
         return
@@ -241,11 +241,3 @@ def _check_gateways(cluster: Cluster, route: Route, parent_refs: list[dict[str, 
             f"checked here{others}",
         )
     return failed(name, f"no parent Gateway is Kong's ({'; '.join(seen)}).", fix)
-
-
-def _similar_http_routes(cluster: Cluster, route: Route) -> str:
-    try:
-        listed = cluster.objects.list(HTTP_ROUTES, route.namespace)
-    except Exception:  # only a hint
-        return ""
-    return similar_names(route, sorted(item["metadata"]["name"] for item in listed), "HTTPRoutes")

@@ -4,8 +4,9 @@ Registering Cognito at the provider is the step everyone gets wrong, so the doct
 values: for SAML the ACS URL https://<domain>/saml2/idpresponse and the entity id (audience)
 urn:amazon:cognito:sp:<pool id>; for OIDC and Google the redirect URI
 https://<domain>/oauth2/idpresponse. The domain is the `hostedUiDomain` output (else the one
-`domainPrefix` names), the pool id the `userPoolId` output: before the first `make up` there is
-no pool, and the lines say which values appear after it. No client secret is ever printed.
+`domainPrefix` names; with `signInDomain`, its name), the pool id the `userPoolId` output: before
+the first `make up` there is no pool, and the lines say which values appear after it. No client
+secret is ever printed.
 """
 
 from __future__ import annotations
@@ -40,8 +41,12 @@ class Pool:
 
 
 def read_pool(settings: Settings, outputs: dict[str, Any]) -> Pool:
-    """The hosted UI domain and pool id from the stack outputs, else the domain `domainPrefix` fixes."""
-    domain = outputs.get("hostedUiDomain")
+    """The hosted UI domain and pool id from the stack outputs, else the domain `domainPrefix` fixes.
+
+    With `signInDomain` the domain is that name, before and after `up`: a provider must know it
+    before the stack moves sign-in there.
+    """
+    domain = settings.sign_in_domain.name if settings.sign_in_domain else outputs.get("hostedUiDomain")
     pool_id = outputs.get("userPoolId")
     if not isinstance(domain, str) or not domain:
         domain = urls.hosted_ui_domain(settings.domain_prefix, settings.aws_region) if settings.domain_prefix else None

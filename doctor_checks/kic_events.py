@@ -13,9 +13,10 @@ KongPlugin, the Secrets its configPatches read, and the route's Ingress or HTTPR
 
 KIC records a failure again at every sync while it lasts; client-go's event recorder then updates
 the event's count and last time, at least once every five minutes (its spam filter's rate). So a
-Warning counts while it is fresh (seen in the last FRESH_MINUTES) and no older than the last change
-of its KongPlugin, Ingress or HTTPRoute (their managedFields' times, status writes left out): after a
-fix, by `make up` or by hand, the old Warning is mentioned, not failed, and one KIC raises anew counts.
+Warning counts while it is fresh (seen in the last FRESH_MINUTES) and last seen after the last change
+of its KongPlugin, Ingress or HTTPRoute (their managedFields' times, status writes left out) has
+settled: after a fix, by `make up` or by hand, the old Warning is mentioned, not failed, and one KIC
+raises anew counts.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from components.kubernetes.route_objects import KONG_PLUGIN, ROUTE_OBJECTS, ObjectKind, status_message
@@ -43,6 +44,10 @@ KIC_REASONS = (
     "FallbackKongConfigurationApplyFailed",
 )
 FRESH_MINUTES = 10
+# Both times are whole seconds, and KIC translates what its informers' cache holds, which sees a write a
+# moment after it is made: a Warning last seen this soon after the object's change may be about the version
+# before it. A failure that outlasts the change is raised again at KIC's next sync (every 3 s by default).
+CHANGE_SETTLE_SECONDS = 5
 # KIC's messages for configPatches that cannot be read (internal/dataplane/kongstate/plugin.go, store).
 _MISSING_SECRET = re.compile(r"Secret (\S+) not found|no key '[^']*' in secret '([^']*)'")
 
@@ -57,7 +62,8 @@ class KicWarning:
     count: int
     minutes_ago: float | None
     before_change: bool
-    """Last seen before the object's last change (by the stack or anyone but a controller's status write)."""
+    """Last seen before the object's last change (by the stack or anyone but a controller's status write) had
+    settled (CHANGE_SETTLE_SECONDS)."""
 
     def text(self) -> str:
         seen = f"{self.count} times, last {_ago(self.minutes_ago)}" if self.count > 1 else _ago(self.minutes_ago)
@@ -115,15 +121,32 @@ def check_kic_events(cluster: Cluster, routes: Sequence[Route], stack: str, now:
     )
 
 
-def _stack_objects(cluster: Cluster, routes: Sequence[Route]) -> dict[tuple[str, str], datetime | None]:
+@dataclass(frozen=True)
+class _Written:
+    """When an object was made, and last written (status writes, a controller's, left out)."""
+
+    created: datetime | None
+    changed: datetime | None
+
+    def before_change(self, seen: datetime | None) -> bool:
+        """Whether a Warning last seen at `seen` is about a version of the object before this one."""
+        if seen is None or self.changed is None:
+            return False
+        if self.created is not None and self.changed <= self.created:
+            # Not written since it was made: only a Warning from before then is about another (deleted) object.
+            return seen < self.created
+        return seen <= self.changed + timedelta(seconds=CHANGE_SETTLE_SECONDS)
+
+
+def _stack_objects(cluster: Cluster, routes: Sequence[Route]) -> dict[tuple[str, str], _Written | None]:
     """(kind, name) of the routes' KongPlugins, the Secrets their configPatches read, and their Ingresses or
-    HTTPRoutes; each with when it last changed, if the doctor may read it (it reads no Secret)."""
-    objects: dict[tuple[str, str], datetime | None] = {}
+    HTTPRoutes; each with when it was made and last changed, if the doctor may read it (it reads no Secret)."""
+    objects: dict[tuple[str, str], _Written | None] = {}
     for route in routes:
         plugin = _read(cluster, KONG_PLUGIN, route.namespace, route.plugin)
-        objects[("KongPlugin", route.plugin)] = _last_change(plugin)
+        objects[("KongPlugin", route.plugin)] = _written(plugin)
         protected = _read(cluster, ROUTE_OBJECTS[route.kind], route.namespace, route.object_name)
-        objects[(route.kind, route.object_name)] = _last_change(protected)
+        objects[(route.kind, route.object_name)] = _written(protected)
         for patch in (plugin or {}).get("configPatches") or []:
             secret = ((patch.get("valueFrom") or {}).get("secretKeyRef") or {}).get("name")
             if secret:
@@ -139,19 +162,22 @@ def _read(cluster: Cluster, kind: ObjectKind, namespace: str, name: str) -> dict
         return None
 
 
-def _last_change(found: dict[str, Any] | None) -> datetime | None:
-    """When the object was last written, status writes (a controller's) left out: its managedFields' times."""
+def _written(found: dict[str, Any] | None) -> _Written | None:
+    """Its creationTimestamp, and the latest of its managedFields' times but for status writes."""
+    if found is None:
+        return None
+    metadata = found.get("metadata") or {}
     times = [
         _parse_time(entry.get("time"))
-        for entry in ((found or {}).get("metadata") or {}).get("managedFields") or []
+        for entry in metadata.get("managedFields") or []
         if entry.get("subresource") != "status"
     ]
     known = [time for time in times if time is not None]
-    return max(known) if known else None
+    return _Written(_parse_time(metadata.get("creationTimestamp")), max(known) if known else None)
 
 
 def _kic_warning(
-    event: dict[str, Any], namespace: str, objects: dict[tuple[str, str], datetime | None], now: datetime
+    event: dict[str, Any], namespace: str, objects: dict[tuple[str, str], _Written | None], now: datetime
 ) -> KicWarning | None:
     involved = event.get("involvedObject") or {}
     key = (involved.get("kind"), involved.get("name"))
@@ -161,7 +187,7 @@ def _kic_warning(
     if component != KIC_COMPONENT and event.get("reason") not in KIC_REASONS:
         return None
     seen = _parse_time(_last_seen(event))
-    changed = objects[key]
+    written = objects[key]
     return KicWarning(
         kind=involved["kind"],
         namespace=involved.get("namespace") or namespace,
@@ -170,7 +196,7 @@ def _kic_warning(
         message=" ".join(str(event.get("message", "")).split()),
         count=int(event.get("count") or (event.get("series") or {}).get("count") or 1),
         minutes_ago=None if seen is None else max(0.0, (now - seen).total_seconds() / 60),
-        before_change=seen is not None and changed is not None and seen < changed,
+        before_change=written is not None and written.before_change(seen),
     )
 
 

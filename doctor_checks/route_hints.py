@@ -7,7 +7,9 @@ import difflib
 from typing import Any
 
 from components.kubernetes.plugin_annotation import PLUGINS_ANNOTATION, plugin_names
+from components.kubernetes.route_objects import ROUTE_OBJECTS
 from components.settings.model import Route
+from doctor_checks.cluster import Cluster
 
 
 def set_command(index: int | None, field_name: str, single_key: str, stack: str) -> str:
@@ -24,6 +26,16 @@ def similar_names(route: Route, names: list[str], kinds: str) -> str:
     if close:
         return f" Did you mean {', '.join(close)}?"
     return f" {kinds} there: {', '.join(names[:10])}."
+
+
+def similar_objects(cluster: Cluster, route: Route) -> str:
+    """`similar_names` among the objects of the route's kind in its namespace; nothing if they cannot be listed."""
+    kind = ROUTE_OBJECTS[route.kind]
+    try:
+        listed = cluster.objects.list(kind, route.namespace)
+    except Exception:  # only a hint
+        return ""
+    return similar_names(route, sorted(item["metadata"]["name"] for item in listed), kind.plural_name)
 
 
 def found_detail(found: dict[str, Any], route: Route) -> str:

@@ -18,8 +18,9 @@ from components.kubernetes.route_objects import (
 )
 from components.settings.model import Route
 from doctor_checks.cluster import Cluster, IngressClasses
+from doctor_checks.gitops import check_route_annotation
 from doctor_checks.http_routes import check_http_route
-from doctor_checks.route_hints import found_detail, missing_object_fix, set_command, similar_names
+from doctor_checks.route_hints import found_detail, missing_object_fix, set_command, similar_objects
 from verification.results import CheckLine, failed, passed, skipped
 
 LEGACY_CLASS_ANNOTATION = "kubernetes.io/ingress.class"
@@ -40,6 +41,7 @@ def check_route(
         yield from check_http_route(cluster, route, index, stack, rbac)
     else:
         yield from _check_ingress(cluster, route, index, classes, stack, rbac)
+    yield check_route_annotation(cluster, route)
     yield _check_plugin_name(cluster, route, index, owner, stack, rbac)
 
 
@@ -63,20 +65,12 @@ def _check_ingress(
         yield failed(
             name,
             f"no Ingress {route.object_name} in namespace {route.namespace} on context {cluster.context}."
-            + _similar_ingresses(cluster, route),
+            + similar_objects(cluster, route),
             missing_object_fix("Ingress", index, stack),
         )
         return
     yield passed(name, found_detail(ingress, route))
     yield _check_class(ingress, f"{route.namespace}/{route.object_name}", classes)
-
-
-def _similar_ingresses(cluster: Cluster, route: Route) -> str:
-    try:
-        listed = cluster.objects.list(ROUTE_OBJECTS["Ingress"], route.namespace)
-    except Exception:  # only a hint
-        return ""
-    return similar_names(route, sorted(item["metadata"]["name"] for item in listed), "Ingresses")
 
 
 def _check_class(ingress: dict[str, Any], where: str, classes: IngressClasses | str) -> CheckLine:

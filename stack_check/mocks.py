@@ -33,6 +33,11 @@ SESSION_SECRET = "mock-session-secret-value-0123456789"
 RANDOM_HEX = "1a2b3c4d"
 ACCOUNT = "123456789012"
 USER_POOL_ARN = f"arn:aws:cognito-idp:us-west-2:{ACCOUNT}:userpool/{USER_POOL_ID}"
+CERTIFICATE_ARN = f"arn:aws:acm:us-east-1:{ACCOUNT}:certificate/0a1b2c3d-1111-4222-8333-444455556666"
+VALIDATION_RECORD_LABEL = "_3f0c2e1d4b5a69788796a5b4c3d2e1f0"
+VALIDATION_RECORD_VALUE = "_9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b.mock.acm-validations.aws."
+CLOUDFRONT_DISTRIBUTION = "d111111abcdef8.cloudfront.net"
+CLOUDFRONT_ZONE_ID = "Z2FDTNDATAQYW2"
 
 
 def machine_client_secret(resource_name: str) -> str:
@@ -77,6 +82,23 @@ class CloudMocks(Mocks):
             state["clientSecret"] = CLIENT_SECRET if browser else machine_client_secret(args.name)
         elif args.typ == "aws:cognito/userPoolDomain:UserPoolDomain":
             resource_id = state["domain"]
+            state["cloudfrontDistributionZoneId"] = CLOUDFRONT_ZONE_ID
+            if state.get("certificateArn"):
+                state["cloudfrontDistribution"] = CLOUDFRONT_DISTRIBUTION
+        elif args.typ == "aws:acm/certificate:Certificate":
+            resource_id = state["arn"] = CERTIFICATE_ARN
+            state["domainValidationOptions"] = [
+                {
+                    "domainName": state["domainName"],
+                    "resourceRecordName": f"{VALIDATION_RECORD_LABEL}.{state['domainName']}.",
+                    "resourceRecordType": "CNAME",
+                    "resourceRecordValue": VALIDATION_RECORD_VALUE,
+                }
+            ]
+        elif args.typ == "aws:route53/record:Record":
+            # The provider stores the name lower-case without its trailing dot, and the zone's name appended.
+            if isinstance(state.get("name"), str):
+                state["fqdn"] = state["name"].rstrip(".").lower()
         elif args.typ == "random:index/randomId:RandomId":
             state["hex"] = RANDOM_HEX
         elif args.typ == "random:index/randomPassword:RandomPassword":

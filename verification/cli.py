@@ -19,6 +19,7 @@ from types import FrameType
 
 from urllib3.exceptions import InsecureRequestWarning
 
+from components import urls
 from verification.api_route import check_api_route, run_api_token_checks, token_routes
 from verification.discovery import check_discovery
 from verification.http_client import DEFAULT_TIMEOUT, Client
@@ -26,6 +27,7 @@ from verification.identity_providers import check_identity_provider, check_sign_
 from verification.outputs import Outputs, OutputsError, read_outputs
 from verification.protected_route import check_hosted_ui, check_protected_route
 from verification.results import CheckLine
+from verification.sign_in_domain import check_certificate
 from verification.sign_out import check_sign_out
 from verification.url_parts import host
 
@@ -46,9 +48,14 @@ def kong_urls(outputs: Outputs) -> list[str]:
 
 
 def run_checks(client: Client, outputs: Outputs) -> Iterator[CheckLine]:
-    """Discovery once, each identity provider once, then each route's checks, each yielded as soon as it is done."""
+    """Discovery once, the own sign-in domain's certificate, each identity provider once, then each route's checks,
+    each yielded as soon as it is done."""
     discovery, authorization_endpoint = check_discovery(client, outputs)
     yield discovery
+    if outputs.own_sign_in_domain and outputs.hosted_ui_domain:
+        yield check_certificate(outputs.hosted_ui_domain, client.timeout)
+        # Kong names the own domain's endpoint itself: the routes must redirect there, whatever discovery says.
+        authorization_endpoint = urls.authorization_endpoint(outputs.hosted_ui_domain)
     # Any registered callback URL will do: the provider is asked for nothing, the browser stops at its address.
     callback = outputs.routes[0].redirect_uri
     for provider in outputs.identity_providers:
@@ -65,7 +72,7 @@ def run_checks(client: Client, outputs: Outputs) -> Iterator[CheckLine]:
         else:
             yield check_sign_in_with(client, route, providers[route.sign_in_with], authorize_url)
         if route.sign_out_url and outputs.hosted_ui_origin:
-            yield check_sign_out(client.get, route, outputs.client_id, outputs.hosted_ui_origin)
+            yield check_sign_out(client.get, route, outputs.client_id, outputs.hosted_ui_origin, outputs.kong_version)
 
 
 def positive_seconds(text: str) -> float:

@@ -5,7 +5,8 @@ one route made of `protectedUrl` and `redirectUri`; its lines keep their old, un
 `identityProviders` and a route's `signInWith` appear only on stacks that use them.
 A route entry without `mode`, `kind` or `scopes` is a browser route on an Ingress. Machine
 clients (`tokenUrl`, `apiClients`) appear only in stacks that declare them; their secrets
-(`apiClientSecrets`) only in outputs read with `--show-secrets`, and are never printed.
+(`apiClientSecrets`) only in outputs read with `--show-secrets`, and are never printed. With an own
+sign-in domain, `signInDomainTarget` appears and `hostedUiDomain` is that domain.
 """
 
 from __future__ import annotations
@@ -17,7 +18,18 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from components.urls import WELL_KNOWN_OPENID_CONFIGURATION
-from components.vocabulary import PROVIDER_TYPES, ROUTE_KINDS, ROUTE_MODES, ProviderType, RouteKind, RouteMode
+from components.vocabulary import (
+    ANNOTATION_OWNERS,
+    PROVIDER_TYPES,
+    ROUTE_KINDS,
+    ROUTE_MODES,
+    SESSION_STORAGES,
+    AnnotationOwner,
+    ProviderType,
+    RouteKind,
+    RouteMode,
+    SessionStorage,
+)
 from verification.url_parts import is_https_url
 
 URL_KEYS = ("protectedUrl", "redirectUri", "discoveryUrl")
@@ -50,6 +62,9 @@ class DeployedRoute:
     kind: RouteKind = "Ingress"
     scopes: tuple[str, ...] = ()
     """Full scope strings (`<identifier>/<scope>`) an access token must carry on an api route."""
+    annotation_owner: AnnotationOwner = "stack"
+    """git: Git lists the route's plugin on its object, and the stack does not."""
+    plugin: str | None = None
 
     def check(self, check: str) -> str:
         """The name a check of this route prints: `protected route demo (default)`."""
@@ -87,6 +102,11 @@ class Outputs:
     api_clients: tuple[ApiClientOutput, ...] = ()
     api_client_secrets: dict[str, str] | None = field(default=None, repr=False)
     """name -> client secret; None unless the outputs were read with --show-secrets."""
+    session_storage: SessionStorage = "cookie"
+    """Where Kong keeps sessions (`sessions.storage`): a Redis session ends at sign-out, a cookie's copy does not."""
+    kong_version: str | None = None
+    own_sign_in_domain: bool = False
+    """hostedUiDomain is the stack's own domain (`signInDomain`), which Kong names its sign-in endpoints on."""
 
     @property
     def hosted_ui_origin(self) -> str | None:
@@ -153,6 +173,8 @@ def _routes(data: dict[str, Any]) -> tuple[DeployedRoute, ...]:
         mode = _one_of(entry, "mode", ROUTE_MODES, where)
         kind = _one_of(entry, "kind", ROUTE_KINDS, where)
         scopes = _strings(entry.get("scopes", []), f"{where}.scopes", "a list of scopes")
+        owner = _one_of(entry, "annotationOwner", ANNOTATION_OWNERS, where)
+        plugin = _optional_string(entry, "plugin", f"{where}.plugin")
         routes.append(
             DeployedRoute(
                 url,
@@ -164,6 +186,8 @@ def _routes(data: dict[str, Any]) -> tuple[DeployedRoute, ...]:
                 mode=mode,
                 kind=kind,
                 scopes=scopes,
+                annotation_owner=owner,
+                plugin=plugin,
             )
         )
     return tuple(routes)
@@ -251,6 +275,9 @@ def parse_outputs(text: str, source: str) -> Outputs:
     hosted_ui_domain = _optional_string(data, "hostedUiDomain", "hostedUiDomain")
     if hosted_ui_domain is not None and ("/" in hosted_ui_domain or not is_https_url(f"https://{hosted_ui_domain}")):
         raise OutputsError(f"hostedUiDomain in the outputs must be a host name, got {json.dumps(hosted_ui_domain)}")
+    own_sign_in_domain = _optional_string(data, "signInDomainTarget", "signInDomainTarget") is not None
+    if hosted_ui_domain is None and own_sign_in_domain:
+        raise OutputsError("the outputs name a signInDomainTarget but lack hostedUiDomain, the own sign-in domain")
     if hosted_ui_domain is None and any(route.sign_out_url for route in routes):
         raise OutputsError("the outputs name a signOutUrl but lack hostedUiDomain, which the sign-out check needs")
     identity_providers = _identity_providers(data)
@@ -273,6 +300,9 @@ def parse_outputs(text: str, source: str) -> Outputs:
         token_url=None if data.get("tokenUrl") is None else _https(data["tokenUrl"], "tokenUrl"),
         api_clients=_api_clients(data),
         api_client_secrets=_api_client_secrets(data),
+        session_storage=_one_of(data.get("sessions") or {}, "storage", SESSION_STORAGES, "sessions"),
+        kong_version=_optional_string(data, "kongVersion", "kongVersion"),
+        own_sign_in_domain=own_sign_in_domain,
     )
 
 

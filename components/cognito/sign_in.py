@@ -1,4 +1,4 @@
-"""Cognito user pool, hosted-UI domain and the browser app client Kong signs in with."""
+"""Cognito user pool, hosted-UI domain(s) and the browser app client Kong signs in with."""
 
 from __future__ import annotations
 
@@ -13,8 +13,16 @@ from pulumi_random import RandomId
 from components import naming, urls
 from components.cognito.federated_groups import TRIGGER_VERSION, FederatedGroups, groups_attribute_schema
 from components.cognito.identity_providers import declare_identity_providers
-from components.settings.model import GROUPS_ATTRIBUTE, IdentityProvider, providers_with_groups
-from components.vocabulary import MfaMode, UserPoolTier
+from components.cognito.managed_login import MANAGED_LOGIN_VERSION, declare_branding
+from components.cognito.sign_in_domain import OwnSignInDomain, OwnSignInDomainArgs
+from components.settings.model import (
+    GROUPS_ATTRIBUTE,
+    IdentityProvider,
+    ManagedLoginBranding,
+    SignInDomain,
+    providers_with_groups,
+)
+from components.vocabulary import ManagedLogin, MfaMode, UserPoolTier
 
 # Cognito's names for the `mfa` setting; TOTP (an authenticator app) is the factor whenever MFA is on.
 MFA_CONFIGURATION: dict[MfaMode, str] = {"off": "OFF", "optional": "OPTIONAL", "required": "ON"}
@@ -46,6 +54,10 @@ class CognitoSignInArgs:
     client_secrets: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     """Identity providers' client secrets by provider name, where they come from outputs (the package);
     else each provider's own."""
+    sign_in_domain: SignInDomain | None = None
+    """People sign in there instead of at the prefix domain, which stays."""
+    managed_login: ManagedLogin = "classic"
+    managed_login_branding: ManagedLoginBranding | None = None
 
 
 class CognitoSignIn(pulumi.ComponentResource):
@@ -58,6 +70,10 @@ class CognitoSignIn(pulumi.ComponentResource):
     issuer_url: pulumi.Output[str]
     discovery_url: pulumi.Output[str]
     hosted_ui_domain: pulumi.Output[str]
+    """Where people sign in: the own sign-in domain if there is one, else the prefix domain."""
+    prefix_domain: pulumi.Output[str]
+    sign_in_domain_target: pulumi.Output[str] | None
+    """The CloudFront distribution the own sign-in domain must point to; None without one."""
     login_url: pulumi.Output[str]
 
     def __init__(self, name: str, args: CognitoSignInArgs, opts: pulumi.ResourceOptions | None = None) -> None:
@@ -130,8 +146,8 @@ class CognitoSignIn(pulumi.ComponentResource):
             region=args.region,
             user_pool_id=user_pool.id,
             domain=domain_prefix,
-            # 1 is the classic hosted UI; 2 (managed login) shows no page without a branding style.
-            managed_login_version=1,
+            # 1 is the classic hosted UI; 2 (managed login) shows no page without a branding style (below).
+            managed_login_version=MANAGED_LOGIN_VERSION[args.managed_login],
             # A user pool has at most one prefix domain: a new prefix needs the old one gone.
             opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(delete_before_replace=True)),
         )
@@ -157,6 +173,22 @@ class CognitoSignIn(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=providers) if providers else child,
         )
 
+        if args.managed_login == "managed":
+            declare_branding(name, args.region, user_pool.id, client.id, args.managed_login_branding, parent=self)
+
+        # The own domain is a second domain of the pool: the prefix domain above is declared as ever.
+        own_domain = (
+            OwnSignInDomain(
+                naming.child(name, naming.SIGN_IN_DOMAIN),
+                OwnSignInDomainArgs(
+                    args.region, user_pool.id, args.sign_in_domain, MANAGED_LOGIN_VERSION[args.managed_login]
+                ),
+                opts=child,
+            )
+            if args.sign_in_domain is not None
+            else None
+        )
+
         for group in args.allowed_groups:
             cognito.UserGroup(
                 naming.user_group(name, group),
@@ -171,12 +203,15 @@ class CognitoSignIn(pulumi.ComponentResource):
         self.client_id = client.id
         self.client_secret = pulumi.Output.secret(client.client_secret)
         self.issuer_url = user_pool.id.apply(lambda pool_id: urls.issuer_url(args.region, pool_id))
-        # The discovery document names the hosted UI's endpoints only once the domain exists,
-        # so whoever reads this URL (Kong's plugin) waits for the domain too.
-        self.discovery_url = pulumi.Output.all(user_pool.id, domain.domain).apply(
+        # The discovery document names the hosted UI's endpoints only once the domain exists (the own
+        # domain's once that exists), so whoever reads this URL (Kong's plugin) waits for the domains too.
+        domains = [domain.domain, *([own_domain.domain] if own_domain else [])]
+        self.discovery_url = pulumi.Output.all(user_pool.id, *domains).apply(
             lambda values: urls.discovery_url(args.region, values[0])
         )
-        self.hosted_ui_domain = domain.domain.apply(lambda prefix: urls.hosted_ui_domain(prefix, args.region))
+        self.prefix_domain = domain.domain.apply(lambda prefix: urls.hosted_ui_domain(prefix, args.region))
+        self.hosted_ui_domain = own_domain.domain if own_domain else self.prefix_domain
+        self.sign_in_domain_target = own_domain.distribution if own_domain else None
         self.login_url = pulumi.Output.all(self.hosted_ui_domain, client.id, args.callback_urls).apply(
             lambda values: urls.login_url(values[0], values[1], values[2][0], args.scopes)
         )

@@ -42,6 +42,9 @@ class Route(TypedDict, total=False):
     """api and both routes: scopes of apiClients that a token must all carry."""
     signInWith: str
     """The name of one of identityProviders: the route's sign-in goes straight to that provider."""
+    annotationOwner: str
+    """Who lists the plugin in the object's konghq.com/plugins: stack (default), the component edits the object; git,
+    Git does (the object is left alone, and the routes output says what to list)."""
     name: str
     """A short name for the route, unique in this component (lower-case letters, digits and '-'): the names of its
     resources end with it. Without it they end with <namespace>.<ingress>, which must then be plain strings:
@@ -87,6 +90,63 @@ class ApiClient(TypedDict):
     """The app client's name, unique among apiClients."""
     scopes: list[str]
     """Short scope names (without the resource server's identifier) the client may ask for; at least one."""
+
+
+class RedisSessions(TypedDict, total=False):
+    """The Redis server Kong keeps sessions in (docs/sessions.md)."""
+
+    host: Required[str]
+    """Its host name, as Kong's data plane resolves it (a Service's DNS name, or an external endpoint)."""
+    port: int
+    """Its port. Default: 6379."""
+    tls: bool
+    """Whether Kong connects with TLS. Default: true."""
+    tlsVerify: bool
+    """Whether Kong verifies the server's certificate. Default: tls."""
+    serverName: str
+    """The TLS server name (SNI) Kong sends. Default: none."""
+    username: str
+    """The Redis ACL user. Default: none (the default user)."""
+    password: pulumi.Input[str]
+    """The user's password. Pass it as a secret (in plain text it is refused); it may be another resource's output.
+    It reaches Kong only through the component's Kubernetes Secret."""
+    database: int
+    """The Redis database number (Kong 3.9.0.0 and later). Default: Kong's, 0."""
+    prefix: str
+    """A prefix for the session keys, to keep stacks apart on one server. Default: Kong's."""
+
+
+class Sessions(TypedDict, total=False):
+    """Where Kong keeps signed-in sessions (docs/sessions.md)."""
+
+    storage: str
+    """cookie (default: the session in the browser's cookie) or redis (in Redis: a small cookie, ended at
+    sign-out)."""
+    redis: RedisSessions
+    """With storage redis: the server."""
+
+
+class SignInDomain(TypedDict, total=False):
+    """The component's own sign-in domain, beside the pool's prefix domain (docs/sign-in-domain.md): either
+    certificateArn or hostedZoneId."""
+
+    name: Required[str]
+    """The domain people sign in at, such as auth.example.com; its parent domain needs a DNS A record."""
+    certificateArn: str
+    """Your ISSUED ACM certificate in us-east-1 for name: no DNS is written, you create the record to
+    signInDomainTarget."""
+    hostedZoneId: str
+    """A public Route 53 hosted zone holding name: the component requests and validates the certificate and writes
+    the alias record."""
+
+
+class ManagedLoginBranding(TypedDict, total=False):
+    """Images that style managed login; none: Cognito's own style."""
+
+    logo: str
+    """An image file (ICO, JPEG, PNG, SVG or WEBP), relative to the program's folder, read at preview."""
+    background: str
+    """An image file for the page's background, likewise."""
 
 
 class KongCognitoSignInArgs(TypedDict, total=False):
@@ -142,6 +202,17 @@ class KongCognitoSignInArgs(TypedDict, total=False):
     """The identifier of the resource server whose scopes apiClients hold. Default: https://<first route's host>."""
     identityProviders: list[IdentityProvider]
     """The company identity providers users sign in with."""
+    kongVersion: str
+    """The Kong Gateway version the plugin config is written for, such as 3.10.0.7 (two to four numbers); required
+    with Redis sessions. Default: 3.4, for which the config is what it always was."""
+    sessions: Sessions
+    """Where Kong keeps signed-in sessions. Default: in the cookie."""
+    signInDomain: SignInDomain
+    """People sign in at this domain of yours instead of Cognito's prefix domain, which stays. Default: none."""
+    managedLogin: str
+    """Cognito's sign-in pages: classic (default, the hosted UI) or managed (managed login, not on the LITE plan)."""
+    managedLoginBranding: ManagedLoginBranding
+    """With managedLogin managed: images that style it. Default: Cognito's style."""
     kubeconfig: pulumi.Input[str]
     """The cluster whose route objects get their plugin listed: a kubeconfig (pass it as a secret) or its path.
     Default: the stack's kubernetes:kubeconfig and kubernetes:context, else KUBECONFIG or ~/.kube/config. Give the
@@ -171,6 +242,10 @@ class ProtectedRoute(TypedDict, total=False):
     """HTTPRoute, when not Ingress."""
     scopes: list[str]
     """The full scopes a token must carry, when set."""
+    annotationOwner: str
+    """git, when Git lists the plugin (not the component)."""
+    annotation: dict[str, str]
+    """With annotationOwner git: what the object's annotations must hold (append the plugin if it lists others)."""
 
 
 class ApiClientEntry(TypedDict):
@@ -191,3 +266,10 @@ class IdentityProviderEntry(TypedDict):
     """Its name."""
     type: str
     """SAML, OIDC or Google."""
+
+
+class SessionsEntry(TypedDict):
+    """Where Kong keeps sessions (its password is not an output)."""
+
+    storage: str
+    """redis."""

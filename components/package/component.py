@@ -19,9 +19,14 @@ from pulumi.provider.experimental.util import camel_case
 from components import naming
 from components.builder import Placement, declare_sign_in
 from components.kong.kong_plugin import KongPlugin
-from components.kong.oidc_plugin import CONFIG_PATCH_PATHS
 from components.package import inputs
-from components.package.args import ApiClientEntry, IdentityProviderEntry, KongCognitoSignInArgs, ProtectedRoute
+from components.package.args import (
+    ApiClientEntry,
+    IdentityProviderEntry,
+    KongCognitoSignInArgs,
+    ProtectedRoute,
+    SessionsEntry,
+)
 from components.package.plugin_attachment import PluginAttachment
 from components.package.version import VERSION
 from components.settings_view import RouteTarget
@@ -68,20 +73,30 @@ class KongCognitoSignIn(pulumi.ComponentResource):
     """With apiClients: each machine client's secret, by name (a secret)."""
     identity_providers: pulumi.Output[list[IdentityProviderEntry] | None]
     """With identityProviders: each provider's name and type."""
+    kong_version: pulumi.Output[str] | None
+    """With kongVersion: the Kong Gateway version the plugin config is written for."""
+    sessions: pulumi.Output[SessionsEntry | None]
+    """With Redis sessions: where Kong keeps them."""
+    sign_in_domain_target: pulumi.Output[str] | None
+    """With signInDomain: the CloudFront distribution its DNS record aliases (hostedUiDomain is then the own
+    domain)."""
+    prefix_domain: pulumi.Output[str] | None
+    """With signInDomain: Cognito's prefix domain, which still answers."""
 
     def __init__(self, name: str, args: KongCognitoSignInArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE, name, {}, opts)
         view, keys = inputs.settings_view(args, pulumi.Config("aws").get("region"))
         kubeconfig, context = cluster(args)
 
-        def attach(resource_name: str, route: RouteTarget, plugin: KongPlugin) -> None:
+        def attach(resource_name: str, route: RouteTarget, plugin: KongPlugin, config_patch_paths: list[str]) -> None:
             PluginAttachment(
                 resource_name,
                 namespace=route.namespace,
                 object_name=route.object_name,
                 kind=route.route.kind,
                 plugin=route.plugin,
-                config_patch_paths=CONFIG_PATCH_PATHS,
+                config_patch_paths=config_patch_paths,
+                annotation_owner=route.route.annotation_owner,
                 kubeconfig=kubeconfig,
                 context=context,
                 version=VERSION,

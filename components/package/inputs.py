@@ -37,8 +37,11 @@ REGION_KEY = "aws:region"
 REGION_INPUT = "awsRegion"
 """The component's name for the stack's `aws:region`; every other setting has its stack name."""
 OUTPUT_FIELDS = {"routes": ("ingress", "namespace", "host"), "identityProviders": ("clientSecret",)}
-"""Fields of these lists' entries that may be other resources' outputs; and `kubeconfig`."""
+"""Fields of these lists' entries that may be other resources' outputs; and OUTPUT_PATHS."""
 KUBECONFIG = "kubeconfig"
+REDIS_PASSWORD = "sessions.redis.password"
+OUTPUT_PATHS = (KUBECONFIG, REDIS_PASSWORD)
+"""Other places an output may be."""
 ROUTE_KEY = "name"
 """The field of a route that is the package's own, not a setting."""
 _ROUTE_KEY_PATTERN = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
@@ -77,7 +80,7 @@ def take_outputs(inputs: Mapping[str, Any], leaf: Leaf = lambda path, _: stand_i
     misplaced: list[str] = []
 
     def allowed(path: str) -> bool:
-        if path == KUBECONFIG:
+        if path in OUTPUT_PATHS:
             return True
         head, _, field = path.partition("].")
         return field in OUTPUT_FIELDS.get(head.split("[")[0], ())
@@ -120,12 +123,14 @@ def _without_key(route: Any) -> Any:
 def parse(values: Mapping[str, Any], default_region: str | None) -> Settings:
     """Settings from the inputs' plain values; raises SettingsError with every problem, as a stack's config would.
 
-    `identityProviders` counts as a secret, so no message shows its values; that each client secret is one is the
-    package's rule (package_problems).
+    `identityProviders` counts as a secret, and `sessions` with a password, so no message shows their values (as a
+    stack's, once a secret is set in them); that each secret is one is the package's rule (package_problems).
     """
-    return parse_settings(
-        raw_settings(values, default_region), secret_keys={"identityProviders"}, project_dir=Path.cwd()
-    )
+    sessions = values.get("sessions")
+    redis = sessions.get("redis") if isinstance(sessions, dict) else None
+    with_password = isinstance(redis, dict) and "password" in redis
+    secret_keys = {"identityProviders", *(["sessions"] if with_password else [])}
+    return parse_settings(raw_settings(values, default_region), secret_keys=secret_keys, project_dir=Path.cwd())
 
 
 def route_keys(values: Mapping[str, Any]) -> list[str | None]:
@@ -140,7 +145,7 @@ def package_problems(inputs: Mapping[str, Any], given: GivenInputs) -> list[str]
     problems = [
         f"{path}: must be a plain value, not another resource's output or a secret: it decides what the component "
         "declares before anything exists (outputs are taken for a route's ingress, namespace and host, an identity "
-        "provider's clientSecret, and kubeconfig)"
+        "provider's clientSecret, sessions.redis.password and kubeconfig)"
         for path in given.misplaced
     ]
     seen: dict[str, int] = {}
@@ -168,6 +173,11 @@ def package_problems(inputs: Mapping[str, Any], given: GivenInputs) -> list[str]
                 f"identityProviders[{index}].clientSecret: given in plain text, which the program's state would keep "
                 f"readable; {SECRET_ADVICE}"
             )
+    redis = (inputs.get("sessions") or {}).get("redis") if isinstance(inputs.get("sessions"), dict) else None
+    if isinstance(redis, dict) and isinstance(redis.get("password"), str):
+        problems.append(
+            f"{REDIS_PASSWORD}: given in plain text, which the program's state would keep readable; {SECRET_ADVICE}"
+        )
     kubeconfig = inputs.get(KUBECONFIG)
     if isinstance(kubeconfig, str) and "\n" in kubeconfig:
         problems.append(f"{KUBECONFIG}: a kubeconfig document in plain text; {SECRET_ADVICE} (or give its path)")
@@ -187,7 +197,11 @@ async def input_problems(inputs: Mapping[str, Any], default_region: str | None) 
         known[path] = value
         if secret and isinstance(value, str) and value:
             secrets.append(value)
-        elif path.endswith(".clientSecret") or (path == KUBECONFIG and isinstance(value, str) and "\n" in value):
+        elif (
+            path.endswith(".clientSecret")
+            or path == REDIS_PASSWORD
+            or (path == KUBECONFIG and isinstance(value, str) and "\n" in value)
+        ):
             problems.append(f"{path}: not a secret; {SECRET_ADVICE}")
     values = take_outputs(inputs, lambda path, _: known.get(path, stand_in(path))).values
     try:
@@ -232,7 +246,8 @@ def settings_view(inputs: Mapping[str, Any], default_region: str | None) -> tupl
         for path, output in given.outputs.items()
         if path.endswith(".clientSecret")
     }
-    return SettingsView(settings, resolved, by_route, client_secrets), route_keys(given.values)
+    redis_password = given.outputs.get(REDIS_PASSWORD)
+    return SettingsView(settings, resolved, by_route, client_secrets, redis_password), route_keys(given.values)
 
 
 def _index(path: str) -> int:

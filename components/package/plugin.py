@@ -63,6 +63,7 @@ def schema(components: ComponentProvider | None = None) -> dict[str, Any]:
     for name in SECRET_OUTPUTS:
         component["properties"][name]["secret"] = True
     inferred["types"][f"{PROJECT}:index:IdentityProvider"]["properties"]["clientSecret"]["secret"] = True
+    inferred["types"][f"{PROJECT}:index:RedisSessions"]["properties"]["password"]["secret"] = True
     inferred.setdefault("resources", {})[plugin_attachment.TYPE] = plugin_attachment.SCHEMA
     return inferred
 

@@ -8,6 +8,10 @@ the process that constructs the component (plugin.py), in the package's virtuale
 same code, components/kubernetes/plugin_annotation.py: attach after the KongPlugin exists and kept its
 configPatches, detach only what this resource added, every other entry kept.
 
+With `annotationOwner: git`, Git lists the plugin and the resource leaves the object alone, as the
+stack's attachment does: a change of owner is an update in place (to git, the entry stays and is
+Git's; to stack, it is listed if missing), never a replacement that would first take the entry off.
+
 Which cluster: `kubeconfig` (a document or a path) and `context`, else KUBECONFIG or ~/.kube/config of
 the plugin's environment (the `pulumi` command's), as kubeconfig.py resolves them.
 """
@@ -15,6 +19,7 @@ the plugin's environment (the `pulumi` command's), as kubeconfig.py resolves the
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -23,8 +28,9 @@ from pulumi.provider.experimental import provider as full
 from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.runtime.rpc import UNKNOWN
 
+from components.kubernetes.field_owners import attach_warning_first
 from components.kubernetes.kubeconfig import KubeconfigError
-from components.kubernetes.plugin_annotation import PLUGINS_ANNOTATION, attach_plugin, detach_plugin, is_attached
+from components.kubernetes.plugin_annotation import PLUGINS_ANNOTATION, detach_plugin, is_attached
 from components.kubernetes.route_objects import (
     ConflictError,
     KongPluginNotFoundError,
@@ -34,7 +40,7 @@ from components.kubernetes.route_objects import (
     RouteObjectNotFoundError,
 )
 from components.naming import PROJECT
-from components.vocabulary import ROUTE_KINDS, RouteKind
+from components.vocabulary import ANNOTATION_OWNERS, ROUTE_KINDS, AnnotationOwner, RouteKind
 
 TYPE = f"{PROJECT}:index:PluginAttachment"
 ADDED = "addedByComponent"
@@ -70,6 +76,11 @@ _INPUTS: dict[str, Any] = {
         "description": "The cluster: a kubeconfig document or its path. Default: KUBECONFIG or ~/.kube/config.",
     },
     "context": {**_STRING, "description": "The kubeconfig's context. Default: its current context."},
+    "annotationOwner": {
+        **_STRING,
+        "description": f"Who lists the plugin: {' or '.join(ANNOTATION_OWNERS)}. Default: {ANNOTATION_OWNERS[0]}; "
+        "with git, the object is left alone.",
+    },
 }
 SCHEMA: dict[str, Any] = {
     "description": f"Lists a KongPlugin in an existing route object's {PLUGINS_ANNOTATION} annotation, keeping every "
@@ -101,6 +112,7 @@ class PluginAttachment(pulumi.CustomResource):
         kind: RouteKind,
         plugin: pulumi.Input[str],
         config_patch_paths: Sequence[str],
+        annotation_owner: AnnotationOwner,
         kubeconfig: pulumi.Input[str] | None,
         context: str | None,
         version: str,
@@ -114,6 +126,8 @@ class PluginAttachment(pulumi.CustomResource):
             "configPatchPaths": list(config_patch_paths),
             "kubeconfig": None if kubeconfig is None else pulumi.Output.secret(kubeconfig),
             "context": context,
+            # Only when not the default, as the stack's attachment records it.
+            "annotationOwner": None if annotation_owner == ANNOTATION_OWNERS[0] else annotation_owner,
             ADDED: None,
         }
         # The package's version: the engine then sends the CRUD to the provider the component came from.
@@ -129,6 +143,11 @@ def _text(properties: Mapping[str, PropertyValue], key: str) -> str | None:
 def _kind(properties: Mapping[str, PropertyValue]) -> RouteKind:
     kind = _text(properties, "kind")
     return next((known for known in ROUTE_KINDS if known == kind), ROUTE_KINDS[0])
+
+
+def _owner(properties: Mapping[str, PropertyValue]) -> AnnotationOwner:
+    owner = _text(properties, "annotationOwner")
+    return next((known for known in ANNOTATION_OWNERS if known == owner), ANNOTATION_OWNERS[0])
 
 
 def _api(properties: Mapping[str, PropertyValue]) -> KubernetesRouteObjectApi:
@@ -154,6 +173,8 @@ class PluginAttachmentProvider:
 
         replaces = [key for key in IDENTITY if changed(key)]
         updates = [key for key in ("configPatchPaths", "kubeconfig", "context") if changed(key)]
+        if _owner(olds) != _owner(news):
+            updates.append("annotationOwner")
         # First the old entry goes, then the new one is added: added first, our name would be listed already.
         return full.DiffResponse(
             changes=bool(replaces or updates), replaces=replaces, diffs=replaces + updates, delete_before_replace=True
@@ -165,23 +186,26 @@ class PluginAttachmentProvider:
             # Unknown until created. (The pinned SDK cannot send PropertyValue.computed(): the wire's unknown instead.)
             return full.CreateResponse(resource_id="", properties={**properties, ADDED: PropertyValue(UNKNOWN)})
         namespace, name, plugin = _where(properties)
-        kind = _kind(properties)
-        listed = properties["configPatchPaths"].value
-        paths = [str(item.value) for item in listed] if isinstance(listed, (list, tuple)) else []
-        added = await asyncio.to_thread(
-            attach_plugin, _api(properties), namespace, name, plugin, config_patch_paths=paths, kind=kind
-        )
-        return full.CreateResponse(
-            resource_id=f"{kind}/{namespace}/{name}/{plugin}", properties={**properties, ADDED: PropertyValue(added)}
-        )
+        added = await _attach(properties) if _owner(properties) == "stack" else False
+        resource_id = f"{_kind(properties)}/{namespace}/{name}/{plugin}"
+        return full.CreateResponse(resource_id=resource_id, properties={**properties, ADDED: PropertyValue(added)})
 
     async def update(self, request: full.UpdateRequest) -> full.UpdateResponse:
-        # Only how the cluster is reached, or the paths checked before listing, changed: nothing to do there.
-        added = request.olds.get(ADDED, PropertyValue(False))
-        return full.UpdateResponse(properties={**request.news, ADDED: added})
+        olds, news = request.olds, request.news
+        added = olds.get(ADDED, PropertyValue(False))
+        if _owner(news) == "git":
+            added = PropertyValue(False)  # listed or not, the entry is Git's now: destroy leaves it
+        elif _owner(olds) == "git":
+            # Back to the stack: listed again if Git dropped it (known only once done).
+            added = PropertyValue(UNKNOWN) if request.preview else PropertyValue(await _attach(news))
+        # Otherwise only how the cluster is reached, or the paths checked before listing, changed: nothing to do.
+        return full.UpdateResponse(properties={**news, ADDED: added})
 
     async def read(self, request: full.ReadRequest) -> full.ReadResponse:
         properties = request.properties
+        if _owner(properties) == "git":
+            # The object is Git's to list the plugin on.
+            return full.ReadResponse(resource_id=request.resource_id, properties=properties, inputs=request.inputs)
         namespace, name, plugin = _where(properties)
         attached = await asyncio.to_thread(is_attached, _api(properties), namespace, name, plugin, _kind(properties))
         # No id: gone, so the next `up` lists the plugin again.
@@ -195,3 +219,17 @@ class PluginAttachmentProvider:
         if added is not None and added.value is True:
             namespace, name, plugin = _where(properties)
             await asyncio.to_thread(detach_plugin, _api(properties), namespace, name, plugin, _kind(properties))
+
+
+async def _attach(properties: Mapping[str, PropertyValue]) -> bool:
+    """List the plugin (after checking the KongPlugin kept its configPatches); True if this call added it. When
+    another tool will take it off, says so on stderr, which the engine prints in the update's output."""
+    namespace, name, plugin = _where(properties)
+    listed = properties["configPatchPaths"].value
+    paths = [str(item.value) for item in listed] if isinstance(listed, (list, tuple)) else []
+    added, warning = await asyncio.to_thread(
+        attach_warning_first, _api(properties), namespace, name, plugin, paths, _kind(properties)
+    )
+    if warning:
+        print(f"warning: {warning}", file=sys.stderr, flush=True)
+    return added

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -55,6 +56,13 @@ def host_problem(host: str) -> str | None:
     if not _is_ip_address(hostname) and not _is_dns_name(hostname):
         return f"{expected}; {hostname!r} is not a valid DNS name"
     return None
+
+
+def server_name_problem(name: str) -> str | None:
+    """A server's host name or IP address alone (a Redis host): no scheme, port or path (fields of their own)."""
+    if _is_ip_address(name) or (name and _is_dns_name(name)):
+        return None
+    return "expected a host name or IP address alone, without a scheme, port or path (port is a field of its own)"
 
 
 def _is_ip_address(hostname: str) -> bool:
@@ -109,6 +117,16 @@ def domain_prefix_problem(prefix: str) -> str | None:
     forbidden = [word for word in DOMAIN_PREFIX_FORBIDDEN_WORDS if word in prefix]
     if forbidden:
         return f"Cognito domain prefixes must not contain {' or '.join(map(repr, forbidden))}"
+    return None
+
+
+NO_SUCH_FILE = "no such file (a path relative to the project's folder, where Pulumi.yaml is)"
+
+
+def project_file_problem(path: str) -> str | None:
+    """A file a setting names must be in the repository: a path relative to the project's folder."""
+    if PurePosixPath(path).is_absolute() or Path(path).is_absolute():
+        return "expected a path relative to the project's folder (where Pulumi.yaml is), so every checkout finds it"
     return None
 
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
+
+from components.settings.field_rules import NO_SUCH_FILE, project_file_problem
 
 # CreateIdentityProvider's limits (botocore's cognito-idp model).
 MAX_PROVIDER_NAME = 32  # ProviderNameTypeV2
@@ -97,13 +99,14 @@ def https_url_problem(url: str) -> str | None:
 
 def read_saml_metadata(path: str, project_dir: Path) -> tuple[str, str | None]:
     """(the document, None), or ("", what is wrong): an identity provider's SAML 2.0 metadata."""
-    if PurePosixPath(path).is_absolute() or Path(path).is_absolute():
-        return "", "expected a path relative to the project's folder (where Pulumi.yaml is), so every checkout finds it"
+    not_in_project = project_file_problem(path)
+    if not_in_project:
+        return "", not_in_project
     file = project_dir / path
     try:
         document = file.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        return "", "no such file (a path relative to the project's folder, where Pulumi.yaml is)"
+        return "", NO_SUCH_FILE
     except (OSError, UnicodeDecodeError):
         return "", "not a readable UTF-8 file"
     if len(document) > MAX_DETAIL_VALUE:

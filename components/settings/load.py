@@ -20,6 +20,7 @@ from components.settings.identity_providers import parse_identity_providers
 from components.settings.model import RawSetting, Settings, SettingsError
 from components.settings.registry import CONFIG_KEYS, PLAIN_KEYS, SETTING_NAMES
 from components.settings.routes import parse_routes
+from components.settings.sign_in_domain import parse_managed_login_branding
 
 
 def config_string(value: Any) -> str:
@@ -43,7 +44,7 @@ def parse_settings(
 
     `values` holds this project's keys unqualified (`allowedGroups`) and `aws:region`; any other
     key in it is refused as unknown. `secret_keys` names those of them the stack holds encrypted;
-    files named by settings (a SAML metadata file) are read relative to `project_dir` (the
+    files named by settings (a SAML metadata file, branding images) are read relative to `project_dir` (the
     working directory, where Pulumi runs the program, if None). `other_keys` are the stack's keys of
     other namespaces, fully qualified: near misses of this project's are refused (config_keys.py).
     Raises SettingsError listing every problem found.
@@ -57,10 +58,15 @@ def parse_settings(
         problems += found
         if not found:
             fields[field] = value
-    providers, found = parse_identity_providers(raw["identityProviders"], project_dir or Path.cwd())
+    project_dir = project_dir or Path.cwd()
+    providers, found = parse_identity_providers(raw["identityProviders"], project_dir)
     problems += found
     if not found:
         fields["identity_providers"] = providers
+    branding, found = parse_managed_login_branding(raw["managedLoginBranding"], project_dir)
+    problems += found
+    if not found:
+        fields["managed_login_branding"] = branding
     routes, found = parse_routes(raw["routes"], fields)
     problems += found
     parsed = ParsedSettings(fields, routes or {}, raw)

@@ -13,8 +13,20 @@ from typing import Any, TypeAlias, TypeVar
 import yaml
 
 from components import naming, urls
+from components.kong.versions import DEFAULT as DEFAULT_KONG_VERSION
+from components.kong.versions import KongVersion, parse_kong_version
 from components.naming import PROJECT
-from components.vocabulary import MfaMode, ProviderType, RouteKind, RouteMode, UserPoolTier
+from components.vocabulary import (
+    AnnotationOwner,
+    AssetExtension,
+    ManagedLogin,
+    MfaMode,
+    ProviderType,
+    RouteKind,
+    RouteMode,
+    SessionStorage,
+    UserPoolTier,
+)
 
 CUSTOM_ATTRIBUTE = "idp_groups"
 """The pool's custom attribute (its schema name) for federated users' groups (cognito/federated_groups.py)."""
@@ -76,6 +88,8 @@ class Route:
     """The kind of the route object (components/kubernetes/route_objects.py says where each lives)."""
     required_scopes: tuple[str, ...] = ()
     """api/both: short scope names an access token must carry."""
+    annotation_owner: AnnotationOwner = "stack"
+    """git: Git lists the plugin on the route object, and the stack never edits it."""
 
     @property
     def url(self) -> str:
@@ -97,6 +111,58 @@ class Route:
         name to one route, whatever the kind.
         """
         return naming.route_resource(base, self.namespace, self.object_name, self.original)
+
+
+@dataclass(frozen=True)
+class RedisSessions:
+    """Where Kong keeps sessions with `sessions.storage: redis` (docs/sessions.md)."""
+
+    host: str
+    port: int = 6379
+    tls: bool = True
+    tls_verify: bool = True
+    server_name: str | None = None
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    """Kept out of repr; it reaches Kong only through the stack's Secret."""
+    database: int | None = None
+    prefix: str | None = None
+
+
+@dataclass(frozen=True)
+class Sessions:
+    """The `sessions` setting: cookie (Kong's default, no config written) or redis."""
+
+    storage: SessionStorage = "cookie"
+    redis: RedisSessions | None = None
+
+
+@dataclass(frozen=True)
+class SignInDomain:
+    """The stack's own sign-in domain (`signInDomain`), served beside the pool's prefix domain."""
+
+    name: str
+    certificate_arn: str | None
+    """Your ISSUED ACM certificate in us-east-1 for `name`: the stack writes no DNS (you create the record)."""
+    hosted_zone_id: str | None
+    """A public Route 53 zone: the stack requests and validates the certificate and writes the alias record."""
+
+
+@dataclass(frozen=True)
+class BrandingImage:
+    """An image file of `managedLoginBranding`, read when the settings are."""
+
+    path: str
+    extension: AssetExtension
+    content: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
+class ManagedLoginBranding:
+    """The style of managed login (`managedLoginBranding`): no image is Cognito's own style."""
+
+    logo: BrandingImage | None = None
+    background: BrandingImage | None = None
 
 
 @dataclass(frozen=True)
@@ -131,6 +197,22 @@ class Settings:
     api_clients: tuple[ApiClient, ...] = ()
     api_identifier: str | None = None
     """The resource server's identifier; None when there are no api clients."""
+    kong_version: str | None = None
+    """`kongVersion` as given; None when unset (then the minimum, 3.4)."""
+    sessions: Sessions = field(default_factory=Sessions)
+
+    @property
+    def kong_release(self) -> KongVersion:
+        """The Kong version the plugin config is written for: kongVersion, else the minimum."""
+        found = parse_kong_version(self.kong_version or DEFAULT_KONG_VERSION)
+        assert found is not None, "the settings checked kongVersion"
+        return found
+
+    sign_in_domain: SignInDomain | None = None
+    """None: people sign in at the prefix domain only."""
+    managed_login: ManagedLogin = "classic"
+    managed_login_branding: ManagedLoginBranding | None = None
+    """None: Cognito's own style (with managed login)."""
 
 
 GENERIC_FIX = (

@@ -14,10 +14,13 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
+from components.kong.versions import kong_version_problem
 from components.settings import field_rules
 from components.settings.api_clients import parse_api_clients, parse_api_identifier
 from components.settings.model import Parsed, RawSetting, parse_json
-from components.vocabulary import MFA_MODES, USER_POOL_TIERS
+from components.settings.sessions import parse_sessions
+from components.settings.sign_in_domain import parse_sign_in_domain
+from components.vocabulary import MANAGED_LOGIN_MODES, MFA_MODES, USER_POOL_TIERS
 
 DEFAULT_CALLBACK_PATH = "/bar"
 DEFAULT_INGRESS_NAME = "demo"
@@ -148,6 +151,7 @@ def _one_of(choices: tuple[str, ...]) -> Callable[[RawSetting], Parsed[str]]:
 
 parse_mfa = _one_of(MFA_MODES)
 parse_user_pool_tier = _one_of(USER_POOL_TIERS)
+parse_managed_login = _one_of(MANAGED_LOGIN_MODES)
 
 
 def parse_allowed_groups(setting: RawSetting) -> Parsed[tuple[str, ...]]:
@@ -216,6 +220,13 @@ def parse_domain_prefix(setting: RawSetting) -> Parsed[str]:
     return _checked(setting, setting.raw, field_rules.domain_prefix_problem(setting.raw))
 
 
+def parse_kong_version(setting: RawSetting) -> Parsed[str]:
+    """None when unset (Pulumi.yaml's default is ""): the plugin config is then written for Kong 3.4."""
+    if setting.raw is None or setting.raw.strip() == "":
+        return None, []
+    return _checked(setting, setting.raw.strip(), kong_version_problem(setting.raw))
+
+
 Parser = Callable[[RawSetting], Parsed[Any]]
 PLAIN_KEYS: dict[str, tuple[str, Parser]] = {
     "aws:region": ("aws_region", parse_aws_region),
@@ -237,10 +248,15 @@ PLAIN_KEYS: dict[str, tuple[str, Parser]] = {
     "userPoolTier": ("user_pool_tier", parse_user_pool_tier),
     "apiClients": ("api_clients", parse_api_clients),
     "apiIdentifier": ("api_identifier", parse_api_identifier),
+    "kongVersion": ("kong_version", parse_kong_version),
+    "sessions": ("sessions", parse_sessions),
+    "signInDomain": ("sign_in_domain", parse_sign_in_domain),
+    "managedLogin": ("managed_login", parse_managed_login),
 }
 """Key -> (Settings field, parser), in the order problems are reported."""
-# Every key the program reads: `identityProviders` and `routes` are parsed after the plain keys
-# (load.py), `routes` last, since its defaults are the keys above and it names identity providers.
-CONFIG_KEYS: tuple[str, ...] = (*PLAIN_KEYS, "identityProviders", "routes")
+# Every key the program reads: `identityProviders`, `managedLoginBranding` (they read files of the
+# project) and `routes` are parsed after the plain keys (load.py), `routes` last, since its defaults
+# are the keys above and it names identity providers.
+CONFIG_KEYS: tuple[str, ...] = (*PLAIN_KEYS, "identityProviders", "managedLoginBranding", "routes")
 SETTING_NAMES = tuple(key for key in CONFIG_KEYS if ":" not in key)
 """This project's own keys, unqualified: CONFIG_KEYS without the provider's `aws:region`."""

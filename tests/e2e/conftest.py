@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import threading
 import time
@@ -16,7 +15,7 @@ import pytest
 import requests
 from engine import Engine, EngineMissingError, copy_project, engine_binaries, write_standin_plugins
 from kong_ingress_controller import KicCluster
-from kube_apiserver import ADMIN, DEPLOYER, KubeApiServer, ToolsMissingError, documented_rbac
+from kube_apiserver import ADMIN, DEPLOYER, KubeApiServer, ToolsMissingError, documented_rbac, in_ci
 
 if TYPE_CHECKING:
     from cluster_backends import RealClusterStore
@@ -52,9 +51,18 @@ DEMO_INGRESS: dict[str, Any] = {
 
 def _missing(error: Exception) -> None:
     # In CI a missing tool fails the run; on a developer's machine it skips with the fix.
-    if os.environ.get("CI") == "true":
+    if in_ci():
         pytest.fail(str(error))
     pytest.skip(str(error))
+
+
+@pytest.fixture(scope="session")
+def engine_built() -> None:
+    """The engine's binaries (`make engine`) are there; else a skip, or a failure in CI."""
+    try:
+        engine_binaries()
+    except EngineMissingError as error:
+        _missing(error)
 
 
 def _free_port() -> int:

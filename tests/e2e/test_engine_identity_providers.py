@@ -31,28 +31,13 @@ from cluster_state import (
     user_pools,
 )
 from engine import Engine
+from identity_provider_examples import ENTRA, OKTA
 from kube_apiserver import KubeApiServer
 
 pytestmark = pytest.mark.e2e
 
 STACK = "idps"
 OKTA_SECRET = "okta-client-secret-e2e-9b74c9897bac770f"
-ENTRA = {
-    "name": "Entra",
-    "type": "SAML",
-    "metadataUrl": "https://login.microsoftonline.com/tenant/federationmetadata/2007-06/federationmetadata.xml",
-    "attributes": {"email": "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress"},
-    "groupsAttribute": "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups",
-    "identifiers": ["example.com"],
-}
-OKTA = {
-    "name": "Okta",
-    "type": "OIDC",
-    "issuer": "https://example.okta.com",
-    "clientId": "0oa1example",
-    "attributes": {"email": "email"},
-    "groupsAttribute": "groups",
-}
 ROUTES = [{"ingress": "demo", "host": "apps.example.com", "path": "/bar", "signInWith": "Okta"}]
 
 

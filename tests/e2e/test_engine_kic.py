@@ -23,6 +23,7 @@ from cluster_state import app_clients, client_secrets, kong_plugins, secret_valu
 from engine import Engine, Run
 from kong_ingress_controller import (
     KicCluster,
+    KubernetesObject,
     add_backend,
     from_kong_plugin,
     plugins_named,
@@ -306,7 +307,12 @@ def test_kic_puts_the_dev_stacks_plugin_on_the_protected_route_only_and_the_doct
 
     # KIC had nothing to say against any of the stack's objects.
     assert kic_warnings(server, "default", since) == []
-    assert kic.errors_about(since, "oidc", secret_name, "demo") == []
+    dev_objects = [
+        ("KongPlugin", "default", "oidc"),
+        ("Secret", "default", secret_name),
+        ("Ingress", "default", "demo"),
+    ]
+    assert kic.errors_about(since, *dev_objects) == []
     assert kic.admin.state.unexpected == []
 
     # The doctor reads KIC's verdict: with the Secret deleted behind the stack's back, KIC cannot patch
@@ -354,15 +360,13 @@ def test_kic_gives_each_route_of_every_mode_and_kind_its_plugin_as_declared(
     # 1. browser routes (one with signInWith) and an api route, allowedGroups and upstreamHeaders.
     write_stack(project, ROUTES_CONFIG)
     ok(kic_engine.make("up", project, ROUTES_STACK))
-    served = {
-        key: served_with_plugin(*key, plugin)
-        for key, plugin in (
-            (("Ingress", "default", "demo"), "oidc"),
-            (("Ingress", "default", "partners"), "oidc-partners"),
-            (("HTTPRoute", "default", "orders-api"), "oidc-orders-api"),
-            (("Ingress", "shop", "shop"), "oidc-shop"),
-        )
+    plugins = {
+        ("Ingress", "default", "demo"): "oidc",
+        ("Ingress", "default", "partners"): "oidc-partners",
+        ("HTTPRoute", "default", "orders-api"): "oidc-orders-api",
+        ("Ingress", "shop", "shop"): "oidc-shop",
     }
+    served = {key: served_with_plugin(*key, plugin) for key, plugin in plugins.items()}
     first = [key for key in served if key[2] != "shop"]
     config = kic.settled(lambda c: all(served[key](c) for key in first), "every route has its plugin")
 
@@ -401,7 +405,8 @@ def test_kic_gives_each_route_of_every_mode_and_kind_its_plugin_as_declared(
     }
     assert_plugins_as_declared(server, config, outputs, expected)
     assert kic_warnings(server, "default", since) == []
-    assert kic.errors_about(since, "oidc", "partners", "orders-api", default_secret) == []
+    secret_objects = [("Secret", "default", default_secret)]
+    assert kic.errors_about(since, *with_kong_plugins(first, plugins), *secret_objects) == []
 
     # 2. allowedGroups dropped (a both route takes machine tokens, which carry no groups) and a both route
     # added in another namespace: the change reaches Kong, and the new route gets its plugin.
@@ -429,10 +434,16 @@ def test_kic_gives_each_route_of_every_mode_and_kind_its_plugin_as_declared(
     assert_plugins_as_declared(server, config, stack_outputs(kic_engine, project, ROUTES_STACK), ungated)
     for namespace in ("default", "shop"):
         assert kic_warnings(server, namespace, since) == []
-    assert kic.errors_about(since, "oidc", "partners", "orders-api", "shop", default_secret, shop_secret) == []
+    secret_objects.append(("Secret", "shop", shop_secret))
+    assert kic.errors_about(since, *with_kong_plugins(list(plugins), plugins), *secret_objects) == []
 
     ok(kic_engine.make("destroy", project, ROUTES_STACK))
     kic.settled(lambda c: not plugins_named(c, OPENID_CONNECT), "no openid-connect plugin is left")
+
+
+def with_kong_plugins(keys: list[KubernetesObject], plugins: dict[KubernetesObject, str]) -> list[KubernetesObject]:
+    """The route objects `keys` and their KongPlugins."""
+    return [*keys, *(("KongPlugin", namespace, plugins[(kind, namespace, name)]) for kind, namespace, name in keys)]
 
 
 def write_stack(project: Path, config: dict[str, Any]) -> None:

@@ -1,12 +1,13 @@
 """Scenario: a stack with every feature previews quietly after `up` and after `refresh`; a real change still shows.
 
-Issue 26's "Done when". The AWS stand-in stores what Cognito answers (an OIDC provider's discovered
-endpoints, a SAML provider's certificate and redirect URIs, the pool's and clients' defaults) and
-plans it against the program's inputs as pulumi-aws does (tests/support/aws_provider_standin.py):
-a key Cognito added that the program does not ignore shows as an update on every preview. Every
-feature: two routes of each kind (Ingress, HTTPRoute) and mode (browser, api; `both` is refused
-with allowedGroups), a SAML and an OIDC provider with groups, MFA, machine clients and identity
-headers. tests/local_servers/test_aws_provider_standin.py proves the same of the stand-in alone.
+Pull-request previews must not show changes nobody made. The AWS stand-in stores what Cognito
+answers (an OIDC provider's discovered endpoints, a SAML provider's certificate and redirect URIs,
+the pool's and clients' defaults) and plans it against the program's inputs as pulumi-aws does
+(tests/support/aws_provider_standin.py): a key Cognito added that the program does not ignore
+shows as an update on every preview. Every feature: two routes of each kind (Ingress, HTTPRoute)
+and mode (browser, api; `both` is refused with allowedGroups), a SAML and an OIDC provider with
+groups, MFA, machine clients and identity headers. tests/local_servers/test_aws_provider_standin.py
+proves the same of the stand-in alone.
 """
 
 from __future__ import annotations
@@ -21,28 +22,13 @@ import yaml
 from cluster_backends import RealClusterStore
 from cluster_state import identity_providers, planned_steps, user_pools
 from engine import Engine
+from identity_provider_examples import ENTRA, OKTA
 from kube_apiserver import ADMIN, KubeApiServer
 
 pytestmark = pytest.mark.e2e
 
 STACK = "quiet"
 OKTA_SECRET = "okta-client-secret-e2e-quiet-5e0b"
-ENTRA = {
-    "name": "Entra",
-    "type": "SAML",
-    "metadataUrl": "https://login.microsoftonline.com/tenant/federationmetadata/2007-06/federationmetadata.xml",
-    "attributes": {"email": "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress"},
-    "groupsAttribute": "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups",
-    "identifiers": ["example.com"],
-}
-OKTA = {
-    "name": "Okta",
-    "type": "OIDC",
-    "issuer": "https://example.okta.com",
-    "clientId": "0oa1example",
-    "attributes": {"email": "email"},
-    "groupsAttribute": "groups",
-}
 HOST = "apps.example.com"
 # (kind, mode) twice each; the Ingress `demo` in default is the conftest's.
 ROUTES = [

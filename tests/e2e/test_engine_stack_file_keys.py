@@ -12,12 +12,11 @@ lines the CLI names. No cluster and no cloud: the CLI stops at the file.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
 import pytest
-from engine import Engine, EngineMissingError, engine_binaries, write_standin_plugins
+from engine import Engine, write_standin_plugins
 
 from doctor_checks import cli
 from doctor_checks.world import World
@@ -28,14 +27,8 @@ CONFIG = "config:\n  aws:region: us-west-2\n  kong-cognito-oidc:dataPlaneHost: k
 
 
 @pytest.fixture
-def cli_engine(tmp_path: Path) -> Engine:
+def cli_engine(tmp_path: Path, engine_built: None) -> Engine:
     """The engine's environment, without a cluster or moto: nothing here gets past reading the stack file."""
-    try:
-        engine_binaries()
-    except EngineMissingError as error:
-        if os.environ.get("CI") == "true":
-            pytest.fail(str(error))
-        pytest.skip(str(error))
     home = tmp_path / "engine"
     write_standin_plugins(home / "plugins")
     (home / "kubeconfig").write_text("")

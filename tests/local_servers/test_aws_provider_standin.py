@@ -13,6 +13,7 @@ from __future__ import annotations
 import inspect
 import json
 import re
+import secrets
 import typing
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,10 +24,19 @@ import pulumi
 import pulumi.runtime.rpc
 import pytest
 import standin_provider
-from program_harness import ACCOUNT, USER_POOL_ARN, USER_POOL_ID, Declared, dev_stack_config, run_program
+from program_harness import (
+    ACCOUNT,
+    CLIENT_ID,
+    USER_POOL_ARN,
+    USER_POOL_ID,
+    Declared,
+    dev_stack_config,
+    run_program,
+)
 from standin_harness import Harness, ProviderAbortError, Resource
 
 from components.naming import PROJECT
+from stack_check.mocks import CERTIFICATE_ARN, CLOUDFRONT_DISTRIBUTION, VALIDATION_RECORD_LABEL, VALIDATION_RECORD_VALUE
 
 OIDC = {
     "name": "Okta",
@@ -145,6 +155,15 @@ class Deployed:
         if resource.type == aws.USER_POOL:
             self.ids[USER_POOL_ARN] = created.state["arn"]
             self.ids[USER_POOL_ID] = created.id
+        elif resource.type == aws.USER_POOL_CLIENT and resource.name == "cognito-client":
+            self.ids[CLIENT_ID] = created.id
+        elif resource.type == aws.CERTIFICATE:
+            self.ids[CERTIFICATE_ARN] = created.id
+            option = created.state["domainValidationOptions"][0]
+            self.ids[VALIDATION_RECORD_LABEL] = option["resourceRecordName"].split(".")[0]
+            self.ids[VALIDATION_RECORD_VALUE] = option["resourceRecordValue"]
+        elif resource.type == aws.USER_POOL_DOMAIN and created.state.get("certificateArn"):
+            self.ids[CLOUDFRONT_DISTRIBUTION] = created.state["cloudfrontDistribution"]
         elif resource.type in (aws.ROLE, aws.FUNCTION):
             # The mocks name what the program leaves unnamed "<resource name>-5f3a2b1".
             kind = "role" if resource.type == aws.ROLE else "function"
@@ -202,6 +221,40 @@ def test_after_up_and_after_a_refresh_a_preview_shows_no_change(
     monkeypatch: pytest.MonkeyPatch, project: Path, deploy: Any, settings: dict[str, Any]
 ) -> None:
     stack = deploy(declare(monkeypatch, project, **settings))
+    assert stack.changes() == {}
+    stack.refresh()
+    assert stack.changes() == {}
+
+
+@pytest.fixture(name="hosted_zone")
+def hosted_zone_fixture(harness: Harness) -> Iterator[tuple[str, str]]:
+    """A company's public zone (name, id) whose apex has an A record, as Cognito needs of a custom domain's parent."""
+    import boto3
+
+    route53 = boto3.client("route53", region_name="us-east-1")
+    name = f"z{secrets.token_hex(5)}.example.com"
+    zone_id = route53.create_hosted_zone(Name=name, CallerReference=name)["HostedZone"]["Id"]
+    apex = {"Name": name, "Type": "A", "TTL": 300, "ResourceRecords": [{"Value": "192.0.2.10"}]}
+    change = {"Action": "CREATE", "ResourceRecordSet": apex}
+    route53.change_resource_record_sets(HostedZoneId=zone_id, ChangeBatch={"Changes": [change]})
+    yield name, zone_id.removeprefix("/hostedzone/")
+    route53.change_resource_record_sets(HostedZoneId=zone_id, ChangeBatch={"Changes": [{**change, "Action": "DELETE"}]})
+    route53.delete_hosted_zone(Id=zone_id)
+
+
+def test_an_own_domain_with_managed_login_and_a_logo_previews_quietly_after_up_and_refresh(
+    monkeypatch: pytest.MonkeyPatch, project: Path, hosted_zone: tuple[str, str], deploy: Any
+) -> None:
+    zone_name, zone_id = hosted_zone
+    (project / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    settings = {
+        "signInDomain": {"name": f"auth.{zone_name}", "hostedZoneId": zone_id},
+        "userPoolTier": "ESSENTIALS",
+        "managedLogin": "managed",
+        "managedLoginBranding": {"logo": "logo.png"},
+    }
+    stack = deploy(declare(monkeypatch, project, **settings))
+    assert {resource.type for resource in stack.declared} >= {aws.CERTIFICATE, aws.RECORD, aws.MANAGED_LOGIN_BRANDING}
     assert stack.changes() == {}
     stack.refresh()
     assert stack.changes() == {}

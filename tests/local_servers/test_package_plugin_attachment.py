@@ -19,13 +19,25 @@ from pulumi.provider.experimental import provider as full
 from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.runtime.rpc import UNKNOWN
 
+from components.kubernetes.field_owners import annotation_owners
 from components.kubernetes.plugin_annotation import PLUGINS_ANNOTATION
-from components.kubernetes.route_objects import KongPluginNotFoundError, RouteObjectNotFoundError
+from components.kubernetes.route_objects import (
+    FIELD_MANAGER,
+    KongPluginNotFoundError,
+    KubernetesRouteObjectApi,
+    RouteObjectNotFoundError,
+)
 from components.package.plugin import _plainly
 from components.package.plugin_attachment import ADDED, ERRORS, PluginAttachmentProvider
 
 URN = "urn:pulumi:dev::consumer::kong-cognito-oidc:index:KongCognitoSignIn$kong-cognito-oidc:index:PluginAttachment::x"
 PATCHES = ["/client_secret", "/session_secret"]
+FLUX_OWNS_IT = {
+    "manager": "kustomize-controller",
+    "operation": "Apply",
+    "fieldsType": "FieldsV1",
+    "fieldsV1": {"f:metadata": {"f:annotations": {f"f:{PLUGINS_ANNOTATION}": {}}}},
+}
 
 
 @pytest.fixture
@@ -161,3 +173,48 @@ def test_any_other_failure_keeps_its_traceback() -> None:
 
     with pytest.raises(ValueError, match="a bug"):
         asyncio.run(_plainly(fails, None, Context()))
+
+
+# --- who lists the plugin, and under which field manager (as the stack's attachment: test_attachment_owners.py) ---
+
+
+def update(
+    olds: dict[str, PropertyValue], news: dict[str, PropertyValue], preview: bool = False
+) -> full.UpdateResponse:
+    request = full.UpdateRequest(URN, "id", olds, news, 60, [], preview)
+    return asyncio.run(PluginAttachmentProvider().update(request))
+
+
+def test_its_writes_name_the_field_manager_and_it_warns_when_another_tool_will_take_the_entry_off(
+    server: FakeApiServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server.store.add("default", "demo", {PLUGINS_ANNOTATION: "rate-limit"}, managed_fields=[FLUX_OWNS_IT])
+
+    create(inputs(server))
+
+    found = KubernetesRouteObjectApi(kubeconfig=str(server.kubeconfig)).read_object("default", "demo")
+    assert found is not None and FIELD_MANAGER in [owner.manager for owner in annotation_owners(found)]
+    err = capsys.readouterr().err
+    assert err.startswith("warning: Ingress default/demo: another tool writes konghq.com/plugins without oidc:")
+
+
+def test_a_git_owned_route_is_left_alone_and_a_change_of_owner_is_an_update_in_place(server: FakeApiServer) -> None:
+    git = inputs(server, annotationOwner="git")
+    created = create(git)
+    assert created.properties[ADDED] == PropertyValue(False)
+    assert server.store.annotations("default", "demo") == {PLUGINS_ANNOTATION: "rate-limit"}
+    assert read(created.properties).resource_id == "the-id"  # not listed, and that is Git's business
+
+    found = diff(created.properties, inputs(server))
+    assert (found.changes, found.replaces) == (True, [])
+    assert update(created.properties, inputs(server), preview=True).properties[ADDED] == PropertyValue(UNKNOWN)
+    assert server.store.annotations("default", "demo") == {PLUGINS_ANNOTATION: "rate-limit"}
+    to_stack = update(created.properties, inputs(server))
+    assert to_stack.properties[ADDED] == PropertyValue(True)
+    assert server.store.annotations("default", "demo") == {PLUGINS_ANNOTATION: "rate-limit,oidc"}
+
+    # Back to Git: the entry stays listed (a replacement would leave the route open until Git's sync), and is Git's.
+    to_git = update({**to_stack.properties}, git)
+    assert to_git.properties[ADDED] == PropertyValue(False)
+    delete(to_git.properties)
+    assert server.store.annotations("default", "demo") == {PLUGINS_ANNOTATION: "rate-limit,oidc"}

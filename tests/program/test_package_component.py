@@ -24,6 +24,7 @@ from components.package.plugin_attachment import TYPE as PLUGIN_ATTACHMENT
 DYNAMIC_ATTACHMENT = "pulumi-python:dynamic/kong:IngressPluginAnnotation"
 SECRET = "kubernetes:core/v1:Secret"
 OKTA_SECRET = "okta-secret-do-not-leak-7f3a"
+REDIS_PASSWORD = "redis-password-do-not-leak-91c2"
 OKTA = {
     "name": "Okta",
     "type": "OIDC",
@@ -35,7 +36,7 @@ DEMO = {"ingress": "demo", "namespace": "default", "host": "apps.example.com", "
 SETTINGS: dict[str, Any] = {
     "routes": [
         DEMO,
-        {**DEMO, "ingress": "admin", "path": "/admin", "signInWith": "Okta"},
+        {**DEMO, "ingress": "admin", "path": "/admin", "signInWith": "Okta", "annotationOwner": "git"},
         {
             "ingress": "orders",
             "namespace": "shop",
@@ -48,6 +49,11 @@ SETTINGS: dict[str, Any] = {
     "upstreamHeaders": {"sub": "X-User-Id"},
     "apiClients": [{"name": "billing", "scopes": ["orders.read"]}],
     "identityProviders": [OKTA],
+    "kongVersion": "3.10.0.7",
+    "sessions": {"storage": "redis", "redis": {"host": "redis.sessions.svc.cluster.local", "password": REDIS_PASSWORD}},
+    "signInDomain": {"name": "auth.example.com", "hostedZoneId": "Z0123456789ABCDEFGHIJ"},
+    "userPoolTier": "ESSENTIALS",
+    "managedLogin": "managed",
 }
 
 
@@ -56,17 +62,29 @@ def sign_in(name: str, **args: Any) -> KongCognitoSignIn:
 
 
 def component_args() -> dict[str, Any]:
-    """SETTINGS as the component takes them: the client secret a secret, the region its own input."""
+    """SETTINGS as the component takes them: the client secret and Redis password secrets, the region its own input."""
     (provider,) = SETTINGS["identityProviders"]
     secret = pulumi.Output.secret(provider["clientSecret"])
-    return {**SETTINGS, "awsRegion": "us-west-2", "identityProviders": [{**provider, "clientSecret": secret}]}
+    redis = {**SETTINGS["sessions"]["redis"], "password": pulumi.Output.secret(REDIS_PASSWORD)}
+    return {
+        **SETTINGS,
+        "awsRegion": "us-west-2",
+        "identityProviders": [{**provider, "clientSecret": secret}],
+        "sessions": {**SETTINGS["sessions"], "redis": redis},
+    }
+
+
+def as_config(value: Any) -> str:
+    """A setting as the CLI passes it: a string as is, anything else as JSON."""
+    return value if isinstance(value, str) else json.dumps(value)
 
 
 @pytest.fixture(scope="module")
 def stack() -> Any:
-    config = {**dev_stack_config(), **{f"{PROJECT}:{key}": json.dumps(value) for key, value in SETTINGS.items()}}
+    config = {**dev_stack_config(), **{f"{PROJECT}:{key}": as_config(value) for key, value in SETTINGS.items()}}
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("PULUMI_CONFIG_SECRET_KEYS", json.dumps([f"{PROJECT}:identityProviders"]))
+        secret_keys = [f"{PROJECT}:identityProviders", f"{PROJECT}:sessions"]
+        patch.setenv("PULUMI_CONFIG_SECRET_KEYS", json.dumps(secret_keys))
         return run_program(None, config)
 
 
@@ -80,10 +98,16 @@ def comparable(resource: Declared) -> tuple[str, dict[str, Any]]:
     """A resource's type and inputs, the attachments' in one vocabulary, a Secret without its object name."""
     inputs = json.loads(json.dumps(resource.inputs, default=str))
     if resource.type == DYNAMIC_ATTACHMENT:
-        names = ("namespace", "ingress_name", "plugin_name")
-        return "attachment", dict(zip(("namespace", "name", "plugin"), (inputs[n] for n in names), strict=True))
+        names = ("namespace", "ingress_name", "plugin_name", "annotation_owner")
+        return "attachment", dict(zip(("namespace", "name", "plugin", "owner"), map(inputs.get, names), strict=True))
     if resource.type == PLUGIN_ATTACHMENT:
-        return "attachment", {key: inputs[key] for key in ("namespace", "name", "plugin")}
+        return "attachment", dict(
+            zip(
+                ("namespace", "name", "plugin", "owner"),
+                map(inputs.get, ("namespace", "name", "plugin", "annotationOwner")),
+                strict=True,
+            )
+        )
     if resource.type == SECRET:
         (inputs["metadata"]["value"] if is_secret(inputs["metadata"]) else inputs["metadata"]).pop("name", None)
     return resource.type, inputs
@@ -116,6 +140,23 @@ def test_its_outputs_are_the_stacks_exports_the_secret_ones_secret(stack: Any, c
         assert (outputs[name].value, outputs[name].secret) == (export.value, export.secret), name
     assert outputs["clientSecret"].secret and outputs["apiClientSecrets"].secret
     assert OKTA_SECRET not in json.dumps({name: o.value for name, o in outputs.items()})
+    assert REDIS_PASSWORD not in json.dumps({name: o.value for name, o in outputs.items()})
+    assert {"kongVersion", "sessions", "signInDomainTarget", "prefixDomain"} <= outputs.keys()
+
+
+def test_the_redis_password_reaches_kong_only_through_the_secret(component: Any) -> None:
+    for plugin in component.of_type("kubernetes:configuration.konghq.com/v1:KongPlugin"):
+        assert REDIS_PASSWORD not in json.dumps(plugin.inputs, default=str)
+    secrets = component.of_type(SECRET)
+    assert secrets and all(is_secret(secret.inputs["stringData"]) for secret in secrets)
+    assert any(REDIS_PASSWORD in json.dumps(secret.inputs["stringData"]["value"]) for secret in secrets)
+
+
+def test_a_git_owned_route_gets_its_plugin_but_its_object_is_left_to_git(component: Any) -> None:
+    owners = {r.inputs["name"]: r.inputs.get("annotationOwner") for r in component.of_type(PLUGIN_ATTACHMENT)}
+    assert owners == {"demo": None, "admin": "git", "orders": None}
+    (admin,) = [e for e in component.outputs["sign-in"]["routes"].value if e["ingress"] == "admin"]
+    assert admin["annotation"] == {"konghq.com/plugins": admin["plugin"]}
 
 
 def test_the_okta_secret_reaches_cognito_only_as_a_secret(component: Any) -> None:

@@ -41,6 +41,8 @@ IMPORT_RULES = (
     ("components/naming.py", ("pulumi",)),
     ("components/urls.py", ("pulumi",)),
     ("components/kong/crds.py", ("pulumi",)),
+    ("components/kong/versions.py", ("pulumi",)),
+    ("components/kong/sessions.py", ("pulumi",)),
     ("components/settings", ("pulumi_aws", "pulumi_kubernetes", "pulumi_random")),
     ("components/cognito", ("pulumi_kubernetes",)),
     ("components/kong", ("pulumi_aws",)),
@@ -176,7 +178,17 @@ def vocabulary_definitions(tree: ast.AST) -> Iterator[tuple[int, str, list[str]]
 
 
 def test_the_vocabulary_names_every_word_it_defines() -> None:
-    assert set(VOCABULARY) == {"RouteMode", "RouteKind", "ProviderType", "MfaMode", "UserPoolTier"}
+    assert set(VOCABULARY) == {
+        "RouteMode",
+        "RouteKind",
+        "ProviderType",
+        "MfaMode",
+        "UserPoolTier",
+        "AnnotationOwner",
+        "SessionStorage",
+        "ManagedLogin",
+        "AssetExtension",
+    }
 
 
 def test_each_word_of_the_vocabulary_is_defined_only_in_components_vocabulary() -> None:

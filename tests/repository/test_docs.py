@@ -36,6 +36,13 @@ _COMMAND_START = re.compile(r"(?:^|&&|\|\||[;|(])\s*(?:\$\s+)?")
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _TARGET = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _RULE = re.compile(r"^([A-Za-z0-9_.-][A-Za-z0-9_. -]*?)[ \t]*::?(?!=)", re.M)
+# A file of the project's own folders, as the docs name it in code to point readers at it.
+_PROJECT_FILE = re.compile(
+    r"(?<![\w./-])((?:components|doctor_checks|verification|stack_check|tests|scripts|tools|policy|bench|docs)"
+    r"/[\w./-]*\w\.(?:py|md|sh|yaml|json|txt|mod))(?![\w/-])"
+)
+# Named though not in the repository: `make bench` writes it, and git ignores it.
+_WRITTEN_BY_A_RUN = {"bench/latest.md"}
 
 
 @dataclass(frozen=True)
@@ -136,6 +143,13 @@ def make_targets_named(text: str) -> Iterator[str]:
                 yield word
 
 
+def project_files_named(text: str) -> Iterator[str]:
+    """The project's files named in the code of a markdown text (`components/naming.py`)."""
+    for piece in code_of(text):
+        for match in _PROJECT_FILE.finditer(piece):
+            yield match.group(1)
+
+
 def makefile_targets(makefile: Path) -> set[str]:
     """The explicit targets of a Makefile's rules (not variables, not pattern or $(VAR) targets)."""
     targets: set[str] = set()
@@ -163,6 +177,19 @@ def test_every_make_target_the_docs_name_exists(page: Path) -> None:
     targets = makefile_targets(ROOT / "Makefile")
     missing = sorted({name for name in make_targets_named(page.read_text()) if name not in targets})
     assert not missing, f"not targets of the Makefile: {', '.join(f'make {name}' for name in missing)}"
+
+
+@pytest.mark.parametrize("page", DOCS, ids=lambda path: path.relative_to(ROOT).as_posix())
+def test_every_project_file_the_docs_name_in_code_exists(page: Path) -> None:
+    named = set(project_files_named(page.read_text())) - _WRITTEN_BY_A_RUN
+    assert sorted(path for path in named if not (ROOT / path).exists()) == [], "moved or renamed since"
+
+
+def test_a_moved_file_named_in_code_is_found_and_a_placeholder_is_not() -> None:
+    text = (
+        "See `components/settings/routes.py`, `tests/unit/settings/test_<module>.py` and\n```\nscripts/x.sh --y\n```\n"
+    )
+    assert list(project_files_named(text)) == ["scripts/x.sh", "components/settings/routes.py"]
 
 
 def test_the_readme_fits_on_two_screens() -> None:

@@ -59,12 +59,41 @@ PROVIDER_CALLS = {
         update="UpdateUserPool SetUserPoolMfaConfig AddCustomAttributes TagResource UntagResource ListTagsForResource",
         delete="DeleteUserPool",
     ),
-    # user_pool_domain.go: create, update and delete wait on DescribeUserPoolDomain.
+    # user_pool_domain.go: create, update and delete wait on DescribeUserPoolDomain. A custom domain's
+    # certificate is set on a CloudFront distribution, which Cognito does with the caller's
+    # cloudfront:UpdateDistribution (Cognito's developer guide, adding a custom domain).
     "aws:cognito/userPoolDomain:UserPoolDomain": _calls(
         read="DescribeUserPoolDomain",
-        create="CreateUserPoolDomain DescribeUserPoolDomain",
-        update="UpdateUserPoolDomain DescribeUserPoolDomain",
+        create="CreateUserPoolDomain DescribeUserPoolDomain cloudfront:UpdateDistribution",
+        update="UpdateUserPoolDomain DescribeUserPoolDomain cloudfront:UpdateDistribution",
         delete="DeleteUserPoolDomain DescribeUserPoolDomain",
+    ),
+    # managed_login_branding.go: the read finds the style's client among the pool's clients.
+    "aws:cognito/managedLoginBranding:ManagedLoginBranding": _calls(
+        read="DescribeManagedLoginBranding ListUserPoolClients DescribeManagedLoginBrandingByClient",
+        create="CreateManagedLoginBranding DescribeManagedLoginBranding",
+        update="UpdateManagedLoginBranding DescribeManagedLoginBranding",
+        delete="DeleteManagedLoginBranding",
+    ),
+    # acm/certificate.go: create waits for the validation records (DescribeCertificate); tags go with the
+    # request and change through the tagging interceptor (only with aws:defaultTags: the stack sets none).
+    "aws:acm/certificate:Certificate": _calls(
+        read="acm:DescribeCertificate acm:ListTagsForCertificate",
+        create="acm:RequestCertificate acm:AddTagsToCertificate acm:DescribeCertificate",
+        update="acm:AddTagsToCertificate acm:RemoveTagsFromCertificate",
+        delete="acm:DeleteCertificate",
+    ),
+    # acm/certificate_validation.go: create waits for ISSUED; delete does nothing.
+    "aws:acm/certificateValidation:CertificateValidation": _calls(
+        read="acm:DescribeCertificate", create="acm:DescribeCertificate", update="", delete=""
+    ),
+    # route53/record.go: every step reads the zone; a change waits for INSYNC (GetChange).
+    "aws:route53/record:Record": _calls(
+        read="route53:GetHostedZone route53:ListResourceRecordSets",
+        create="route53:GetHostedZone route53:ChangeResourceRecordSets route53:GetChange",
+        update="route53:GetHostedZone route53:ChangeResourceRecordSets route53:GetChange",
+        delete="route53:GetHostedZone route53:ListResourceRecordSets "
+        "route53:ChangeResourceRecordSets route53:GetChange",
     ),
     # user_pool_client.go
     "aws:cognito/userPoolClient:UserPoolClient": _calls(
@@ -117,7 +146,15 @@ PROVIDER_CALLS = {
     ),
 }
 # Service Authorization Reference: these name no user pool, so only "Resource": "*" allows them.
-UNSCOPED_ACTIONS = frozenset({"cognito-idp:CreateUserPool", "cognito-idp:DescribeUserPoolDomain"})
+# So are a certificate request (no certificate yet) and the CloudFront distribution Cognito owns.
+UNSCOPED_ACTIONS = frozenset(
+    {
+        "cognito-idp:CreateUserPool",
+        "cognito-idp:DescribeUserPoolDomain",
+        "acm:RequestCertificate",
+        "cloudfront:UpdateDistribution",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -179,7 +216,14 @@ def declared_types(monkeypatch: pytest.MonkeyPatch) -> set[str]:
     }
     federated = {**single, f"{PROJECT}:identityProviders": json.dumps([provider])}
     machines = {**single, f"{PROJECT}:apiClients": '[{"name": "job", "scopes": ["read"]}]'}
-    configs = (single, several, machines, federated)
+    # An own sign-in domain in a hosted zone (the certificate and DNS records), and managed login's style.
+    own_domain = {
+        **single,
+        f"{PROJECT}:signInDomain": json.dumps({"name": "auth.example.com", "hostedZoneId": "Z0123456789ABCDEFGHIJ"}),
+        f"{PROJECT}:userPoolTier": "ESSENTIALS",
+        f"{PROJECT}:managedLogin": "managed",
+    }
+    configs = (single, several, machines, federated, own_domain)
     return {resource.type for config in configs for resource in run_program(monkeypatch, config).declared}
 
 
@@ -213,7 +257,7 @@ def test_a_preview_only_reads_and_an_update_can_do_what_a_preview_does() -> None
     for type_, row in aws_rows().items():
         preview = row.codes("make preview")
         assert preview, type_
-        reads = r"(cognito-idp|iam|lambda):(Describe|Get|List)\w+"
+        reads = r"(cognito-idp|iam|lambda|acm|route53):(Describe|Get|List)\w+"
         assert all(re.fullmatch(reads, action) for action in preview), type_
         assert preview <= row.codes("make up"), type_
         assert preview <= row.codes("make destroy"), type_

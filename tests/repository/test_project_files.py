@@ -23,7 +23,15 @@ from doctor_checks.stack_files import load_pulumi_yaml
 PROJECT_FILE = load_pulumi_yaml((ROOT / "Pulumi.yaml").read_text())
 DEV_STACK = load_pulumi_yaml((ROOT / "Pulumi.dev.yaml").read_text())["config"]
 # Objects, which Pulumi.yaml cannot type: documented in its header comment and docs/settings.md.
-UNTYPED_SETTING_KEYS = {"routes", "upstreamHeaders", "apiClients", "identityProviders"}
+UNTYPED_SETTING_KEYS = {
+    "routes",
+    "upstreamHeaders",
+    "apiClients",
+    "identityProviders",
+    "signInDomain",
+    "managedLoginBranding",
+    "sessions",
+}
 BENCH = ROOT / "bench" / "results.md"
 
 
@@ -97,7 +105,8 @@ def _locked(roots: list[str]) -> dict[str, str]:
         found[name] = package["version"]
         wanted = [*package.get("dependencies", [])]
         for extra in filter(None, extras.rstrip("]").split(",")):
-            wanted += package["optional-dependencies"][extra]
+            # An extra that adds no package (moto's acm, route53) has no entry.
+            wanted += package.get("optional-dependencies", {}).get(extra, [])
         pending.extend(
             dependency["name"] + ("[" + ",".join(dependency["extra"]) + "]" if "extra" in dependency else "")
             for dependency in wanted

@@ -25,9 +25,11 @@ MODULES = (
     "hosted_ui_form",
     "cognito_users",
     "api_route",
+    "sign_in_domain",
 )
 # `make doctor`'s check modules held to the same rule (doctor_checks/).
-DOCTOR_MODULES = ("kic_events",)
+DOCTOR_MODULES = ("kic_events", "gitops", "kong_version", "redis")
+DOCTOR_MODULES = ("kic_events", "sign_in_domain")
 # Exceptions whose message is a FAIL line's detail.
 FAILURES = frozenset({"CheckFailedError", "FormNotRecognisedError", "AdminError"})
 # Where a piece starts or ends: punctuation the page may write next to a code span instead.

@@ -2,33 +2,44 @@
 
 Why a stand-in: pulumi-aws's provider cannot be built from Go modules (its upstream,
 terraform-provider-aws, is a patched git submodule), and these machines reach no AWS. The
-engine starts this as `pulumi-resource-aws`; it calls the Cognito, IAM and Lambda APIs of a
-moto server on loopback through boto3 (`AWS_ENDPOINT_URL`).
+engine starts this as `pulumi-resource-aws`; it calls the Cognito, IAM, Lambda, ACM and Route 53
+APIs of a moto server on loopback through boto3 (`AWS_ENDPOINT_URL`).
 
 It serves exactly the types the program declares (aws:cognito/userPool:UserPool,
 userPoolDomain:UserPoolDomain, userPoolClient:UserPoolClient, userGroup:UserGroup,
-resourceServer:ResourceServer, identityProvider:IdentityProvider; for the federated-groups
-trigger aws:iam/role:Role, rolePolicyAttachment:RolePolicyAttachment, aws:lambda/function:Function,
-permission:Permission), and mirrors, where the engine can see it:
+resourceServer:ResourceServer, identityProvider:IdentityProvider,
+managedLoginBranding:ManagedLoginBranding; for the federated-groups trigger aws:iam/role:Role,
+rolePolicyAttachment:RolePolicyAttachment, aws:lambda/function:Function, permission:Permission;
+for the company's own sign-in domain aws:acm/certificate:Certificate,
+certificateValidation:CertificateValidation and aws:route53/record:Record), and mirrors, where the
+engine can see it:
 
 - input and output property names: those of the pulumi-aws 7.51.1 Python SDK
   (pulumi_aws/cognito/*.py, `__props__`), with the outputs the program reads;
 - update versus replace per input: the ForceNew fields of terraform-provider-aws v6, which
   pulumi-aws 7 bridges (internal/service/cognitoidp/user_pool.go: `alias_attributes`, `name`,
   `username_attributes`, `username_configuration.case_sensitive`; user_pool_domain.go:
-  `domain`, `user_pool_id`, `certificate_arn`; user_pool_client.go (RequiresReplace):
+  `domain`, `user_pool_id`; user_pool_client.go (RequiresReplace):
   `generate_secret`, `user_pool_id`; user_group.go: `name`, `user_pool_id`; resource_server.go:
   `identifier`, `name`, `user_pool_id`; identity_provider.go: `provider_name`, `provider_type`,
-  `user_pool_id`; iam role.go: `name`; role_policy_attachment.go: both inputs; lambda
-  function.go: `function_name`; permission.go: every input); every other input updates in place
-  (a pool's new custom attribute by AddCustomAttributes). `region` (v6's per-resource region) is
-  taken to replace: not verified;
+  `user_pool_id`; managed_login_branding.go (RequiresReplace): `client_id`, `user_pool_id`, `asset`;
+  iam role.go: `name`; role_policy_attachment.go: both inputs; lambda function.go:
+  `function_name`; permission.go: every input; acm certificate.go: `domain_name`,
+  `subject_alternative_names`, `validation_method`, `key_algorithm`; certificate_validation.go:
+  both inputs; route53 record.go: `name`, `zone_id`), and a domain's `certificate_arn` only
+  between none and one (user_pool_domain.go, customdiff.ForceNewIfChange: a prefix domain
+  becoming custom is replaced, a new certificate is an update); every other input updates in
+  place (a pool's new custom attribute by AddCustomAttributes, a domain's managed login version,
+  a branding style's settings, a record's type, alias and records). `region` (v6's per-resource
+  region) is taken to replace: not verified;
 - what the provider stores after Create, Update and Read: Terraform's Read of what AWS answers
   (Create and Update end with it), for every input, not what the program sent. Whether a later
   preview shows a change is then decided as the bridge decides it, by planning that state against
   the inputs (standin_provider.py, tf_plan.py), with each input's Terraform rules in `SCHEMAS`;
 - ids where the program or a test reads them: "<pool id>/<name>" for a group, "<pool id>|<identifier>"
-  for a resource server, "<pool id>:<provider name>" for an identity provider;
+  for a resource server, "<pool id>:<provider name>" for an identity provider, the ARN for a
+  certificate, "<zone id>_<name>_<type>" for a record; a branding style's is its
+  ManagedLoginBrandingId (what pulumi-aws computes for this framework resource: not verified);
 - the secret output `clientSecret` (pulumi-aws marks it: `additional_secret_outputs`, and the
   bridge returns sensitive attributes as secrets); an identity provider's `providerDetails`, read
   back from Cognito with its client secret, is not secret (not Sensitive upstream): the program
@@ -53,7 +64,25 @@ What Cognito answers that moto does not, added here to moto's answer (`cognito_*
 - a Google provider's gain Google's endpoints and methods (botocore's model, Google "Describe
   response"; the same values as identity_provider.go's defaultIdentityProviderDetails);
 - a pool created without `UserPoolTier` is on ESSENTIALS (botocore's model: "Defaults to ESSENTIALS");
-- a domain's `ManagedLoginVersion` is kept (DomainDescriptionType.ManagedLoginVersion; moto drops it);
+- a domain's `ManagedLoginVersion` and a custom domain's `CustomDomainConfig` are kept
+  (DomainDescriptionType; moto drops both), and its CloudFront distribution stays when its
+  certificate changes (moto names it after the certificate); DescribeUserPool's `CustomDomain`;
+- a custom domain needs an ISSUED certificate in us-east-1 (the error Cognito gives otherwise,
+  quoted in aws-amplify/amplify-hosting#2278), a parent domain with an A record (AWS's
+  troubleshooting page, "Custom domain is not a valid subdomain"; the stand-ins' DNS is moto's
+  Route 53), and a pool has at most one (UserPoolType.CustomDomain is one value); a domain name
+  another pool has is refused ("Domain already associated with another user pool.",
+  mineiros-io/terraform-aws-cognito-user-pool#69); managed login (version 2) on a LITE pool is
+  refused (FeatureUnavailableInTierException, botocore's model): moto accepts all of these;
+- managed login branding styles, which moto does not implement (NotImplementedError): kept in the
+  stand-in's store (aws_standin_store.py), one per app client (ManagedLoginBrandingExistsException),
+  with the model's asset rules (categories, extensions, color modes, 1,000,000 bytes each, 40
+  assets, a 2 MB request); `settingsAll` is the customized settings only (the stand-in knows none
+  of Cognito's defaults);
+- ACM: a DNS-validated certificate is issued once its validation CNAME exists in Route 53, and
+  stays issued (moto issues every certificate 60 seconds after the request, records or not);
+  DeleteCertificate of a certificate a custom domain uses is refused (ResourceInUseException;
+  moto accepts it);
 - SetUserPoolMfaConfig refuses MFA OFF with a TOTP configuration ("Invalid MFA configuration given,
   can't turn off MFA and configure an MFA together", quoted in terraform-provider-aws user_pool.go):
   moto accepts it.
@@ -78,9 +107,18 @@ How terraform-provider-aws reads each answer into the state (the Pulumi names of
   `provider_details` without `ActiveEncryptionCertificate`;
 - IAM role: the assume-role policy kept as configured while AWS's is the same policy
   (verify.PolicyToSet); `path`, `max_session_duration` as IAM returns them;
-- Lambda function: its configuration as GetFunction returns it, `code` as configured.
+- Lambda function: its configuration as GetFunction returns it, `code` as configured;
+- certificate (certificate.go): ARN, names, status, the DNS validation options with their record,
+  key algorithm, validity dates as RFC 3339; a certificate validation (certificate_validation.go)
+  is there while the certificate is ISSUED, its id the time it was issued; a record (record.go):
+  its name through the StateFunc, `fqdn`, `records`, `ttl` and the alias as Route 53 returns them;
+- managed login branding (managed_login_branding.go): settings and assets as Cognito returns the
+  customized values; new settings turn `useCognitoProvidedValues` off (Update), settings compare
+  as JSON documents (the framework's JSON type).
 
-What it does not mirror: a resource server's update and delete (moto 5.2 implements neither: an
+What it does not mirror: waiting (a custom domain is ACTIVE at once where Cognito takes up to an
+hour to distribute its certificate; ACM issues at once), a prefix domain's CloudFront answer,
+Cognito's branding defaults, a resource server's update and delete (moto 5.2 implements neither: an
 update fails, a delete leaves it to go with its pool), running the Lambda function (moto needs
 Docker for that), a role attached to AWS's managed policy unless the moto server loads them
 (MOTO_IAM_LOAD_MANAGED_POLICIES=true), nested paths in the detailed diff (changes are shown by
@@ -92,16 +130,19 @@ sends the new issuer with the old endpoints (here it keeps what is sent).
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import os
 import secrets
+import uuid
 import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
+import aws_standin_store as store
 from standin_provider import Props, ProviderError, ResourceType, StandInProvider, comparable, serve
 from tf_plan import Field
 
@@ -119,6 +160,10 @@ ROLE = "aws:iam/role:Role"
 ROLE_POLICY_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 FUNCTION = "aws:lambda/function:Function"
 PERMISSION = "aws:lambda/permission:Permission"
+MANAGED_LOGIN_BRANDING = "aws:cognito/managedLoginBranding:ManagedLoginBranding"
+CERTIFICATE = "aws:acm/certificate:Certificate"
+CERTIFICATE_VALIDATION = "aws:acm/certificateValidation:CertificateValidation"
+RECORD = "aws:route53/record:Record"
 
 
 # What a client is made from: the service and region, and the environment boto3 reads its endpoint and credentials from.
@@ -378,7 +423,10 @@ def read_pool(pool_id: str, props: Props) -> Props | None:
     if found is None:
         return None
     mfa = calling(client.get_user_pool_mfa_config, UserPoolId=pool_id)
-    return cognito_pool_state(found["UserPool"], mfa, props)
+    # moto's Domain is whichever domain it finds first, and it never answers CustomDomain.
+    prefix, custom = pool_domains(pool_id)
+    pool = {**found["UserPool"], "Domain": prefix or found["UserPool"].get("Domain", ""), "CustomDomain": custom}
+    return cognito_pool_state(pool, mfa, props)
 
 
 def update_pool(pool_id: str, olds: Props, news: Props) -> Props:
@@ -399,50 +447,153 @@ def delete_pool(pool_id: str, props: Props) -> None:
     calling(cognito(props).delete_user_pool, UserPoolId=pool_id)
 
 
-# --- hosted-UI domain ---------------------------------------------------------------------
+# --- hosted-UI domains: the prefix domain and the company's own domain ---------------------
+
+# The store's tables (aws_standin_store.py): what Cognito keeps of each domain that moto does not,
+# and the managed login styles moto has no API for.
+DOMAINS = "userPoolDomains"
+BRANDINGS = "managedLoginBrandings"
+# CloudFront's hosted zone, which terraform-provider-aws returns as cloudfront_distribution_zone_id
+# (user_pool_domain.go; its acceptance tests assert "Z2FDTNDATAQYW2").
+CLOUDFRONT_ZONE_ID = "Z2FDTNDATAQYW2"
+CUSTOM_DOMAIN_REGION = "us-east-1"
+# Cognito's answers, as users have quoted them (aws-amplify/amplify-hosting#2278,
+# mineiros-io/terraform-aws-cognito-user-pool#69) and as AWS's troubleshooting page names them
+# ("Custom domain is not a valid subdomain": the parent domain has no A record).
+CERTIFICATE_REFUSED = (
+    "InvalidParameterException: The specified SSL certificate doesn't exist, isn't in us-east-1 region, "
+    "isn't valid, or doesn't include a valid certificate chain."
+)
+# CloudFront's InvalidViewerCertificate, in the stand-in's words.
+CERTIFICATE_FOR_ANOTHER_NAME = "InvalidParameterException: the certificate does not cover {domain}"
+PARENT_NOT_RESOLVED = "InvalidParameterException: Custom domain is not a valid subdomain: no A record for {parent}"
+DOMAIN_TAKEN = "InvalidParameterException: Domain already associated with another user pool."
+# Cognito's exception (botocore's model: CreateUserPoolDomain, UpdateUserPoolDomain); the words are the stand-in's.
+MANAGED_LOGIN_ON_LITE = (
+    "FeatureUnavailableInTierException: managed login (ManagedLoginVersion 2) is not part of the LITE feature plan"
+)
+# One custom domain per pool (UserPoolType.CustomDomain is a single value); the words are the stand-in's.
+SECOND_CUSTOM_DOMAIN = "InvalidParameterException: user pool {pool} already has the custom domain {domain}"
+
+
+def _pool_tier(props: Props) -> str:
+    pool = calling(cognito(props).describe_user_pool, UserPoolId=props["userPoolId"])["UserPool"]
+    return str(pool.get("UserPoolTier") or DEFAULT_USER_POOL_TIER)
+
+
+def _domain_refusal(props: Props, domain: str, creating: bool) -> str | None:
+    """What Cognito refuses of a domain that moto accepts, or None."""
+    if props.get("managedLoginVersion") == 2 and _pool_tier(props) == "LITE":
+        return MANAGED_LOGIN_ON_LITE
+    if creating:
+        found = cognito(props).describe_user_pool_domain(Domain=domain).get("DomainDescription") or {}
+        if found.get("UserPoolId"):
+            return DOMAIN_TAKEN
+    certificate = props.get("certificateArn")
+    if not certificate:
+        return None
+    detail = describe_certificate(certificate, {"region": CUSTOM_DOMAIN_REGION})
+    if certificate.split(":")[3:4] != [CUSTOM_DOMAIN_REGION] or detail is None or detail["Status"] != "ISSUED":
+        return CERTIFICATE_REFUSED
+    if not any(covers(name, domain) for name in detail.get("SubjectAlternativeNames") or [detail["DomainName"]]):
+        return CERTIFICATE_FOR_ANOTHER_NAME.format(domain=domain)
+    parent = domain.split(".", 1)[1] if "." in domain else ""
+    if not any(record["Type"] == "A" for record in route53_records(parent)):
+        return PARENT_NOT_RESOLVED.format(parent=parent)
+    for other, kept in store.table(DOMAINS).items():
+        if other != domain and kept["UserPoolId"] == props["userPoolId"] and kept.get("CustomDomainConfig"):
+            return SECOND_CUSTOM_DOMAIN.format(pool=props["userPoolId"], domain=other)
+    return None
+
+
+def covers(certificate_name: str, domain: str) -> bool:
+    """Whether a certificate's name covers a domain: itself, or one label under a wildcard."""
+    if certificate_name.startswith("*."):
+        return domain.partition(".")[2] == certificate_name[2:]
+    return certificate_name == domain
+
+
+def _custom_domain_config(props: Props) -> dict[str, str] | None:
+    return {"CertificateArn": props["certificateArn"]} if props.get("certificateArn") else None
 
 
 def create_domain(props: Props) -> tuple[str, Props]:
-    client = cognito(props)
-    calling(
-        client.create_user_pool_domain,
-        Domain=props["domain"],
+    domain = props["domain"]
+    refusal = _domain_refusal(props, domain, creating=True)
+    if refusal:
+        raise ProviderError(refusal)
+    answer = calling(
+        cognito(props).create_user_pool_domain,
+        Domain=domain,
         UserPoolId=props["userPoolId"],
         ManagedLoginVersion=props.get("managedLoginVersion"),
+        CustomDomainConfig=_custom_domain_config(props),
     )
-    return props["domain"], read_domain(props["domain"], props) or {}
+    with store.changing() as tables:
+        tables.setdefault(DOMAINS, {})[domain] = {
+            "UserPoolId": props["userPoolId"],
+            # Cognito keeps the version it was given (1 when none was).
+            "ManagedLoginVersion": props.get("managedLoginVersion") or 1,
+            "CustomDomainConfig": _custom_domain_config(props),
+            # A custom domain's distribution, kept when its certificate changes (moto names it after the ARN).
+            "CloudFrontDistribution": answer.get("CloudFrontDomain") if props.get("certificateArn") else None,
+        }
+    return domain, read_domain(domain, props) or {}
 
 
 def read_domain(domain: str, props: Props) -> Props | None:
     found = cognito(props).describe_user_pool_domain(Domain=domain).get("DomainDescription") or {}
     if not found.get("UserPoolId"):
         return None
+    kept = store.table(DOMAINS).get(domain) or {}
+    distribution = kept.get("CloudFrontDistribution") or found.get("CloudFrontDistribution", "")
     return {
         "domain": found["Domain"],
         "userPoolId": found["UserPoolId"],
-        # Cognito keeps the version it was given (1 when none was); moto does not keep it.
-        "managedLoginVersion": found.get("ManagedLoginVersion") or props.get("managedLoginVersion") or 1,
+        "managedLoginVersion": kept.get("ManagedLoginVersion") or props.get("managedLoginVersion") or 1,
+        # Set from CustomDomainConfig, which Cognito returns for a custom domain only.
+        "certificateArn": (kept.get("CustomDomainConfig") or {}).get("CertificateArn"),
         "awsAccountId": found.get("AWSAccountId", ""),
-        "cloudfrontDistribution": found.get("CloudFrontDistribution", ""),
-        "cloudfrontDistributionArn": found.get("CloudFrontDistribution", ""),
-        "cloudfrontDistributionZoneId": "Z2FDTNDATAQYW2",
+        "cloudfrontDistribution": distribution,
+        "cloudfrontDistributionArn": distribution,
+        "cloudfrontDistributionZoneId": CLOUDFRONT_ZONE_ID,
         "s3Bucket": found.get("S3Bucket", ""),
         "version": found.get("Version", ""),
     }
 
 
 def update_domain(domain: str, olds: Props, news: Props) -> Props:
+    refusal = _domain_refusal(news, domain, creating=False)
+    if refusal:
+        raise ProviderError(refusal)
+    # A custom domain's certificate is sent with every update: Cognito refuses one without it
+    # ("Cannot convert custom domain to prefix domain", terraform-provider-aws#43248, fixed by #43252).
     calling(
         cognito(news).update_user_pool_domain,
         Domain=domain,
         UserPoolId=news["userPoolId"],
         ManagedLoginVersion=news.get("managedLoginVersion"),
+        CustomDomainConfig=_custom_domain_config(news),
     )
+    with store.changing() as tables:
+        kept = tables.setdefault(DOMAINS, {}).setdefault(domain, {"UserPoolId": news["userPoolId"]})
+        kept["ManagedLoginVersion"] = news.get("managedLoginVersion") or kept.get("ManagedLoginVersion") or 1
+        kept["CustomDomainConfig"] = _custom_domain_config(news)
     return read_domain(domain, news) or {}
 
 
 def delete_domain(domain: str, props: Props) -> None:
     calling(cognito(props).delete_user_pool_domain, Domain=domain, UserPoolId=props["userPoolId"])
+    with store.changing() as tables:
+        tables.get(DOMAINS, {}).pop(domain, None)
+
+
+def pool_domains(pool_id: str) -> tuple[str, str]:
+    """DescribeUserPool's Domain (the prefix) and CustomDomain, from what the stand-in created."""
+    kept = {domain: record for domain, record in store.table(DOMAINS).items() if record["UserPoolId"] == pool_id}
+    prefix = next((domain for domain, record in kept.items() if not record.get("CustomDomainConfig")), "")
+    custom = next((domain for domain, record in kept.items() if record.get("CustomDomainConfig")), "")
+    return prefix, custom
 
 
 # --- app client -----------------------------------------------------------------------------
@@ -740,6 +891,426 @@ def delete_identity_provider(provider_id: str, props: Props) -> None:
     calling(cognito(props).delete_identity_provider, UserPoolId=props["userPoolId"], ProviderName=props["providerName"])
 
 
+# --- the own domain's certificate (ACM) and DNS records (Route 53) --------------------------
+
+ISSUED = "acmIssued"
+"""The store's table of certificates ACM issued: ARN -> when."""
+AMAZON_ISSUED = "AMAZON_ISSUED"
+
+
+def acm(props: Props) -> Any:
+    return _client("acm", props)
+
+
+def route53() -> Any:
+    # Route 53 is global: no region.
+    return _client("route53", {})
+
+
+def dns_name(name: str) -> str:
+    """A record name as terraform-provider-aws stores it (record.go's StateFunc): lower case, no trailing dot."""
+    return name.removesuffix(".").lower()
+
+
+def route53_records(name: str) -> list[dict[str, Any]]:
+    """Every record set named `name` in moto's hosted zones: the stand-ins' DNS."""
+    client = route53()
+    found = []
+    for zone in client.list_hosted_zones()["HostedZones"]:
+        for record in client.list_resource_record_sets(HostedZoneId=zone["Id"])["ResourceRecordSets"]:
+            if dns_name(record["Name"]) == dns_name(name):
+                found.append(record)
+    return found
+
+
+def _validated(option: dict[str, Any]) -> bool:
+    wanted = option.get("ResourceRecord") or {}
+    return any(
+        record["Type"] == wanted.get("Type")
+        and any(value["Value"] == wanted.get("Value") for value in record.get("ResourceRecords") or [])
+        for record in route53_records(wanted.get("Name", ""))
+    )
+
+
+def acm_certificate(detail: dict[str, Any]) -> dict[str, Any]:
+    """DescribeCertificate's answer as ACM gives it: a DNS-validated certificate is issued once its records exist.
+
+    moto issues every certificate MOTO_ACM_VALIDATION_WAIT seconds (60) after the request, records
+    or not; ACM issues a DNS-validated one when it finds each validation CNAME, and then keeps it
+    issued. Here: at the first look after the records exist in moto's Route 53, remembered in the store.
+    """
+    if detail.get("Type") != AMAZON_ISSUED:
+        return detail
+    arn = detail["CertificateArn"]
+    issued_at = store.table(ISSUED).get(arn)
+    options = detail.get("DomainValidationOptions") or []
+    if issued_at is None and options and all(_validated(option) for option in options):
+        issued_at = str(detail.get("IssuedAt") or "")
+        with store.changing() as tables:
+            tables.setdefault(ISSUED, {})[arn] = issued_at
+    status = "ISSUED" if issued_at is not None else "PENDING_VALIDATION"
+    answer = {key: value for key, value in detail.items() if key != "IssuedAt"}
+    return {
+        **answer,
+        **({"IssuedAt": issued_at} if issued_at is not None else {}),
+        "Status": status,
+        "DomainValidationOptions": [
+            {**option, "ValidationStatus": "SUCCESS" if issued_at is not None else "PENDING_VALIDATION"}
+            for option in options
+        ],
+    }
+
+
+def describe_certificate(arn: str, props: Props) -> dict[str, Any] | None:
+    found = found_or_none(acm(props).describe_certificate, CertificateArn=arn)
+    return None if found is None else acm_certificate(found["Certificate"])
+
+
+def _rfc3339(value: Any) -> str | None:
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ") if hasattr(value, "strftime") else None
+
+
+def _certificate_state(detail: dict[str, Any]) -> Props:
+    """What certificate.go's Read stores."""
+    options = detail.get("DomainValidationOptions") or []
+    methods = [option["ValidationMethod"] for option in options if option.get("ValidationMethod")]
+    return {
+        "arn": detail["CertificateArn"],
+        "domainName": detail["DomainName"],
+        "subjectAlternativeNames": detail.get("SubjectAlternativeNames") or [],
+        "validationMethod": methods[0] if detail.get("Type") == AMAZON_ISSUED and methods else "NONE",
+        "keyAlgorithm": detail.get("KeyAlgorithm"),
+        "status": detail["Status"],
+        "type": detail.get("Type"),
+        # Only the DNS options with their record (flattenDomainValidations).
+        "domainValidationOptions": [
+            {
+                "domainName": option["DomainName"],
+                "resourceRecordName": option["ResourceRecord"]["Name"],
+                "resourceRecordType": option["ResourceRecord"]["Type"],
+                "resourceRecordValue": option["ResourceRecord"]["Value"],
+            }
+            for option in options
+            if option.get("ResourceRecord")
+        ],
+        "validationEmails": [],
+        "notBefore": _rfc3339(detail.get("NotBefore")),
+        "notAfter": _rfc3339(detail.get("NotAfter")),
+        "pendingRenewal": False,
+        "renewalEligibility": detail.get("RenewalEligibility"),
+        "renewalSummaries": [],
+        "tagsAll": {},
+    }
+
+
+def create_certificate(props: Props) -> tuple[str, Props]:
+    if not props.get("validationMethod"):
+        raise ProviderError(
+            "`certificate_authority_arn` or `validation_method` must be set when creating an ACM certificate"
+        )
+    if props["validationMethod"] != "DNS":
+        raise ProviderError("the stand-in validates certificates by DNS only (moto ignores ValidationMethod)")
+    answer = calling(
+        acm(props).request_certificate,
+        DomainName=props["domainName"],
+        ValidationMethod=props["validationMethod"],
+        SubjectAlternativeNames=props.get("subjectAlternativeNames") or None,
+        KeyAlgorithm=props.get("keyAlgorithm"),
+    )
+    # terraform-provider-aws's id for a certificate: its ARN.
+    arn = answer["CertificateArn"]
+    return arn, read_certificate(arn, props) or {}
+
+
+def read_certificate(arn: str, props: Props) -> Props | None:
+    found = describe_certificate(arn, props)
+    return None if found is None else _certificate_state(found)
+
+
+def update_certificate(arn: str, olds: Props, news: Props) -> Props:
+    # Every input the stand-in serves replaces a certificate (tags, which update, are not served).
+    return read_certificate(arn, news) or {}
+
+
+def delete_certificate(arn: str, props: Props) -> None:
+    users = [
+        domain
+        for domain, kept in store.table(DOMAINS).items()
+        if kept.get("CustomDomainConfig") == {"CertificateArn": arn}
+    ]
+    if users:
+        # ACM refuses (DeleteCertificate: ResourceInUseException); moto does not link certificates to domains.
+        # terraform-provider-aws retries for 20 minutes; the stand-in answers at once.
+        raise ProviderError(f"ResourceInUseException: certificate {arn} is in use by the Cognito domain {users[0]}")
+    calling(acm(props).delete_certificate, CertificateArn=arn)
+
+
+def create_certificate_validation(props: Props) -> tuple[str, Props]:
+    """certificate_validation.go's Create: every validation record named, then the certificate issued."""
+    arn = props["certificateArn"]
+    detail = describe_certificate(arn, props)
+    if detail is None:
+        raise ProviderError(f"reading ACM Certificate ({arn}): ResourceNotFoundException")
+    if detail.get("Type") != AMAZON_ISSUED:
+        raise ProviderError(f"ACM Certificate ({arn}) has type {detail.get('Type')}, no validation necessary")
+    fqdns = {dns_name(fqdn) for fqdn in props.get("validationRecordFqdns") or []}
+    if fqdns:
+        missing = [
+            f"missing {option['DomainName']} DNS validation record: {dns_name(option['ResourceRecord']['Name'])}"
+            for option in detail.get("DomainValidationOptions") or []
+            if option.get("ResourceRecord") and dns_name(option["ResourceRecord"]["Name"]) not in fqdns
+        ]
+        if missing:
+            raise ProviderError("\n".join(missing))
+    if detail["Status"] != "ISSUED":
+        # Terraform waits up to 75 minutes; the stand-in's ACM issues at once or not at all.
+        raise ProviderError(
+            f"waiting for ACM Certificate ({arn}) to be issued: its DNS validation record is not in Route 53"
+        )
+    # Its id is when the certificate was issued.
+    return str(detail["IssuedAt"]), {"certificateArn": arn}
+
+
+def read_certificate_validation(validation_id: str, props: Props) -> Props | None:
+    found = describe_certificate(props["certificateArn"], props)
+    return {"certificateArn": found["CertificateArn"]} if found and found["Status"] == "ISSUED" else None
+
+
+def _zone_name(zone_id: str) -> str:
+    return str(calling(route53().get_hosted_zone, Id=zone_id)["HostedZone"]["Name"])
+
+
+def expand_record_name(name: str, zone: str) -> str:
+    """record.go's ExpandRecordName: a name outside the zone's gets the zone's name appended."""
+    expanded = dns_name(name)
+    zone = zone.removesuffix(".")
+    if not expanded.endswith(zone):
+        expanded = f"{expanded}.{zone}" if name else zone
+    return expanded
+
+
+def _record_set(props: Props) -> dict[str, Any]:
+    alias = (props.get("aliases") or [None])[0]
+    return {
+        key: value
+        for key, value in {
+            "Name": expand_record_name(props["name"], _zone_name(props["zoneId"])),
+            "Type": props["type"],
+            "TTL": props.get("ttl") or None,
+            "ResourceRecords": [{"Value": value} for value in props.get("records") or []] or None,
+            "AliasTarget": {
+                "DNSName": alias["name"],
+                "EvaluateTargetHealth": alias["evaluateTargetHealth"],
+                "HostedZoneId": alias["zoneId"],
+            }
+            if alias
+            else None,
+        }.items()
+        if value is not None
+    }
+
+
+def _found_record(props: Props) -> dict[str, Any] | None:
+    client = route53()
+    name = expand_record_name(props["name"], _zone_name(props["zoneId"]))
+    for record in client.list_resource_record_sets(HostedZoneId=props["zoneId"])["ResourceRecordSets"]:
+        if dns_name(record["Name"]) == name and record["Type"] == props["type"]:
+            return dict(record)
+    return None
+
+
+def _change_records(zone_id: str, changes: list[dict[str, Any]]) -> None:
+    calling(route53().change_resource_record_sets, HostedZoneId=zone_id, ChangeBatch={"Changes": changes})
+
+
+def _record_state(record: dict[str, Any], props: Props) -> Props:
+    """What record.go's Read stores (the name is the configured one through its StateFunc)."""
+    alias = record.get("AliasTarget")
+    state: Props = {
+        "name": dns_name(props["name"]),
+        "fqdn": dns_name(record["Name"]),
+        "records": [value["Value"] for value in record.get("ResourceRecords") or []] or None,
+        "ttl": record.get("TTL"),
+    }
+    if alias:
+        state["aliases"] = [
+            {
+                "name": dns_name(alias["DNSName"]),
+                "zoneId": alias["HostedZoneId"],
+                "evaluateTargetHealth": alias["EvaluateTargetHealth"],
+            }
+        ]
+    return state
+
+
+def create_record(props: Props) -> tuple[str, Props]:
+    # CREATE, which fails if the record exists, unless allow_overwrite (then UPSERT).
+    action = "UPSERT" if props.get("allowOverwrite") else "CREATE"
+    if action == "CREATE" and _found_record(props) is not None:
+        # Route 53's answer; moto refuses only a CREATE identical to an earlier one.
+        name = expand_record_name(props["name"], _zone_name(props["zoneId"]))
+        raise ProviderError(
+            f"InvalidChangeBatch: [Tried to create resource record set [name='{name}.', type='{props['type']}'] "
+            "but it already exists]"
+        )
+    _change_records(props["zoneId"], [{"Action": action, "ResourceRecordSet": _record_set(props)}])
+    # terraform-provider-aws's id for a record: "<zone id>_<name>_<type>".
+    return f"{props['zoneId']}_{dns_name(props['name'])}_{props['type']}", read_record("", props) or {}
+
+
+def read_record(record_id: str, props: Props) -> Props | None:
+    found = _found_record(props)
+    return None if found is None else _record_state(found, props)
+
+
+def update_record(record_id: str, olds: Props, news: Props) -> Props:
+    if olds["type"] == news["type"]:
+        _change_records(news["zoneId"], [{"Action": "UPSERT", "ResourceRecordSet": _record_set(news)}])
+    else:
+        # A new type: the old record deleted and the new one created in one change batch.
+        old = _found_record(olds)
+        deleted = [{"Action": "DELETE", "ResourceRecordSet": old}] if old else []
+        _change_records(news["zoneId"], [*deleted, {"Action": "CREATE", "ResourceRecordSet": _record_set(news)}])
+    return read_record(record_id, news) or {}
+
+
+def delete_record(record_id: str, props: Props) -> None:
+    found = _found_record(props)
+    if found is not None:
+        _change_records(props["zoneId"], [{"Action": "DELETE", "ResourceRecordSet": found}])
+
+
+# --- managed login branding: moto has no API for it, the stand-in keeps the styles ----------
+
+# botocore's cognito-idp model: AssetCategoryType, AssetExtensionType, ColorSchemeModeType,
+# AssetBytesType (max 1,000,000), AssetListType (max 40), CreateManagedLoginBranding's 2 MB request limit.
+ASSET_CATEGORIES = frozenset(
+    {
+        "FAVICON_ICO",
+        "FAVICON_SVG",
+        "EMAIL_GRAPHIC",
+        "SMS_GRAPHIC",
+        "AUTH_APP_GRAPHIC",
+        "PASSWORD_GRAPHIC",
+        "PASSKEY_GRAPHIC",
+        "PAGE_HEADER_LOGO",
+        "PAGE_HEADER_BACKGROUND",
+        "PAGE_FOOTER_LOGO",
+        "PAGE_FOOTER_BACKGROUND",
+        "PAGE_BACKGROUND",
+        "FORM_BACKGROUND",
+        "FORM_LOGO",
+        "IDP_BUTTON_ICON",
+    }
+)
+ASSET_EXTENSIONS = frozenset({"ICO", "JPEG", "PNG", "SVG", "WEBP"})
+COLOR_MODES = frozenset({"LIGHT", "DARK", "DYNAMIC"})
+ASSET_FIELDS = (("category", ASSET_CATEGORIES), ("colorMode", COLOR_MODES), ("extension", ASSET_EXTENSIONS))
+ASSET_MAX_BYTES = 1_000_000
+MAX_ASSETS = 40
+REQUEST_MAX_BYTES = 2_000_000
+BRANDING_EXISTS = (
+    "ManagedLoginBrandingExistsException: the app client {client} already has a managed login branding style"
+)
+EXACTLY_ONE_OF = (
+    "Invalid Attribute Combination: exactly one of these attributes must be configured: "
+    "[settings,use_cognito_provided_values]"
+)
+
+
+def _asset_problems(props: Props) -> list[str]:
+    """What Cognito's request validation refuses of a style's assets."""
+    assets = props.get("assets") or []
+    problems = [f"{len(assets)} assets, more than {MAX_ASSETS}"] if len(assets) > MAX_ASSETS else []
+    for asset in assets:
+        size = len(base64.b64decode(asset.get("bytes") or ""))
+        for key, allowed in ASSET_FIELDS:
+            if asset.get(key) not in allowed:
+                problems.append(f"asset {key} {asset.get(key)!r} is not one of {sorted(allowed)}")
+        if size > ASSET_MAX_BYTES:
+            problems.append(f"the {asset.get('category')} asset has {size} bytes, more than {ASSET_MAX_BYTES}")
+    request = len(json.dumps({"Settings": props.get("settings"), "Assets": assets}))
+    if request > REQUEST_MAX_BYTES:
+        problems.append(f"the request has {request} bytes, more than its {REQUEST_MAX_BYTES}-byte limit")
+    return problems
+
+
+def _branding_state(branding_id: str, kept: dict[str, Any]) -> Props:
+    """What managed_login_branding.go's Read stores: the customized settings and assets Cognito returns."""
+    settings = kept.get("Settings")
+    return {
+        "managedLoginBrandingId": branding_id,
+        "userPoolId": kept["UserPoolId"],
+        "clientId": kept["ClientId"],
+        "useCognitoProvidedValues": kept["UseCognitoProvidedValues"],
+        "settings": settings,
+        # Cognito merges its defaults in (ReturnMergedResources); the stand-in knows none of them.
+        "settingsAll": settings or "{}",
+        "assets": kept.get("Assets") or None,
+    }
+
+
+def create_branding(props: Props) -> tuple[str, Props]:
+    if bool(props.get("settings")) == bool(props.get("useCognitoProvidedValues")):
+        raise ProviderError(EXACTLY_ONE_OF)
+    # ResourceNotFoundException for a pool or client that does not exist.
+    calling(cognito(props).describe_user_pool_client, UserPoolId=props["userPoolId"], ClientId=props["clientId"])
+    problems = _asset_problems(props)
+    if problems:
+        raise ProviderError("InvalidParameterException: " + "; ".join(problems))
+    branding_id = str(uuid.uuid4())
+    with store.changing() as tables:
+        brandings = tables.setdefault(BRANDINGS, {})
+        if any(kept["ClientId"] == props["clientId"] for kept in brandings.values()):
+            raise ProviderError(BRANDING_EXISTS.format(client=props["clientId"]))
+        brandings[branding_id] = {
+            "UserPoolId": props["userPoolId"],
+            "ClientId": props["clientId"],
+            "UseCognitoProvidedValues": bool(props.get("useCognitoProvidedValues")),
+            "Settings": _compact_json(props.get("settings")),
+            "Assets": props.get("assets") or [],
+        }
+    return branding_id, read_branding(branding_id, props) or {}
+
+
+def read_branding(branding_id: str, props: Props) -> Props | None:
+    kept = store.table(BRANDINGS).get(branding_id)
+    if kept is None or found_or_none(cognito(props).describe_user_pool, UserPoolId=kept["UserPoolId"]) is None:
+        return None
+    return _branding_state(branding_id, kept)
+
+
+def update_branding(branding_id: str, olds: Props, news: Props) -> Props:
+    """UpdateManagedLoginBranding as managed_login_branding.go calls it: new settings turn Cognito's values off."""
+    with store.changing() as tables:
+        kept = tables.get(BRANDINGS, {}).get(branding_id)
+        if kept is None:
+            raise ProviderError(f"ResourceNotFoundException: managed login branding {branding_id}")
+        if news.get("settings") and news.get("settings") != olds.get("settings"):
+            kept["Settings"], kept["UseCognitoProvidedValues"] = _compact_json(news["settings"]), False
+        elif news.get("useCognitoProvidedValues"):
+            kept["Settings"], kept["UseCognitoProvidedValues"] = None, True
+    return read_branding(branding_id, news) or {}
+
+
+def delete_branding(branding_id: str, props: Props) -> None:
+    with store.changing() as tables:
+        tables.get(BRANDINGS, {}).pop(branding_id, None)
+
+
+def _compact_json(text: str | None) -> str | None:
+    # Cognito returns the settings as a document; terraform-provider-aws writes it back as JSON.
+    return None if not text else json.dumps(json.loads(text), separators=(",", ":"), sort_keys=True)
+
+
+def same_json(left: Any, right: Any) -> bool:
+    """The framework's JSON type: equal documents are equal whatever their spacing and key order."""
+    try:
+        return bool(json.loads(left) == json.loads(right))
+    except (TypeError, ValueError):
+        return False
+
+
 # --- the federated-groups trigger: IAM role, its policy attachment, Lambda function, permission ----
 
 
@@ -976,6 +1547,25 @@ SCHEMAS: dict[str, dict[str, Field]] = {
         "lambdaConfig": Field(fields={"preTokenGeneration": COMPUTED, "preTokenGenerationConfig": COMPUTED}),
     },
     USER_POOL_DOMAIN: {"managedLoginVersion": COMPUTED},
+    CERTIFICATE: {
+        "domainName": COMPUTED,
+        "validationMethod": COMPUTED,
+        "subjectAlternativeNames": COMPUTED_SET,
+        "keyAlgorithm": COMPUTED,
+    },
+    CERTIFICATE_VALIDATION: {"validationRecordFqdns": SET},
+    RECORD: {
+        "name": Field(state_func=dns_name),
+        "records": SET,
+        # alias.name: StateFunc NormalizeAliasName (lower case, no trailing dot).
+        "aliases": Field(fields={"name": Field(state_func=dns_name)}),
+        "allowOverwrite": COMPUTED,
+    },
+    MANAGED_LOGIN_BRANDING: {
+        "useCognitoProvidedValues": COMPUTED,
+        "settings": Field(semantically_equal=same_json),
+        "assets": SET,
+    },
     USER_POOL_CLIENT: {
         **{
             name: COMPUTED_SET
@@ -1055,12 +1645,55 @@ TYPES = [
     ResourceType(
         token=USER_POOL_DOMAIN,
         inputs=frozenset({"domain", "userPoolId", "managedLoginVersion", "certificateArn", "region"}),
-        replace_on=frozenset({"domain", "userPoolId", "certificateArn", "region"}),
+        replace_on=frozenset({"domain", "userPoolId", "region"}),
+        # customdiff.ForceNewIfChange: a prefix domain becoming custom (or back) is replaced, one certificate
+        # following another is an update (UpdateUserPoolDomain).
+        replace_when={"certificateArn": lambda prior, planned: not (prior and planned)},
         create=create_domain,
         read=read_domain,
         update=update_domain,
         delete=delete_domain,
         schema=SCHEMAS[USER_POOL_DOMAIN],
+    ),
+    ResourceType(
+        token=CERTIFICATE,
+        inputs=frozenset({"domainName", "validationMethod", "subjectAlternativeNames", "keyAlgorithm", "region"}),
+        replace_on=frozenset({"domainName", "validationMethod", "subjectAlternativeNames", "keyAlgorithm", "region"}),
+        create=create_certificate,
+        read=read_certificate,
+        update=update_certificate,
+        delete=delete_certificate,
+        schema=SCHEMAS[CERTIFICATE],
+    ),
+    ResourceType(
+        token=CERTIFICATE_VALIDATION,
+        inputs=frozenset({"certificateArn", "validationRecordFqdns", "region"}),
+        replace_on=frozenset({"certificateArn", "validationRecordFqdns", "region"}),
+        create=create_certificate_validation,
+        read=read_certificate_validation,
+        update=lambda validation_id, olds, news: {},  # every input replaces
+        delete=lambda validation_id, props: None,  # schema.NoopContext: deleting it leaves the certificate
+        schema=SCHEMAS[CERTIFICATE_VALIDATION],
+    ),
+    ResourceType(
+        token=RECORD,
+        inputs=frozenset({"zoneId", "name", "type", "ttl", "records", "aliases", "allowOverwrite"}),
+        replace_on=frozenset({"zoneId", "name"}),
+        create=create_record,
+        read=read_record,
+        update=update_record,
+        delete=delete_record,
+        schema=SCHEMAS[RECORD],
+    ),
+    ResourceType(
+        token=MANAGED_LOGIN_BRANDING,
+        inputs=frozenset({"userPoolId", "clientId", "useCognitoProvidedValues", "settings", "assets", "region"}),
+        replace_on=frozenset({"userPoolId", "clientId", "assets", "region"}),
+        create=create_branding,
+        read=read_branding,
+        update=update_branding,
+        delete=delete_branding,
+        schema=SCHEMAS[MANAGED_LOGIN_BRANDING],
     ),
     ResourceType(
         token=USER_POOL_CLIENT,

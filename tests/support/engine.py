@@ -139,6 +139,8 @@ class Engine:
             "AWS_SECRET_ACCESS_KEY": "e2e",
             "AWS_REGION": "us-west-2",
             "NO_COLOR": "1",
+            # What the AWS stand-in keeps beside moto, shared by the plugin processes of this scenario's commands.
+            "AWS_STANDIN_STORE": str(self.home / "aws-standin-store.json"),
             **self.extra_env,
         }
 

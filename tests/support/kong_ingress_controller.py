@@ -28,7 +28,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -40,6 +40,7 @@ import yaml
 from kube_apiserver import ADMIN, KIC, ROOT, KubeApiServer, _die_with_parent, _free_port, binary, module_dir
 
 from components.kong.crds import KONG_CONTROLLER, KONG_GATEWAY_CONTROLLER
+from components.kubernetes.route_objects import KONG_PLUGIN, ROUTE_OBJECTS
 from doctor_checks.http_routes import UNMANAGED_CLASS_ANNOTATION
 
 KIC_GO_MOD = ROOT / "tools" / "kic" / "go.mod"
@@ -188,6 +189,52 @@ def _wait_established(extensions: Any, name: str) -> None:
     raise RuntimeError(f"CRD {name} not established")
 
 
+# --- its log ---
+
+KubernetesObject = tuple[str, str, str]
+"""(kind, namespace, name)."""
+PLURALS = {found.kind: found.plural for found in (*ROUTE_OBJECTS.values(), KONG_PLUGIN)} | {"Secret": "secrets"}
+# What a write gets (HTTP 409) when another client wrote the object since it was read. KIC's reconcilers
+# then return the error, which controller-runtime logs as "Reconciler error" and retries: the stack's
+# writes (the attachment's annotation, a KongPlugin's update) race KIC's status writes when the machine is
+# busy. A race, not a verdict on what the stack declares (k8s.io/apiserver: OptimisticLockErrorMsg).
+WRITE_CONFLICT = "the object has been modified; please apply your changes to the latest version and try again"
+
+
+def names_object(line: dict[str, Any], kind: str, namespace: str, name: str) -> bool:
+    """Whether a KIC log line is about the object: its fields name it (`namespace` and `name`, with the kind, if
+    any, in KIC's `kind` or `GVK` or controller-runtime's `controllerKind`; a KongPlugin also as
+    `kongplugin_namespace` and `kongplugin_name`, or `namespace` and `plugin`: KIC's
+    internal/dataplane/kongstate/kongstate.go), or its message or error does: `<namespace>/<name>`, as KIC
+    writes objects, or `<plural or kind>[.<group>] "<name>"`, as the API server's errors do."""
+    gvk = str(line.get("GVK") or "")
+    named_kind = line.get("kind") or line.get("controllerKind") or (gvk.split("Kind=")[-1] if "Kind=" in gvk else None)
+    if (line.get("namespace"), line.get("name")) == (namespace, name) and named_kind in (None, kind):
+        return True
+    plugin_fields = {
+        (line.get("kongplugin_namespace"), line.get("kongplugin_name")),
+        (line.get("namespace"), line.get("plugin")),
+    }
+    if kind == "KongPlugin" and (namespace, name) in plugin_fields:
+        return True
+    text = f"{line.get('msg', '')} {line.get('error', '')}"
+    written = rf"(?<![\w./-]){re.escape(namespace)}/{re.escape(name)}(?![\w/-])"
+    resource = f"(?:{re.escape(PLURALS[kind])}|{re.escape(kind)})"
+    in_api_error = rf"(?<![\w-]){resource}(\.[\w.-]+)? \"{re.escape(name)}\""
+    return re.search(f"{written}|{in_api_error}", text) is not None
+
+
+def is_error_about(line: dict[str, Any], since: datetime, objects: Iterable[KubernetesObject]) -> bool:
+    """An error-level line logged at or after `since` (KIC logs whole seconds) about one of `objects`, that is
+    not a write conflict."""
+    return (
+        line.get("level") == "error"
+        and datetime.fromisoformat(line["time"]) >= since.replace(microsecond=0)
+        and WRITE_CONFLICT not in str(line.get("error", ""))
+        and any(names_object(line, *found) for found in objects)
+    )
+
+
 # --- the process ---
 
 
@@ -244,15 +291,9 @@ class KongIngressController:
                 lines.append({"msg": line})
         return lines
 
-    def errors_about(self, since: datetime, *names: str) -> list[dict[str, Any]]:
-        """KIC's error-level log lines logged at or after `since` that mention any of `names` (objects' names)."""
-        return [
-            line
-            for line in self.log_lines()
-            if line.get("level") == "error"
-            and datetime.fromisoformat(line["time"]) >= since.replace(microsecond=0)
-            and any(name in json.dumps(line) for name in names)
-        ]
+    def errors_about(self, since: datetime, *objects: KubernetesObject) -> list[dict[str, Any]]:
+        """KIC's error-level log lines logged at or after `since` about any of `objects`, but for write conflicts."""
+        return [line for line in self.log_lines() if is_error_about(line, since, objects)]
 
     def _check_running(self) -> None:
         if self.process.poll() is not None:

@@ -48,6 +48,11 @@ class ToolsMissingError(Exception):
     """A binary `make tools` builds, or Go itself, is not there."""
 
 
+def in_ci() -> bool:
+    """Whether this runs in CI (`CI=true`, as .ci/run and GitHub Actions set it): a missing tool fails, never skips."""
+    return os.environ.get("CI", "").lower() in ("true", "1", "yes")
+
+
 @dataclass(frozen=True)
 class Identity:
     user: str

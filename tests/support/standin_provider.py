@@ -11,7 +11,8 @@ Update and Delete answers the way a bridged Terraform provider gives them:
 - Diff plans the prior *state* (what Create, Update or Read stored: the cloud's answer) against
   the new inputs, as the bridge asks Terraform to, with the type's attribute rules and
   `ignoreChanges` as the bridge applies them (tf_plan.py); a changed key in `replace_on` (a
-  ForceNew field upstream) replaces, any other change updates in place;
+  ForceNew field upstream) replaces, as does one in `replace_when` whose rule says so for its
+  prior and planned values (customdiff.ForceNewIfChange upstream); any other change updates in place;
 - Create and Update store what the type's functions read back (Terraform's Create and Update end
   with a Read); Update is given the planned inputs (ignored paths keep their prior values, as
   Terraform sends them);
@@ -101,6 +102,8 @@ class ResourceType:
     autoname: bool = False
     """Whether an unset `name` is generated from the resource's name (the bridge's auto-naming)."""
     delete_before_replace: bool = False
+    replace_when: Mapping[str, Callable[[Any, Any], bool]] = field(default_factory=dict)
+    """Inputs that replace only for some changes: (prior, planned) -> replaces (ForceNewIfChange)."""
     schema: Mapping[str, tf_plan.Field] = field(default_factory=dict)
     """How Terraform plans each input (tf_plan.Field); an input not named here is a plain Optional one."""
 
@@ -216,10 +219,16 @@ class StandInProvider(provider_pb2_grpc.ResourceProviderServicer):
         resource_type = self._type(request.urn, context)
         prior = _deserialize(request.olds)
         news = _deserialize(request.news)
-        changed = tf_plan.changed(
-            resource_type.schema, resource_type.inputs, comparable(prior), comparable(news), list(request.ignoreChanges)
-        )
-        replaces = [key for key in changed if key in resource_type.replace_on]
+        ignored = list(request.ignoreChanges)
+        schema, inputs = resource_type.schema, resource_type.inputs
+        changed = tf_plan.changed(schema, inputs, comparable(prior), comparable(news), ignored)
+        planned = tf_plan.plan(schema, inputs, prior, news, ignored)
+        replaces = [
+            key
+            for key in changed
+            if key in resource_type.replace_on
+            or (key in resource_type.replace_when and resource_type.replace_when[key](prior.get(key), planned.get(key)))
+        ]
         named_by_program = resource_type.autoname and "name" not in news.get("__defaults", [])
         return proto.DiffResponse(
             changes=proto.DiffResponse.DIFF_SOME if changed else proto.DiffResponse.DIFF_NONE,

@@ -16,7 +16,10 @@ here, per attribute (`Field`), are Terraform's:
   verify.SuppressMissingOptionalConfigurationBlock (terraform-provider-aws internal/verify);
 - a map attribute with a per-key DiffSuppressFunc keeps the prior keys it suppresses (as
   identity_provider.go's provider_details does for Google's defaults and two SAML keys);
-- a set (TypeSet, or the framework's SetAttribute) compares without order.
+- a set (TypeSet, or the framework's SetAttribute) compares without order;
+- a value with a StateFunc is planned as the StateFunc makes it (route53/record.go lower-cases a
+  record's name and trims its trailing dot), and one whose type has semantic equality keeps its
+  prior value while the two are equal (the framework's JSON types: the same document, other spacing).
 
 `ignoreChanges` is applied as the bridge applies it, not only as the engine does: the engine copies
 each ignored path of the old *inputs* into the new ones (pulumi/pulumi pkg/resource/deploy/
@@ -59,6 +62,10 @@ class Field:
     """DiffSuppressFunc SuppressMissingOptionalConfigurationBlock: left out, the block keeps its prior value."""
     suppress_key: KeySuppressor | None = None
     """A map's DiffSuppressFunc for a key the config leaves out."""
+    state_func: Callable[[Any], Any] | None = None
+    """The schema's StateFunc: what the state holds of a configured value."""
+    semantically_equal: Callable[[Any, Any], bool] | None = None
+    """A framework type's semantic equality (prior, configured): equal, the prior value stays."""
 
 
 SCALAR = Field()
@@ -93,6 +100,10 @@ def planned(rule: Field, prior: Any, configured: bool, config: Any, whole_config
         if rule.computed or rule.keeps_missing_block:
             return prior
         return rule.default
+    if rule.state_func is not None:
+        config = rule.state_func(config)
+    if rule.semantically_equal is not None and prior is not None and rule.semantically_equal(prior, config):
+        return prior
     if rule.fields and isinstance(config, dict):
         return _planned_block(rule, prior if isinstance(prior, dict) else {}, config, whole_config)
     if rule.fields and isinstance(config, list):

@@ -17,6 +17,7 @@ def test_the_project_and_component_types() -> None:
     assert naming.KONG_OIDC_PLUGIN_TYPE == "kong-cognito-oidc:index:KongOidcPlugin"
     assert naming.INGRESS_PLUGIN_ATTACHMENT_TYPE == "kong-cognito-oidc:index:IngressPluginAttachment"
     assert naming.FEDERATED_GROUPS_TYPE == "kong-cognito-oidc:index:FederatedGroups"
+    assert naming.SIGN_IN_DOMAIN_TYPE == "kong-cognito-oidc:index:SignInDomain"
     assert (naming.ANNOTATION_MODULE, naming.ANNOTATION_NAME) == ("kong", "IngressPluginAnnotation")
 
 
@@ -25,6 +26,8 @@ def test_the_components_and_their_children() -> None:
     assert naming.child("cognito", "users") == "cognito-users"
     assert naming.user_group("cognito", "staff") == "cognito-group-staff"
     assert naming.identity_provider("cognito", "Okta") == "cognito-idp-Okta"
+    assert naming.child("cognito", naming.SIGN_IN_DOMAIN) == "cognito-sign-in-domain"
+    assert naming.child("cognito", naming.BRANDING) == "cognito-branding"
 
 
 @pytest.mark.parametrize(

@@ -71,6 +71,20 @@ def test_an_ignored_index_that_the_prior_state_lacks_is_dropped() -> None:
     assert diff({"plain": [{"a": 1}]}, {"plain": [{"a": 2}]}, ["plain[0].a"]) == []
 
 
+def test_a_state_func_plans_the_value_as_the_state_holds_it() -> None:
+    schema = {"name": Field(state_func=str.lower), "aliases": Field(fields={"name": Field(state_func=str.lower)})}
+    inputs = frozenset(schema)
+    assert changed(schema, inputs, {"name": "a.example"}, {"name": "A.Example"}, []) == []
+    assert changed(schema, inputs, {"aliases": [{"name": "d1"}]}, {"aliases": [{"name": "D1"}]}, []) == []
+    assert changed(schema, inputs, {"name": "a.example"}, {"name": "b.example"}, []) == ["name"]
+
+
+def test_a_semantically_equal_value_keeps_the_prior_one() -> None:
+    schema = {"doc": Field(semantically_equal=lambda prior, new: prior.replace(" ", "") == new.replace(" ", ""))}
+    assert changed(schema, frozenset(schema), {"doc": '{"a":1}'}, {"doc": '{"a": 1}'}, []) == []
+    assert changed(schema, frozenset(schema), {"doc": '{"a":1}'}, {"doc": '{"a": 2}'}, []) == ["doc"]
+
+
 @pytest.mark.parametrize(
     ("path", "steps"),
     [

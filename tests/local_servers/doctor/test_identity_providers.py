@@ -19,7 +19,7 @@ from program_harness import ROOT
 from verify_stack import Certificates
 
 from components.settings.load import parse_settings
-from components.settings.model import IdentityProvider, Settings
+from components.settings.model import IdentityProvider, Settings, SignInDomain
 from doctor_checks import cli
 from doctor_checks.identity_providers import Pool, check_identity_providers, read_pool
 from doctor_checks.world import World
@@ -135,6 +135,14 @@ def test_the_outputs_name_the_pool_over_the_domain_prefix(idp: TlsServer) -> Non
     assert read_pool(chosen, {"hostedUiDomain": DOMAIN, "userPoolId": POOL_ID, "clientSecret": "[secret]"}) == Pool(
         DOMAIN, POOL_ID
     )
+
+
+def test_with_an_own_sign_in_domain_providers_register_it_before_and_after_up(idp: TlsServer) -> None:
+    own = SignInDomain("auth.example.com", None, "Z0123456789ABCDEFGHIJ")
+    chosen = settings(idp, domain_prefix="acme-sign-in", sign_in_domain=own)
+    assert read_pool(chosen, {}) == Pool("auth.example.com", None)
+    # Before the `up` that moves sign-in there, the outputs still name the prefix domain.
+    assert read_pool(chosen, {"hostedUiDomain": DOMAIN, "userPoolId": POOL_ID}) == Pool("auth.example.com", POOL_ID)
 
 
 # --- Metadata and issuers that do not answer as they must -------------------------------------------------

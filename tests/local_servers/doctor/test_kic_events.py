@@ -21,7 +21,7 @@ from fake_kubernetes import FakeApiServer
 from components.kong.crds import KONG_CONTROLLER
 from components.settings.model import Route
 from doctor_checks.cluster import check_cluster
-from doctor_checks.kic_events import FRESH_MINUTES, check_kic_events
+from doctor_checks.kic_events import CHANGE_SETTLE_SECONDS, FRESH_MINUTES, check_kic_events
 from verification.results import CheckLine
 
 HOST = "kong.example.test"
@@ -126,6 +126,25 @@ def test_a_warning_from_before_the_plugin_last_changed_is_mentioned_not_failed(c
     check = kic_events(cluster)
     assert check.status == "PASS", check.line()
     assert "1 older one(s), from before the object last changed" in check.detail
+    # KIC's last failing sync may fall in the second of the change, or just after it while its cache still
+    # holds the KongPlugin before it: that Warning is not raised again, and must not fail the doctor for minutes.
+    changed = datetime.now(UTC).replace(microsecond=0)
+    for seen in (changed, changed + timedelta(seconds=2)):
+        cluster.store.add_event(
+            "default", "KongPlugin", "oidc", "KongConfigurationTranslationFailed", SECRET_GONE, last_seen=seen
+        )
+    check = kic_events(cluster)
+    assert check.status == "PASS", check.line()
+    assert "3 older one(s), from before the object last changed" in check.detail
+
+
+def test_a_warning_kic_raises_again_once_the_change_has_settled_fails(cluster: FakeApiServer) -> None:
+    cluster.store.edit_plugin("default", "oidc", "example.com/not-a-fix")
+    again = datetime.now(UTC) + timedelta(seconds=CHANGE_SETTLE_SECONDS + 2)
+    cluster.store.add_event(
+        "default", "KongPlugin", "oidc", "KongConfigurationTranslationFailed", SECRET_GONE, last_seen=again
+    )
+    assert kic_events(cluster).status == "FAIL"
 
 
 def test_events_it_may_not_list_are_skipped_with_the_reason(cluster: FakeApiServer) -> None:

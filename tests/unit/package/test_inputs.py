@@ -147,3 +147,19 @@ def test_secrets_must_come_as_secrets() -> None:
     assert "kubeconfig" in problems(lambda: {"routes": [ROUTE], "kubeconfig": document})
     assert problems(lambda: {"routes": [ROUTE], "kubeconfig": pulumi.Output.secret(document)}) == {}
     assert problems(lambda: {"routes": [ROUTE], "kubeconfig": "/home/me/.kube/config"}) == {}
+
+
+def test_the_redis_password_must_come_as_a_secret_and_may_be_an_output() -> None:
+    def sessions(password: Callable[[], Any]) -> Callable[[], dict[str, Any]]:
+        def make() -> dict[str, Any]:
+            redis = {"host": "redis.sessions.svc.cluster.local", "password": password()}
+            return {"routes": [ROUTE], "kongVersion": "3.10.0.7", "sessions": {"storage": "redis", "redis": redis}}
+
+        return make
+
+    assert problems(sessions(lambda: pulumi.Output.secret("r3dis"))) == {}
+    assert problems(sessions(unknown)) == {}
+    for plain in (lambda: "r3dis", lambda: pulumi.Output.from_input("r3dis")):
+        found = problems(sessions(plain))
+        assert list(found) == ["sessions.redis.password"]
+        assert "pass it as a secret" in found["sessions.redis.password"] and "r3dis" not in json.dumps(found)

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from components.package.inputs import KUBECONFIG, OUTPUT_FIELDS, REGION_INPUT, REGION_KEY, ROUTE_KEY
+from components.package.inputs import KUBECONFIG, OUTPUT_FIELDS, REDIS_PASSWORD, REGION_INPUT, REGION_KEY, ROUTE_KEY
 from components.package.plugin import schema
 from components.package.plugin_attachment import TYPE as ATTACHMENT
 from components.package.version import VERSION
@@ -65,14 +65,24 @@ def test_a_routes_fields_are_the_settings_and_its_name() -> None:
 
 def test_only_what_comes_from_other_resources_may_be_an_output() -> None:
     not_plain = {name for name, spec in INPUTS.items() if "plain" not in spec}
-    for key, type_name in (("routes", "Route"), ("identityProviders", "IdentityProvider"), ("apiClients", "ApiClient")):
+    for key, type_name in (
+        ("routes[]", "Route"),
+        ("identityProviders[]", "IdentityProvider"),
+        ("apiClients[]", "ApiClient"),
+        ("sessions", "Sessions"),
+        ("sessions.redis", "RedisSessions"),
+        ("signInDomain", "SignInDomain"),
+        ("managedLoginBranding", "ManagedLoginBranding"),
+    ):
         fields = TYPES[f"kong-cognito-oidc:index:{type_name}"]["properties"]
-        not_plain |= {f"{key}[].{name}" for name, spec in fields.items() if "plain" not in spec}
-    expected = {KUBECONFIG} | {f"{key}[].{field}" for key, fields in OUTPUT_FIELDS.items() for field in fields}
+        not_plain |= {f"{key}.{name}" for name, spec in fields.items() if "plain" not in spec}
+    from_lists = {f"{key}[].{field}" for key, fields in OUTPUT_FIELDS.items() for field in fields}
+    expected = {KUBECONFIG, REDIS_PASSWORD} | from_lists
     assert not_plain == expected
 
 
 def test_secrets_are_marked_for_the_generated_sdks() -> None:
     assert INPUTS[KUBECONFIG]["secret"] is True
     assert TYPES["kong-cognito-oidc:index:IdentityProvider"]["properties"]["clientSecret"]["secret"] is True
+    assert TYPES["kong-cognito-oidc:index:RedisSessions"]["properties"]["password"]["secret"] is True
     assert {name for name, spec in OUTPUTS.items() if spec.get("secret")} == {"clientSecret", "apiClientSecrets"}
