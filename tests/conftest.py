@@ -2,7 +2,9 @@
 local_servers/ and e2e/ must share), and the order files start in. Each level's own stand-ins are registered
 in its conftest.py (local_servers/conftest.py: moto, the HTTPS stand-ins, the sign-in stack)."""
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -40,3 +42,25 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         return SLOWEST_FIRST.index(name) if name in SLOWEST_FIRST else len(SLOWEST_FIRST)
 
     items.sort(key=rank)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_stack_traces_for_mocks() -> Iterator[None]:
+    """Pulumi's SDK walks and formats the Python stack for each resource it registers (`_get_stack_trace`),
+    for the engine to show where a resource was declared: about a tenth of the suite's CPU. Pulumi's mock
+    monitor (and stack_check.mocks' RecordingMonitor) drops it, so under mocks it is skipped; a real
+    engine's monitor still gets it."""
+    from pulumi.runtime import resource, settings
+    from pulumi.runtime.mocks import MockMonitor
+    from pulumi.runtime.proto import source_pb2
+
+    get_stack_trace = resource._get_stack_trace
+
+    def stack_trace_unless_mocked() -> Any:
+        if isinstance(settings.get_monitor(), MockMonitor):
+            return source_pb2.StackTrace()
+        return get_stack_trace()
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(resource, "_get_stack_trace", stack_trace_unless_mocked)
+        yield
