@@ -22,16 +22,18 @@ def pytest_configure(config: pytest.Config) -> None:
 # `make test` (--dist loadfile --no-loadscope-reorder) starts them first and the two workers finish
 # together, rather than one running a slow file alone at the end. The rest keep their order.
 SLOWEST_FIRST = (
-    "local_servers/test_aws_provider_standin.py",
     "local_servers/test_standin_provider.py",
+    "local_servers/test_aws_provider_standin.py",
+    "local_servers/test_aws_provider_standin_sign_in_domain.py",
     "local_servers/verification/test_sign_in.py",
     "local_servers/verification/test_sign_in_failures.py",
     "local_servers/doctor/test_kic_events.py",
-    "program/test_routes.py",
+    "local_servers/doctor/test_sign_in_domain.py",
     "repository/test_project_files.py",
+    "local_servers/verification/test_cli.py",
+    "local_servers/verification/test_cognito_users.py",
+    "program/test_check.py",
     "local_servers/doctor/test_cli.py",
-    "program/test_program.py",
-    "program/test_identity_providers.py",
 )
 """Paths under tests/."""
 TESTS = Path(__file__).parent
