@@ -21,7 +21,7 @@ PIP_MINUTES := 2 to 4
 # (program start-up goes from about 1 s to 3 s, see bench/).
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: help install test lint check up preview destroy verify doctor bench lock clean tools e2e engine kic yaml
+.PHONY: help install test lint check up preview destroy verify doctor bench lock clean tools e2e engine kic yaml kubectl
 
 # Checked when make reads this file, so the message comes first, before any install.
 ifneq ($(filter up preview destroy verify,$(MAKECMDGOALS)),)
@@ -86,9 +86,9 @@ doctor: $(INSTALLED) ## read-only checks of AWS, the cluster and Kong before the
 
 # kube-apiserver and etcd for `make e2e`, built from the Go modules pinned in tools/; rebuilt when a pin changes.
 TOOLS_BIN := .tools/bin
-# With them, the Pulumi engine (`make engine`), the Kong Ingress Controller (`make kic`) and Pulumi's
-# YAML language host (`make yaml`), below.
-tools: $(TOOLS_BIN)/kube-apiserver $(TOOLS_BIN)/etcd engine kic yaml ## build kube-apiserver, etcd, the Pulumi engine, the Kong Ingress Controller and the YAML language host for make e2e (Go)
+# With them, the Pulumi engine (`make engine`), the Kong Ingress Controller (`make kic`), Pulumi's
+# YAML language host (`make yaml`) and kubectl (`make kubectl`), below.
+tools: $(TOOLS_BIN)/kube-apiserver $(TOOLS_BIN)/etcd engine kic yaml kubectl ## build kube-apiserver, etcd, kubectl, the Pulumi engine, the Kong Ingress Controller and the YAML language host for make e2e (Go)
 
 $(TOOLS_BIN)/kube-apiserver $(TOOLS_BIN)/etcd &: tools/go.mod tools/go.sum tools/cmd/etcd/main.go scripts/build-tools.sh
 	scripts/build-tools.sh
@@ -130,6 +130,14 @@ yaml: $(TOOLS_BIN)/pulumi-language-yaml ## build Pulumi's YAML language host the
 
 $(TOOLS_BIN)/pulumi-language-yaml: tools/yaml/go.mod tools/yaml/go.sum scripts/build-yaml.sh
 	scripts/build-yaml.sh
+	@touch $@
+
+# kubectl at kube-apiserver's version (tools/go.mod), for the scenarios that apply an Ingress as Argo CD and
+# Flux do (tests/e2e/test_gitops_managers.py).
+kubectl: $(TOOLS_BIN)/kubectl ## build kubectl, at kube-apiserver's version, for the GitOps scenarios of make e2e (Go)
+
+$(TOOLS_BIN)/kubectl: tools/go.mod tools/go.sum scripts/build-kubectl.sh
+	scripts/build-kubectl.sh
 	@touch $@
 
 # After editing dependencies in pyproject.toml: re-resolve, and export the pip fallback's files.

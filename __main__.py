@@ -10,7 +10,7 @@ from components import naming, stack_outputs, urls
 from components.cognito.api_clients import ApiClients, ApiClientsArgs
 from components.cognito.sign_in import CognitoSignIn, CognitoSignInArgs
 from components.ingress_plugin_attachment import IngressPluginAttachment, IngressPluginAttachmentArgs
-from components.kong.oidc_plugin import CONFIG_PATCH_PATHS, KongOidcPlugin, KongOidcPluginArgs
+from components.kong.oidc_plugin import KongOidcPlugin, KongOidcPluginArgs
 from components.settings.pulumi_config import load_settings
 
 # 1. Settings: all checked here, before anything is declared.
@@ -71,11 +71,14 @@ kong = KongOidcPlugin(
         upstream_headers=settings.upstream_headers,
         api_client_ids=list(api_clients.client_ids.values()) if api_clients else [],
         api_identifier=settings.api_identifier,
+        kong_version=settings.kong_release,
+        sessions=settings.sessions,
         own_sign_in_domain=settings.sign_in_domain is not None,
     ),
 )
 
-# 4. Each existing Ingress or HTTPRoute lists its plugin (and stops listing it on destroy).
+# 4. Each existing Ingress or HTTPRoute lists its plugin (and stops listing it on destroy);
+# with annotationOwner git, Git lists it and the object is left alone.
 for route in routes:
     IngressPluginAttachment(
         route.resource_name(naming.INGRESS),
@@ -85,7 +88,8 @@ for route in routes:
             kind=route.kind,
             plugin_name=route.plugin,
             plugin=kong.plugins[route],
-            config_patch_paths=CONFIG_PATCH_PATHS,
+            config_patch_paths=kong.config_patch_paths[route],
+            annotation_owner=route.annotation_owner,
         ),
     )
 
@@ -112,6 +116,10 @@ if api_clients:
     pulumi.export("apiClientSecrets", pulumi.Output.secret(api_clients.client_secrets))
 if settings.identity_providers:
     pulumi.export("identityProviders", stack_outputs.identity_provider_entries(settings.identity_providers))
+if settings.kong_version is not None:
+    pulumi.export("kongVersion", settings.kong_version)
+if settings.sessions.redis is not None:
+    pulumi.export("sessions", stack_outputs.sessions_entry(settings.sessions))
 if cognito.sign_in_domain_target is not None:
     # hostedUiDomain is then the own domain; the prefix domain still answers, and the record to create points here.
     pulumi.export("signInDomainTarget", cognito.sign_in_domain_target)

@@ -27,10 +27,25 @@ recorded before kinds existed stays exactly as it was, and a missing `kind` mean
 Before listing the plugin, it reads the KongPlugin back: a Kong Ingress
 Controller older than 3.1 has a CRD without `configPatches`, and Kubernetes
 prunes that field instead of refusing it, leaving a plugin without its secrets.
+
+Every write names the field manager `kong-cognito-oidc` (route_objects.FIELD_MANAGER); before
+writing, it reads who else sets the annotation (field_owners.py) and, when a GitOps tool's next
+sync would put back a list without our plugin, says so on stderr, which Pulumi prints in the
+update's output (a dynamic provider has no other channel to the user). Stacks recorded before the
+field manager existed run this same code on refresh and destroy: the provider is pickled by
+reference, and its instances hold only `_kubeconfig` and `_context`, so everything new here is
+module-level or a method, never an attribute set in `__init__`.
+
+With `annotation_owner: git` (stored only then, like `kind`), Git lists the plugin and the stack
+never touches the object: create and refresh do nothing, and destroy leaves the entry. A change of
+owner is an update in place, never a replacement: from stack to git the entry stays listed and
+becomes Git's (a replacement would first remove it, leaving the route open until Git's next
+sync); from git to stack it is listed again if it is missing.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -39,21 +54,36 @@ import pulumi
 import pulumi.dynamic
 
 from components import naming
+from components.kubernetes.field_owners import overwrite_warning, reappliers
 from components.kubernetes.plugin_annotation import attach_plugin, detach_plugin, is_attached
 from components.kubernetes.route_objects import KubernetesRouteObjectApi, RouteObjectApi
-from components.vocabulary import RouteKind
+from components.vocabulary import AnnotationOwner, RouteKind
 
 # Changing any of these replaces the attachment. `config_patch_paths` is left out on
 # purpose: it only feeds the check before attaching, and stacks created before it existed
 # must not see a replacement.
 _INPUTS = ("namespace", "ingress_name", "plugin_name")
 _DEFAULT_KIND: RouteKind = "Ingress"
+_DEFAULT_OWNER: AnnotationOwner = "stack"
 
 
 def _kind(props: dict[str, Any]) -> RouteKind:
     """The kind in inputs or outputs; absent in every Ingress attachment's."""
     kind: RouteKind = props.get("kind") or _DEFAULT_KIND
     return kind
+
+
+def _owner(props: dict[str, Any]) -> AnnotationOwner:
+    """Who lists the plugin; absent in every attachment the stack edits the object for."""
+    owner: AnnotationOwner = props.get("annotation_owner") or _DEFAULT_OWNER
+    return owner
+
+
+def _outs(props: dict[str, Any], added: bool) -> dict[str, Any]:
+    """The outputs: the inputs that identify the attachment, kind and owner only when not the defaults."""
+    kind = {} if _kind(props) == _DEFAULT_KIND else {"kind": _kind(props)}
+    owner = {} if _owner(props) == _DEFAULT_OWNER else {"annotation_owner": _owner(props)}
+    return {**{key: props[key] for key in _INPUTS}, **kind, **owner, "added_by_stack": added}
 
 
 class IngressPluginAttachmentProvider(pulumi.dynamic.ResourceProvider):
@@ -76,29 +106,48 @@ class IngressPluginAttachmentProvider(pulumi.dynamic.ResourceProvider):
 
     def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
         kind = _kind(props)
+        # With annotation_owner git, Git lists the plugin: the object is left alone.
+        added = self._attach(props) if _owner(props) == _DEFAULT_OWNER else False
+        names = f"{props['namespace']}/{props['ingress_name']}/{props['plugin_name']}"
+        return pulumi.dynamic.CreateResult(
+            id_=names if kind == _DEFAULT_KIND else f"{kind}/{names}", outs=_outs(props, added)
+        )
+
+    def _attach(self, props: dict[str, Any]) -> bool:
+        """List the plugin (True if this call added it), after saying so if another tool will take it off."""
+        api, kind = self.api(), _kind(props)
+        namespace, name, plugin = props["namespace"], props["ingress_name"], props["plugin_name"]
+        found = api.read_object(namespace, name, kind)
         added = attach_plugin(
-            self.api(),
-            props["namespace"],
-            props["ingress_name"],
-            props["plugin_name"],
+            api,
+            namespace,
+            name,
+            plugin,
             # Absent only in inputs recorded before this check existed.
             config_patch_paths=props.get("config_patch_paths") or (),
             kind=kind,
         )
-        names = f"{props['namespace']}/{props['ingress_name']}/{props['plugin_name']}"
-        kind_outs = {} if kind == _DEFAULT_KIND else {"kind": kind}
-        return pulumi.dynamic.CreateResult(
-            id_=names if kind == _DEFAULT_KIND else f"{kind}/{names}",
-            outs={**{key: props[key] for key in _INPUTS}, **kind_outs, "added_by_stack": added},
-        )
+        warning = overwrite_warning(kind, namespace, name, plugin, reappliers(found)) if found else None
+        if warning:
+            print(f"warning: {warning}", file=sys.stderr, flush=True)
+        return added
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.DiffResult:
         replaces = [key for key in _INPUTS if olds.get(key) != news.get(key)]
         if _kind(olds) != _kind(news):
             replaces.append("kind")
-        return pulumi.dynamic.DiffResult(changes=bool(replaces), replaces=replaces, delete_before_replace=True)
+        changes = bool(replaces) or _owner(olds) != _owner(news)
+        return pulumi.dynamic.DiffResult(changes=changes, replaces=replaces, delete_before_replace=True)
+
+    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> pulumi.dynamic.UpdateResult:
+        """Only the owner changes in place: to git, the entry stays listed and is Git's; to stack, it is listed."""
+        # To git: Git's from now on, and destroy leaves it.
+        added = self._attach(news) if _owner(news) == _DEFAULT_OWNER else False
+        return pulumi.dynamic.UpdateResult(outs=_outs(news, added))
 
     def read(self, id_: str, props: dict[str, Any]) -> pulumi.dynamic.ReadResult:
+        if _owner(props) != _DEFAULT_OWNER:
+            return pulumi.dynamic.ReadResult(id_=id_, outs=props)  # the object is Git's to list the plugin on
         attached = is_attached(
             self.api(), props["namespace"], props["ingress_name"], props["plugin_name"], _kind(props)
         )
@@ -130,6 +179,8 @@ class IngressPluginAttachmentArgs:
     """The plugin's configPatches paths (e.g. "/client_secret"); attaching fails if the cluster dropped any."""
     kind: RouteKind = "Ingress"
     """What `object_name` names: an Ingress, or a gateway.networking.k8s.io/v1 HTTPRoute."""
+    annotation_owner: AnnotationOwner = "stack"
+    """git: Git lists the plugin, and the stack leaves the object alone."""
 
 
 class IngressPluginAttachment(pulumi.ComponentResource):
@@ -150,6 +201,8 @@ class IngressPluginAttachment(pulumi.ComponentResource):
         if args.kind != _DEFAULT_KIND:
             # Only then: an Ingress attachment's inputs stay those its stack recorded.
             props["kind"] = args.kind
+        if args.annotation_owner != _DEFAULT_OWNER:
+            props["annotation_owner"] = args.annotation_owner  # likewise
         annotation = _IngressPluginAnnotation(
             naming.child(name, "annotation"),
             props,

@@ -10,7 +10,8 @@ from collections.abc import Sequence
 
 from components import urls
 from components.cognito.api_clients import ApiClients
-from components.settings.model import IdentityProvider, Route
+from components.kubernetes.plugin_annotation import PLUGINS_ANNOTATION
+from components.settings.model import IdentityProvider, Route, Sessions
 
 
 def route_entry(route: Route, api_identifier: str | None) -> dict[str, object]:
@@ -32,7 +33,17 @@ def route_entry(route: Route, api_identifier: str | None) -> dict[str, object]:
     if route.required_scopes:
         assert api_identifier is not None, "routes with scopes need apiClients (checked with the settings)"
         entry["scopes"] = [urls.full_scope(api_identifier, scope) for scope in route.required_scopes]
+    if route.annotation_owner != "stack":
+        entry["annotationOwner"] = route.annotation_owner
+        # What Git must list: the annotation's value if the object lists no other plugin, else appended to it.
+        entry["annotation"] = {PLUGINS_ANNOTATION: route.plugin}
     return entry
+
+
+def sessions_entry(sessions: Sessions) -> dict[str, object]:
+    """The `sessions` output (only with Redis), for `make verify --sign-in`: the storage alone, since the
+    setting is a secret as a whole once its password is set."""
+    return {"storage": sessions.storage}
 
 
 def api_client_entries(api_clients: ApiClients) -> list[dict[str, object]]:

@@ -74,9 +74,13 @@ def sign_out_url(protected_url: str) -> str:
     return protected_url.rstrip("/") + LOGOUT_SUFFIX
 
 
-def cognito_logout_url(domain: str, client_id: str, logout_uri: str) -> str:
-    """Cognito's sign-out endpoint, with the parameters Cognito (not OpenID Connect) defines."""
-    return urlunsplit(("https", domain, "/logout", urlencode({"client_id": client_id, "logout_uri": logout_uri}), ""))
+def cognito_logout_url(domain: str, client_id: str | None, logout_uri: str) -> str:
+    """Cognito's sign-out endpoint, with the parameters Cognito (not OpenID Connect) defines.
+
+    Without `client_id` for a Kong that adds it to the logout redirect itself (components/kong/versions.py).
+    """
+    query = ({"client_id": client_id} if client_id is not None else {}) | {"logout_uri": logout_uri}
+    return urlunsplit(("https", domain, "/logout", urlencode(query), ""))
 
 
 def comparable(url: str) -> tuple[str, str, int, str]:

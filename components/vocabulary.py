@@ -17,6 +17,10 @@ ProviderType = Literal["SAML", "OIDC", "Google"]
 MfaMode = Literal["off", "optional", "required"]
 UserPoolTier = Literal["LITE", "ESSENTIALS", "PLUS"]
 """Cognito's feature plans (UserPoolTierType); everything the stack uses is in LITE, the cheapest, but managed login."""
+AnnotationOwner = Literal["stack", "git"]
+"""Who lists a route's plugin in its object's konghq.com/plugins: the stack (it edits the object), or Git."""
+SessionStorage = Literal["cookie", "redis"]
+"""Where Kong keeps a signed-in session: in the cookie itself (Kong's default), or in Redis (docs/sessions.md)."""
 ManagedLogin = Literal["classic", "managed"]
 """Cognito's sign-in pages: the hosted UI (classic, ManagedLoginVersion 1) or managed login (2, not on LITE)."""
 AssetExtension = Literal["ICO", "JPEG", "PNG", "SVG", "WEBP"]
@@ -27,5 +31,7 @@ ROUTE_KINDS: tuple[RouteKind, ...] = get_args(RouteKind)
 PROVIDER_TYPES: tuple[ProviderType, ...] = get_args(ProviderType)
 MFA_MODES: tuple[MfaMode, ...] = get_args(MfaMode)
 USER_POOL_TIERS: tuple[UserPoolTier, ...] = get_args(UserPoolTier)
+ANNOTATION_OWNERS: tuple[AnnotationOwner, ...] = get_args(AnnotationOwner)
+SESSION_STORAGES: tuple[SessionStorage, ...] = get_args(SessionStorage)
 MANAGED_LOGIN_MODES: tuple[ManagedLogin, ...] = get_args(ManagedLogin)
 ASSET_EXTENSIONS: tuple[AssetExtension, ...] = get_args(AssetExtension)

@@ -16,6 +16,8 @@ from doctor_checks.cluster import check_cluster, check_kong_crd, read_ingress_cl
 from doctor_checks.dns import check_dns
 from doctor_checks.identity_providers import check_identity_providers, read_pool, read_stack_outputs
 from doctor_checks.kic_events import check_kic_events
+from doctor_checks.kong_version import check_kong_version, find_running_kong
+from doctor_checks.redis import ClusterServices, check_redis
 from doctor_checks.routes import check_route
 from doctor_checks.sign_in_domain import check_sign_in_domain
 from doctor_checks.stack_config import read_secret, read_stack_config
@@ -119,6 +121,13 @@ def run_checks(
     )
     if settings is not None and settings.sign_in_domain is not None:
         yield from check_sign_in_domain(settings.sign_in_domain, outputs, world, values.get("aws:profile"))
+    if settings is not None:
+        running, why = find_running_kong(settings.routes[0].url, world, cluster)
+        yield check_kong_version(settings.kong_version or "3.4", settings.kong_version is not None, running, why)
+        redis = settings.sessions.redis
+        if redis is not None:
+            reader = ClusterServices(cluster) if cluster is not None else None
+            yield check_redis(redis.host, redis.port, reader, world.resolve, stack, "no cluster to ask (see cluster)")
     if settings is not None and settings.identity_providers:
         yield from check_identity_providers(settings, read_pool(settings, outputs), stack)
 

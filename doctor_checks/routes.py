@@ -18,6 +18,7 @@ from components.kubernetes.route_objects import (
 )
 from components.settings.model import Route
 from doctor_checks.cluster import Cluster, IngressClasses
+from doctor_checks.gitops import check_route_annotation
 from doctor_checks.http_routes import check_http_route
 from doctor_checks.route_hints import found_detail, missing_object_fix, set_command, similar_objects
 from verification.results import CheckLine, failed, passed, skipped
@@ -40,6 +41,7 @@ def check_route(
         yield from check_http_route(cluster, route, index, stack, rbac)
     else:
         yield from _check_ingress(cluster, route, index, classes, stack, rbac)
+    yield check_route_annotation(cluster, route)
     yield _check_plugin_name(cluster, route, index, owner, stack, rbac)
 
 

@@ -34,6 +34,17 @@ def _run(command: Sequence[str], cwd: Path, env: Mapping[str, str]) -> subproces
     )
 
 
+def _response_headers(url: str) -> dict[str, str]:
+    """The headers of a GET of `url`, redirects not followed. Only headers are read, so the certificate is not
+    checked: a proxy's self-signed certificate still says which Kong answers."""
+    import requests
+    import urllib3
+
+    urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
+    with requests.get(url, allow_redirects=False, timeout=TIMEOUT, verify=False, stream=True) as response:
+        return dict(response.headers)
+
+
 @dataclass
 class World:
     """What the doctor looks at outside the cluster and AWS; replaced in tests."""
@@ -43,4 +54,6 @@ class World:
     resolve: Callable[[str], list[str]] = _resolve_host
     """Host name -> addresses; raises OSError (socket.gaierror) when it does not resolve."""
     run: Callable[[Sequence[str], Path, Mapping[str, str]], subprocess.CompletedProcess[str]] = _run
+    response_headers: Callable[[str], Mapping[str, str]] = _response_headers
+    """URL -> the headers its answer carries; raises OSError (requests' errors) when nothing answers."""
     environ: Mapping[str, str] = field(default_factory=lambda: os.environ)

@@ -45,6 +45,8 @@ USER_SIGN_IN_FLOWS = frozenset({"code", "implicit"})
 # The claim of a Cognito access token that names its app client.
 CLIENT_ID_CLAIM = "client_id"
 INLINE_SECRET_KEYS = ("client_secret", "session_secret")
+# The Redis password of Redis sessions: a field before Kong 3.8, inside the shared `redis` record from 3.8.
+INLINE_SECRET_PATHS = (*((key,) for key in INLINE_SECRET_KEYS), ("session_redis_password",), ("redis", "password"))
 PLUGINS_ANNOTATION = "konghq.com/plugins"
 PATCH_FORCE_ANNOTATION = "pulumi.com/patchForce"
 MINIMUM_PASSWORD_LENGTH = 12
@@ -335,12 +337,15 @@ def check_no_inline_oidc_secrets(args: ResourceValidationArgs, props: dict[str, 
     config = props.get("config")
     if not isinstance(config, dict):
         return
-    for key in INLINE_SECRET_KEYS:
-        if key in config:
+    for path in INLINE_SECRET_PATHS:
+        found: Any = config
+        for key in path:
+            found = found.get(key) if isinstance(found, dict) else None
+        if found is not None or (len(path) == 1 and path[0] in config):
             # Never echo the value: it is the secret.
             yield (
-                f"config.{key} is set in the plugin object, where anyone who can read KongPlugins sees it. "
-                f'Put it in a Kubernetes Secret and reference it with configPatches (path "/{key}", '
+                f"config.{'.'.join(path)} is set in the plugin object, where anyone who can read KongPlugins sees it. "
+                f'Put it in a Kubernetes Secret and reference it with configPatches (path "/{"/".join(path)}", '
                 "valueFrom.secretKeyRef), or move the whole config to a Secret with configFrom."
             )
 
@@ -452,8 +457,9 @@ POLICIES: list[ResourceValidationPolicy | StackValidationPolicy] = [
     ResourceValidationPolicy(
         name="kong-oidc-secrets-not-inline",
         description=(
-            "KongPlugins and KongClusterPlugins of plugin openid-connect carry no client_secret or "
-            "session_secret in config; those come from a Secret. Sees objects declared through the "
+            "KongPlugins and KongClusterPlugins of plugin openid-connect carry no client_secret, "
+            "session_secret or Redis password (session_redis_password, redis.password) in config; those come from "
+            "a Secret. Sees objects declared through the "
             "Kubernetes provider, not ones applied by other tools."
         ),
         enforcement_level=EnforcementLevel.MANDATORY,

@@ -72,7 +72,7 @@ def run_checks(client: Client, outputs: Outputs) -> Iterator[CheckLine]:
         else:
             yield check_sign_in_with(client, route, providers[route.sign_in_with], authorize_url)
         if route.sign_out_url and outputs.hosted_ui_origin:
-            yield check_sign_out(client.get, route, outputs.client_id, outputs.hosted_ui_origin)
+            yield check_sign_out(client.get, route, outputs.client_id, outputs.hosted_ui_origin, outputs.kong_version)
 
 
 def positive_seconds(text: str) -> float:

@@ -18,7 +18,18 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from components.urls import WELL_KNOWN_OPENID_CONFIGURATION
-from components.vocabulary import PROVIDER_TYPES, ROUTE_KINDS, ROUTE_MODES, ProviderType, RouteKind, RouteMode
+from components.vocabulary import (
+    ANNOTATION_OWNERS,
+    PROVIDER_TYPES,
+    ROUTE_KINDS,
+    ROUTE_MODES,
+    SESSION_STORAGES,
+    AnnotationOwner,
+    ProviderType,
+    RouteKind,
+    RouteMode,
+    SessionStorage,
+)
 from verification.url_parts import is_https_url
 
 URL_KEYS = ("protectedUrl", "redirectUri", "discoveryUrl")
@@ -51,6 +62,9 @@ class DeployedRoute:
     kind: RouteKind = "Ingress"
     scopes: tuple[str, ...] = ()
     """Full scope strings (`<identifier>/<scope>`) an access token must carry on an api route."""
+    annotation_owner: AnnotationOwner = "stack"
+    """git: Git lists the route's plugin on its object, and the stack does not."""
+    plugin: str | None = None
 
     def check(self, check: str) -> str:
         """The name a check of this route prints: `protected route demo (default)`."""
@@ -88,6 +102,9 @@ class Outputs:
     api_clients: tuple[ApiClientOutput, ...] = ()
     api_client_secrets: dict[str, str] | None = field(default=None, repr=False)
     """name -> client secret; None unless the outputs were read with --show-secrets."""
+    session_storage: SessionStorage = "cookie"
+    """Where Kong keeps sessions (`sessions.storage`): a Redis session ends at sign-out, a cookie's copy does not."""
+    kong_version: str | None = None
     own_sign_in_domain: bool = False
     """hostedUiDomain is the stack's own domain (`signInDomain`), which Kong names its sign-in endpoints on."""
 
@@ -156,6 +173,8 @@ def _routes(data: dict[str, Any]) -> tuple[DeployedRoute, ...]:
         mode = _one_of(entry, "mode", ROUTE_MODES, where)
         kind = _one_of(entry, "kind", ROUTE_KINDS, where)
         scopes = _strings(entry.get("scopes", []), f"{where}.scopes", "a list of scopes")
+        owner = _one_of(entry, "annotationOwner", ANNOTATION_OWNERS, where)
+        plugin = _optional_string(entry, "plugin", f"{where}.plugin")
         routes.append(
             DeployedRoute(
                 url,
@@ -167,6 +186,8 @@ def _routes(data: dict[str, Any]) -> tuple[DeployedRoute, ...]:
                 mode=mode,
                 kind=kind,
                 scopes=scopes,
+                annotation_owner=owner,
+                plugin=plugin,
             )
         )
     return tuple(routes)
@@ -279,6 +300,8 @@ def parse_outputs(text: str, source: str) -> Outputs:
         token_url=None if data.get("tokenUrl") is None else _https(data["tokenUrl"], "tokenUrl"),
         api_clients=_api_clients(data),
         api_client_secrets=_api_client_secrets(data),
+        session_storage=_one_of(data.get("sessions") or {}, "storage", SESSION_STORAGES, "sessions"),
+        kong_version=_optional_string(data, "kongVersion", "kongVersion"),
         own_sign_in_domain=own_sign_in_domain,
     )
 

@@ -134,6 +134,16 @@ def hosted_ui_step(status: int, url: str, location: str | None, authorize_url: s
     return Step(False, f"{status} at {without_query(url)}")
 
 
+def git_owned_hint(route: DeployedRoute) -> str:
+    """For a route whose annotation Git owns: what Git must list (the stack never lists it there)."""
+    if route.annotation_owner != "git":
+        return ""
+    return (
+        f"; annotationOwner is git: until Git lists {route.plugin} in konghq.com/plugins of the route's {route.kind}, "
+        "Kong serves it without sign-in (`make doctor` prints the value to commit)"
+    )
+
+
 def check_protected_route(
     client: Client, route: DeployedRoute, client_id: str, authorization_endpoint: str | None
 ) -> tuple[Result, str | None]:
@@ -147,7 +157,10 @@ def check_protected_route(
         return Result(name, False, str(error)), None
     if response.status_code not in REDIRECT_STATUSES:
         return Result(
-            name, False, f"expected a redirect to sign-in, got {status_text(response)} from {route.url} (no session)"
+            name,
+            False,
+            f"expected a redirect to sign-in, got {status_text(response)} from {route.url} (no session)"
+            + git_owned_hint(route),
         ), None
     location = response.headers.get("Location")
     if not location:

@@ -207,12 +207,12 @@ def check_session_cookie(browser: Browser, route: DeployedRoute) -> Result:
     return Result(name, True, f"Kong serves {answer.where()} to its session cookie alone")
 
 
-def check_signed_out(browser: Browser, route: DeployedRoute, client_id: str, hosted_ui_origin: str) -> Result:
+def check_signed_out(browser: Browser, route: DeployedRoute, outputs: Outputs, hosted_ui_origin: str) -> Result:
     """Sign out with the session; afterwards the route must ask for sign-in again."""
     name = route.check("signed out")
     assert route.sign_out_url is not None
     try:
-        follow_sign_out(browser.get, route, client_id, hosted_ui_origin)
+        follow_sign_out(browser.get, route, outputs.client_id, hosted_ui_origin, outputs.kong_version)
         answer = follow_on_kong(browser, route.url, origin(route.url))
     except (CheckFailedError, FetchError) as error:
         return Result(name, False, f"signing out with a session: {error}")
@@ -224,6 +224,34 @@ def check_signed_out(browser: Browser, route: DeployedRoute, client_id: str, hos
             "instead of redirecting to sign-in: the session did not end",
         )
     return Result(name, True, f"after {route.sign_out_url} and Cognito's /logout, the route redirects to sign-in again")
+
+
+def check_session_ended(before_sign_out: Browser, route: DeployedRoute, outputs: Outputs) -> CheckLine:
+    """After sign-out, Kong's session cookie as it was before must no longer open the route.
+
+    With Redis sessions sign-out deletes the session, so the old cookie opens nothing; with cookie
+    sessions the cookie holds the session itself and stays valid until it times out (docs/sessions.md).
+    """
+    name = route.check("session ended")
+    try:
+        answer = follow_on_kong(before_sign_out, route.url, origin(route.url))
+    except (CheckFailedError, FetchError) as error:
+        return Result(name, False, f"presenting the session cookie from before sign-out: {error}")
+    if answer.to_sign_in is not None:
+        return Result(name, True, "the session cookie from before sign-out is sent to sign-in: the session ended")
+    if outputs.session_storage == "redis":
+        return Result(
+            name,
+            False,
+            f"the session cookie from before sign-out still opens the route ({answer.where()}), though sessions are "
+            "in Redis: sign-out did not delete the session there (is Kong's plugin configured with "
+            "session_storage redis?)",
+        )
+    return skipped(
+        name,
+        f"cookie sessions: the session cookie from before sign-out still opens the route ({answer.where()}) until it "
+        "times out, as cookie storage does; sessions.storage redis ends it at sign-out (docs/sessions.md)",
+    )
 
 
 def check_group_gate(
@@ -285,7 +313,7 @@ def run_sign_in(client: Client, outputs: Outputs, emit: Emit) -> None:
 
 def _member_checks(
     client: Client, outputs: Outputs, route: DeployedRoute, member: ThrowawayUser, hosted_ui_origin: str
-) -> Iterator[Result]:
+) -> Iterator[CheckLine]:
     """Sign-in, the session cookie and sign-out of one route, in one fresh browser."""
     browser = Browser(client)
     try:
@@ -297,7 +325,12 @@ def _member_checks(
         )
         if route.sign_out_url:
             if signed_in:
-                yield check_signed_out(browser, route, outputs.client_id, hosted_ui_origin)
+                before_sign_out = browser.with_cookies_of(route.url)  # a copy of Kong's cookies, as a thief has it
+                try:
+                    yield check_signed_out(browser, route, outputs, hosted_ui_origin)
+                    yield check_session_ended(before_sign_out, route, outputs)
+                finally:
+                    before_sign_out.close()
             else:
                 yield Result(route.check("signed out"), False, skipped)
     finally:

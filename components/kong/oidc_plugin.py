@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
@@ -19,7 +19,9 @@ from components import naming, urls
 from components.kong.crds import OWNER_ANNOTATION
 from components.kong.kong_plugin import ConfigPatch, KongPlugin, KongPluginArgs, SecretKeyRef
 from components.kong.kubernetes_secret import KubernetesSecret
-from components.settings.model import Route
+from components.kong.sessions import REDIS_PASSWORD_KEY, password_patch_path, session_config
+from components.kong.versions import MINIMUM, KongVersion, adds_logout_client_id
+from components.settings.model import Route, Sessions
 from components.vocabulary import RouteMode
 
 OPENID_CONNECT = "openid-connect"
@@ -50,6 +52,7 @@ COGNITO_IDENTITY_PROVIDER_ARG = "identity_provider"
 CLIENT_SECRET_KEY = "client_secret"
 SESSION_SECRET_KEY = "session_secret"
 CONFIG_PATCH_PATHS = (f"/{CLIENT_SECRET_KEY}", f"/{SESSION_SECRET_KEY}")
+"""Every plugin's configPatches paths; a route with Redis sessions and a password adds one (config_patches)."""
 
 
 @dataclass(frozen=True)
@@ -73,22 +76,39 @@ class KongOidcPluginArgs:
     """The machine clients whose tokens `api` and `both` routes accept."""
     api_identifier: str | None = None
     """The resource server's identifier: a route's scopes are `<identifier>/<scope>`."""
+    kong_version: KongVersion = MINIMUM
+    """The Kong Gateway the config is written for (`kongVersion`): some fields changed on the way."""
+    sessions: Sessions = field(default_factory=Sessions)
     own_sign_in_domain: bool = False
     """hosted_ui_domain is the stack's own domain: the plugin names its sign-in endpoints itself."""
 
 
-def secret_values(client_secret: str, session_secret: str) -> dict[str, str]:
-    """The Secret's data: each value is JSON of the type Kong's config field has."""
-    return {
+def secret_values(client_secret: str, session_secret: str, redis_password: str | None = None) -> dict[str, str]:
+    """The Secret's data: each value is JSON of the type Kong's config field has (KIC splices it in as JSON)."""
+    values = {
         CLIENT_SECRET_KEY: json.dumps([client_secret]),  # client_secret is an array of strings
         SESSION_SECRET_KEY: json.dumps(session_secret),  # session_secret is a string
     }
+    if redis_password is not None:
+        values[REDIS_PASSWORD_KEY] = json.dumps(redis_password)  # a string
+    return values
+
+
+def config_patches(args: KongOidcPluginArgs, route: Route) -> list[tuple[str, str]]:
+    """(configPatches path, key of the Secret) of one route's plugin."""
+    patches = [(path, path.lstrip("/")) for path in CONFIG_PATCH_PATHS]
+    redis_path = password_patch_path(args.sessions, args.kong_version)
+    if redis_path is not None and route.mode != "api":  # an api route keeps no session
+        patches.append((redis_path, REDIS_PASSWORD_KEY))
+    return patches
 
 
 class KongOidcPlugin(pulumi.ComponentResource):
     """A KongPlugin per route, and a Secret per namespace that they read their secrets from."""
 
     plugins: dict[Route, KongPlugin]
+    config_patch_paths: dict[Route, list[str]]
+    """Each plugin's configPatches paths, which its attachment checks the cluster kept."""
 
     def __init__(self, name: str, args: KongOidcPluginArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(naming.KONG_OIDC_PLUGIN_TYPE, name, None, opts)
@@ -99,9 +119,11 @@ class KongOidcPlugin(pulumi.ComponentResource):
         session_secret = RandomPassword(naming.child(name, "session-secret"), length=48, special=False, opts=child)
 
         # Marking an input secret marks the combined value secret.
-        secret_data = pulumi.Output.all(pulumi.Output.secret(args.client_secret), session_secret.result).apply(
-            lambda values: secret_values(values[0], values[1])
-        )
+        redis = args.sessions.redis
+        redis_password = pulumi.Output.secret(redis.password) if redis and redis.password is not None else None
+        secret_data = pulumi.Output.all(
+            pulumi.Output.secret(args.client_secret), session_secret.result, redis_password
+        ).apply(lambda values: secret_values(values[0], values[1], values[2]))
         secret_names: dict[str, pulumi.Output[str]] = {}
         for namespace in dict.fromkeys(route.namespace for route in args.routes):
             secret = KubernetesSecret(
@@ -122,6 +144,7 @@ class KongOidcPlugin(pulumi.ComponentResource):
             secret_names[namespace] = secret.metadata.apply(lambda metadata: metadata.get("name") or "")
 
         self.plugins = {}
+        self.config_patch_paths = {route: [path for path, _ in config_patches(args, route)] for route in args.routes}
         for route in args.routes:
             plugin = KongPlugin(
                 route.plugin_resource_name(naming.child(name, "plugin")),
@@ -132,8 +155,8 @@ class KongOidcPlugin(pulumi.ComponentResource):
                     annotations={OWNER_ANNOTATION: args.owner},
                     config=plugin_config(args, route),
                     config_patches=[
-                        ConfigPatch(path, SecretKeyRef(secret_names[route.namespace], path.lstrip("/")))
-                        for path in CONFIG_PATCH_PATHS
+                        ConfigPatch(path, SecretKeyRef(secret_names[route.namespace], key))
+                        for path, key in config_patches(args, route)
                     ],
                 ),
                 opts=child,
@@ -167,8 +190,12 @@ def plugin_config(args: KongOidcPluginArgs, route: Route) -> dict[str, Any]:
 
 def browser_config(args: KongOidcPluginArgs, route: Route) -> dict[str, Any]:
     """A browser's sign-in and sign-out, and allowedGroups, which gate people (machine tokens carry no groups)."""
+    # Kong 3.10.0.7 and later add client_id to the logout redirect themselves: Cognito gets it once.
+    kong_adds_client_id = adds_logout_client_id(args.kong_version)
     cognito_logout = pulumi.Output.all(args.hosted_ui_domain, args.client_id).apply(
-        lambda values: urls.cognito_logout_url(values[0], values[1], route.signed_out_url)
+        lambda values: urls.cognito_logout_url(
+            values[0], None if kong_adds_client_id else values[1], route.signed_out_url
+        )
     )
     config: dict[str, Any] = {
         "redirect_uri": [route.url],
@@ -182,6 +209,7 @@ def browser_config(args: KongOidcPluginArgs, route: Route) -> dict[str, Any]:
         "logout_methods": ["GET", "POST"],
         "end_session_endpoint": cognito_logout,
     }
+    config.update(session_config(args.sessions, args.kong_version))
     if args.own_sign_in_domain:
         # Cognito's discovery names the own domain's endpoints once it exists, the prefix domain's once
         # it is gone, and Kong caches discovery: named here, browsers go to the chosen domain from the

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from components.kong.versions import REDIS_DATABASE, parse_kong_version
 from components.naming import PROJECT
 from components.settings.api_clients import MAX_FULL_SCOPE, default_api_identifier
 from components.settings.model import GROUPS_ATTRIBUTE, ApiClient, RawSetting, Route, providers_with_groups, show_value
@@ -131,6 +132,27 @@ def route_access_problems(parsed: ParsedSettings) -> list[str]:
     return problems
 
 
+def sessions_for_the_kong_version(parsed: ParsedSettings) -> list[str]:
+    """Redis sessions need kongVersion (the plugin's Redis fields moved in 3.8), and a database Kong honours."""
+    sessions = parsed.fields.get("sessions")
+    if sessions is None or sessions.redis is None or "kong_version" not in parsed.fields:
+        return []
+    version = parsed.fields["kong_version"]
+    if version is None:
+        return [
+            f"{PROJECT}:sessions: storage redis needs kongVersion, the Kong Gateway version the stack writes the "
+            "plugin's Redis fields for (they moved in 3.8): `pulumi config set kongVersion <version>`, such as "
+            "3.10.0.7 (`make doctor` reads the version your Kong runs)"
+        ]
+    release = parse_kong_version(version)
+    if sessions.redis.database is not None and release is not None and release < REDIS_DATABASE:
+        return [
+            f"{PROJECT}:sessions.redis.database: Kong Gateway before 3.9.0.0 has no Redis database for sessions or "
+            f"ignores it (kongVersion {version}); drop database, or use a prefix to keep stacks apart"
+        ]
+    return []
+
+
 def managed_login_problems(parsed: ParsedSettings) -> list[str]:
     """Managed login is not part of the LITE feature plan, and branding styles managed login only."""
     fields = parsed.fields
@@ -163,6 +185,7 @@ CROSS_KEY_RULES: tuple[Callable[[ParsedSettings], list[str]], ...] = (
     self_granted_groups,
     api_identifier_problems,
     route_access_problems,
+    sessions_for_the_kong_version,
     managed_login_problems,
 )
 """Every rule across keys, in the order their problems are reported."""

@@ -58,6 +58,13 @@ def host_problem(host: str) -> str | None:
     return None
 
 
+def server_name_problem(name: str) -> str | None:
+    """A server's host name or IP address alone (a Redis host): no scheme, port or path (fields of their own)."""
+    if _is_ip_address(name) or (name and _is_dns_name(name)):
+        return None
+    return "expected a host name or IP address alone, without a scheme, port or path (port is a field of its own)"
+
+
 def _is_ip_address(hostname: str) -> bool:
     try:
         ipaddress.ip_address(hostname)

@@ -13,14 +13,18 @@ from typing import Any, TypeAlias, TypeVar
 import yaml
 
 from components import naming, urls
+from components.kong.versions import DEFAULT as DEFAULT_KONG_VERSION
+from components.kong.versions import KongVersion, parse_kong_version
 from components.naming import PROJECT
 from components.vocabulary import (
+    AnnotationOwner,
     AssetExtension,
     ManagedLogin,
     MfaMode,
     ProviderType,
     RouteKind,
     RouteMode,
+    SessionStorage,
     UserPoolTier,
 )
 
@@ -84,6 +88,8 @@ class Route:
     """The kind of the route object (components/kubernetes/route_objects.py says where each lives)."""
     required_scopes: tuple[str, ...] = ()
     """api/both: short scope names an access token must carry."""
+    annotation_owner: AnnotationOwner = "stack"
+    """git: Git lists the plugin on the route object, and the stack never edits it."""
 
     @property
     def url(self) -> str:
@@ -105,6 +111,30 @@ class Route:
         name to one route, whatever the kind.
         """
         return naming.route_resource(base, self.namespace, self.object_name, self.original)
+
+
+@dataclass(frozen=True)
+class RedisSessions:
+    """Where Kong keeps sessions with `sessions.storage: redis` (docs/sessions.md)."""
+
+    host: str
+    port: int = 6379
+    tls: bool = True
+    tls_verify: bool = True
+    server_name: str | None = None
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    """Kept out of repr; it reaches Kong only through the stack's Secret."""
+    database: int | None = None
+    prefix: str | None = None
+
+
+@dataclass(frozen=True)
+class Sessions:
+    """The `sessions` setting: cookie (Kong's default, no config written) or redis."""
+
+    storage: SessionStorage = "cookie"
+    redis: RedisSessions | None = None
 
 
 @dataclass(frozen=True)
@@ -167,6 +197,17 @@ class Settings:
     api_clients: tuple[ApiClient, ...] = ()
     api_identifier: str | None = None
     """The resource server's identifier; None when there are no api clients."""
+    kong_version: str | None = None
+    """`kongVersion` as given; None when unset (then the minimum, 3.4)."""
+    sessions: Sessions = field(default_factory=Sessions)
+
+    @property
+    def kong_release(self) -> KongVersion:
+        """The Kong version the plugin config is written for: kongVersion, else the minimum."""
+        found = parse_kong_version(self.kong_version or DEFAULT_KONG_VERSION)
+        assert found is not None, "the settings checked kongVersion"
+        return found
+
     sign_in_domain: SignInDomain | None = None
     """None: people sign in at the prefix domain only."""
     managed_login: ManagedLogin = "classic"

@@ -14,9 +14,11 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
+from components.kong.versions import kong_version_problem
 from components.settings import field_rules
 from components.settings.api_clients import parse_api_clients, parse_api_identifier
 from components.settings.model import Parsed, RawSetting, parse_json
+from components.settings.sessions import parse_sessions
 from components.settings.sign_in_domain import parse_sign_in_domain
 from components.vocabulary import MANAGED_LOGIN_MODES, MFA_MODES, USER_POOL_TIERS
 
@@ -218,6 +220,13 @@ def parse_domain_prefix(setting: RawSetting) -> Parsed[str]:
     return _checked(setting, setting.raw, field_rules.domain_prefix_problem(setting.raw))
 
 
+def parse_kong_version(setting: RawSetting) -> Parsed[str]:
+    """None when unset (Pulumi.yaml's default is ""): the plugin config is then written for Kong 3.4."""
+    if setting.raw is None or setting.raw.strip() == "":
+        return None, []
+    return _checked(setting, setting.raw.strip(), kong_version_problem(setting.raw))
+
+
 Parser = Callable[[RawSetting], Parsed[Any]]
 PLAIN_KEYS: dict[str, tuple[str, Parser]] = {
     "aws:region": ("aws_region", parse_aws_region),
@@ -239,6 +248,8 @@ PLAIN_KEYS: dict[str, tuple[str, Parser]] = {
     "userPoolTier": ("user_pool_tier", parse_user_pool_tier),
     "apiClients": ("api_clients", parse_api_clients),
     "apiIdentifier": ("api_identifier", parse_api_identifier),
+    "kongVersion": ("kong_version", parse_kong_version),
+    "sessions": ("sessions", parse_sessions),
     "signInDomain": ("sign_in_domain", parse_sign_in_domain),
     "managedLogin": ("managed_login", parse_managed_login),
 }

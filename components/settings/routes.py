@@ -14,12 +14,12 @@ from components.naming import PROJECT
 from components.settings import field_rules
 from components.settings.field_rules import schema_problems
 from components.settings.model import Parsed, RawSetting, Route, parse_json, show_value
-from components.vocabulary import ROUTE_KINDS, ROUTE_MODES
+from components.vocabulary import ANNOTATION_OWNERS, ROUTE_KINDS, ROUTE_MODES
 
 # An app client holds at most 100 callback URLs (and 100 sign-out URLs): one per route.
 MAX_ROUTES = 100
 # Every field but `scopes` (a list); the order is that of "unknown field (expected one of ...)".
-_STRING_FIELDS = ("ingress", "namespace", "host", "path", "plugin", "signInWith", "mode", "kind")
+_STRING_FIELDS = ("ingress", "namespace", "host", "path", "plugin", "signInWith", "mode", "kind", "annotationOwner")
 
 _ROUTES_SCHEMA = {
     "type": "array",
@@ -79,8 +79,14 @@ _ROUTE_ACCESS_RULES: dict[str, Callable[[Any], str | None]] = {
     "mode": _one_of(ROUTE_MODES),
     "kind": _one_of(ROUTE_KINDS),
     "scopes": _scopes_problem,
+    "annotationOwner": _one_of(ANNOTATION_OWNERS),
 }
-_ROUTE_ACCESS_FIELDS = {"mode": "mode", "kind": "kind", "scopes": "required_scopes"}
+_ROUTE_ACCESS_FIELDS = {
+    "mode": "mode",
+    "kind": "kind",
+    "scopes": "required_scopes",
+    "annotationOwner": "annotation_owner",
+}
 
 
 def parse_routes(setting: RawSetting, defaults: Mapping[str, Any]) -> Parsed[dict[int, Route]]:

@@ -23,6 +23,7 @@ from stack_check.cli import SECRET_PLACEHOLDER, main
 from tests.program.test_api_clients import BAD_INPUTS, CLIENTS
 from tests.program.test_identity_providers_refused import BAD_IDENTITY_SETTINGS
 from tests.program.test_routes import BAD_ROUTES
+from tests.program.test_sessions_and_kong_version import BAD_SETTINGS as BAD_SESSION_SETTINGS
 
 DEV = yaml.safe_load((ROOT / "Pulumi.dev.yaml").read_text())["config"]
 ENCRYPTED = {"secure": "v1:c2VjcmV0IG5ldmVyIHNob3du"}
@@ -174,6 +175,10 @@ BAD_SETTINGS = [
     *[
         pytest.param(_secret_client_secrets(settings), where, id=f"identity-{n}-{where}")
         for n, (settings, where) in enumerate(BAD_IDENTITY_SETTINGS)
+    ],
+    *[
+        pytest.param(settings, where, id=f"sessions-{n}-{where}")
+        for n, (settings, where) in enumerate(BAD_SESSION_SETTINGS)
     ],
     pytest.param({"dataPlaneHost": "https://lb.example.com", "cacheTtl": 0, "scopes": ["email"]}, "dataPlaneHost"),
     pytest.param({"allowedGroup": ["staff"]}, "allowedGroup: not a setting of this project; did you mean"),

@@ -410,6 +410,22 @@ def test_inline_secrets_fail_without_showing_them(type_: str) -> None:
     assert not any("s3cr3t" in message or "an0ther" in message for message in found)
 
 
+@pytest.mark.parametrize(
+    ("redis", "path"),
+    [
+        ({"session_redis_password": "r3dis-value"}, "session_redis_password"),
+        ({"redis": {"host": "redis", "password": "r3dis-value"}}, "redis.password"),
+    ],
+)
+def test_an_inline_redis_password_fails_in_either_form(redis: dict[str, Any], path: str) -> None:
+    config = {**GOOD_PLUGIN["config"], "session_storage": "redis", **redis}
+    found = violations("kong-oidc-secrets-not-inline", KONG_PLUGIN, {**GOOD_PLUGIN, "config": config})
+    assert len(found) == 1 and found[0].startswith(f"config.{path} is set"), found
+    assert f'path "/{path.replace(".", "/")}"' in found[0] and "r3dis" not in found[0]
+    without = {**GOOD_PLUGIN["config"], "session_storage": "redis", "redis": {"host": "redis", "port": 6379}}
+    assert violations("kong-oidc-secrets-not-inline", KONG_PLUGIN, {**GOOD_PLUGIN, "config": without}) == []
+
+
 def test_inline_secret_counts_even_when_its_value_is_unknown() -> None:
     config = {**GOOD_PLUGIN["config"], "client_secret": UNKNOWN}
     assert len(violations("kong-oidc-secrets-not-inline", KONG_PLUGIN, {**GOOD_PLUGIN, "config": config})) == 1

@@ -72,6 +72,46 @@ KONG_OPENID_CONNECT_FIELDS: dict[str, Any] = {
 }
 KONG_CONFIG_SCHEMA = {"type": "object", "properties": KONG_OPENID_CONNECT_FIELDS, "additionalProperties": False}
 
+# The session storage fields, by the Kong version whose schema has them: read from
+# app/_schemas/gateway/plugins/<minor>/OpenidConnect.json of developer.konghq.com for 3.4, 3.7 and 3.8 to 3.15
+# (no schema is published for 3.5 and 3.6). `session_storage`'s enum is the same in all; before 3.8 Redis is
+# configured by top-level session_redis_* fields (no database), from 3.8 by the shared `redis` record.
+PORT = {"type": "integer", "minimum": 0, "maximum": 65535}
+STRING, BOOLEAN = {"type": "string"}, {"type": "boolean"}
+SESSION_STORAGE = {"session_storage": {"type": "string", "enum": ["cookie", "memcache", "memcached", "redis"]}}
+SESSION_REDIS_FIELDS = {
+    "session_redis_host": STRING,
+    "session_redis_port": PORT,
+    "session_redis_ssl": BOOLEAN,
+    "session_redis_ssl_verify": BOOLEAN,
+    "session_redis_server_name": STRING,
+    "session_redis_username": STRING,
+    "session_redis_password": STRING,
+    "session_redis_prefix": STRING,
+}
+REDIS_RECORD = {
+    "redis": {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "host": STRING,
+            "port": PORT,
+            "ssl": BOOLEAN,
+            "ssl_verify": BOOLEAN,
+            "server_name": STRING,
+            "username": STRING,
+            "password": STRING,
+            "database": {"type": "integer"},
+            "prefix": STRING,
+        },
+    }
+}
+SESSION_FIELDS_BY_KONG = {
+    "3.4": SESSION_REDIS_FIELDS,
+    "3.7": SESSION_REDIS_FIELDS,
+    **{f"3.{minor}": REDIS_RECORD for minor in range(8, 16)},
+}
+
 
 @pytest.fixture(scope="module")
 def everything() -> ProgramRun:
@@ -198,3 +238,48 @@ def test_what_the_groups_mechanism_and_the_feature_plan_rely_on_is_in_cognitos_a
     assert "UserPoolTier" in model.operation_model("UpdateUserPool").input_shape.members
     assert model.shape_for("UserPoolTierType").enum == ["LITE", "ESSENTIALS", "PLUS"]
     assert "CustomAttributes" in model.operation_model("AddCustomAttributes").input_shape.members
+
+
+@pytest.mark.parametrize("version", list(SESSION_FIELDS_BY_KONG))
+def test_redis_sessions_are_declared_with_the_fields_of_the_kong_version_given(version: str) -> None:
+    """Every field the plugin gets, once KIC has patched the password in, is one that Kong version's schema has."""
+    redis = {"host": "redis.sessions.svc.cluster.local", "port": 6379, "serverName": "redis", "username": "kong"}
+    redis |= {"prefix": "shop", "password": "pw"} | ({"database": 1} if version not in ("3.4", "3.7", "3.8") else {})
+    config = dev_stack_config() | {
+        f"{PROJECT}:kongVersion": version,
+        f"{PROJECT}:sessions": json.dumps({"storage": "redis", "redis": redis}),
+    }
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("PULUMI_CONFIG_SECRET_KEYS", json.dumps([f"{PROJECT}:sessions"]))
+        run = run_program(monkeypatch, config)
+    (plugin,) = run.of_type(KONG_PLUGIN)
+    declared = json.loads(json.dumps(plugin.inputs["config"], default=str))
+    for patch in plugin.inputs["configPatches"]:  # as KIC applies them (RFC 6902 add, the path's parents made)
+        *parents, last = patch["path"].strip("/").split("/")
+        target = declared
+        for part in parents:
+            target = target.setdefault(part, {})
+        target[last] = ["x"] if last == "client_secret" else "x"
+    schema = {
+        "type": "object",
+        "properties": KONG_OPENID_CONNECT_FIELDS | SESSION_STORAGE | SESSION_FIELDS_BY_KONG[version],
+        "additionalProperties": False,
+    }
+    assert [error.message for error in Draft202012Validator(schema).iter_errors(declared)] == []
+    assert declared["session_storage"] == "redis"
+
+
+def test_a_redis_field_of_the_wrong_kong_version_would_be_caught() -> None:
+    before_3_8 = {
+        "type": "object",
+        "properties": SESSION_STORAGE | SESSION_FIELDS_BY_KONG["3.4"],
+        "additionalProperties": False,
+    }
+    assert list(Draft202012Validator(before_3_8).iter_errors({"redis": {"host": "redis"}}))
+    from_3_8 = {
+        "type": "object",
+        "properties": SESSION_STORAGE | SESSION_FIELDS_BY_KONG["3.10"],
+        "additionalProperties": False,
+    }
+    assert list(Draft202012Validator(from_3_8).iter_errors({"session_redis_host": "redis"}))
+    assert list(Draft202012Validator(from_3_8).iter_errors({"redis": {"db": 1}}))

@@ -41,6 +41,8 @@ IMPORT_RULES = (
     ("components/naming.py", ("pulumi",)),
     ("components/urls.py", ("pulumi",)),
     ("components/kong/crds.py", ("pulumi",)),
+    ("components/kong/versions.py", ("pulumi",)),
+    ("components/kong/sessions.py", ("pulumi",)),
     ("components/settings", ("pulumi_aws", "pulumi_kubernetes", "pulumi_random")),
     ("components/cognito", ("pulumi_kubernetes",)),
     ("components/kong", ("pulumi_aws",)),
@@ -181,6 +183,8 @@ def test_the_vocabulary_names_every_word_it_defines() -> None:
         "ProviderType",
         "MfaMode",
         "UserPoolTier",
+        "AnnotationOwner",
+        "SessionStorage",
         "ManagedLogin",
         "AssetExtension",
     }

@@ -30,6 +30,7 @@ UNTYPED_SETTING_KEYS = {
     "identityProviders",
     "signInDomain",
     "managedLoginBranding",
+    "sessions",
 }
 BENCH = ROOT / "bench" / "results.md"
 

@@ -28,6 +28,7 @@ MODULES = (
     "sign_in_domain",
 )
 # `make doctor`'s check modules held to the same rule (doctor_checks/).
+DOCTOR_MODULES = ("kic_events", "gitops", "kong_version", "redis")
 DOCTOR_MODULES = ("kic_events", "sign_in_domain")
 # Exceptions whose message is a FAIL line's detail.
 FAILURES = frozenset({"CheckFailedError", "FormNotRecognisedError", "AdminError"})

@@ -61,6 +61,9 @@ TESTER_PERMISSIONS = (
     ("get", "gateways", "gateway.networking.k8s.io"),
     ("get", "gatewayclasses", "gateway.networking.k8s.io"),
     ("list", "events", ""),
+    ("get", "services", ""),
+    ("list", "endpointslices", "discovery.k8s.io"),
+    ("list", "pods", ""),
 )
 GATEWAY_API = ("gateway.networking.k8s.io", "v1")
 SETTLE_TIMEOUT = 20.0
@@ -158,6 +161,13 @@ class RealClusterStore:
                 )
             for plural in ("httproutes", "gateways"):
                 self._custom.delete_collection_namespaced_custom_object(*GATEWAY_API, namespace, plural)
+            for service in self._core.list_namespaced_service(namespace).items:
+                if service.metadata.name != "kubernetes":
+                    self._core.delete_namespaced_service(service.metadata.name, namespace)
+            self._custom.delete_collection_namespaced_custom_object(
+                "discovery.k8s.io", "v1", namespace, "endpointslices", label_selector="e2e=test"
+            )
+            self._core.delete_collection_namespaced_pod(namespace, grace_period_seconds=0)
         self._custom.delete_collection_cluster_custom_object(*GATEWAY_API, "gatewayclasses")
         self._networking.delete_collection_ingress_class()
         dict.clear(self.ingress_classes)
@@ -256,6 +266,44 @@ class RealClusterStore:
             route = self._custom.get_namespaced_custom_object(*GATEWAY_API, namespace, "httproutes", name)
             return str(route["metadata"]["resourceVersion"])
         return str(self._networking.read_namespaced_ingress(name, namespace).metadata.resource_version)
+
+    def add_service(self, namespace: str, name: str, ports: list[int], ready_endpoints: int) -> None:
+        """Service `name`, and the EndpointSlice the EndpointSlice controller would keep for it (this cluster
+        runs no controllers): `ready_endpoints` ready endpoints, or one that is not ready."""
+        self._ensure_namespace(namespace)
+        spec = {"ports": [{"port": port, "protocol": "TCP"} for port in ports], "selector": {"app": name}}
+        self._core.create_namespaced_service(namespace, {"metadata": {"name": name}, "spec": spec})
+        endpoints = [
+            {"addresses": [f"10.0.0.{index + 1}"], "conditions": {"ready": index < ready_endpoints}}
+            for index in range(max(1, ready_endpoints))
+        ]
+        self._custom.create_namespaced_custom_object(
+            "discovery.k8s.io",
+            "v1",
+            namespace,
+            "endpointslices",
+            {
+                "apiVersion": "discovery.k8s.io/v1",
+                "kind": "EndpointSlice",
+                "metadata": {"name": f"{name}-abcde", "labels": {"kubernetes.io/service-name": name, "e2e": "test"}},
+                "addressType": "IPv4",
+                "endpoints": endpoints,
+                "ports": [{"port": ports[0], "protocol": "TCP"}],
+            },
+        )
+
+    def add_pod(self, namespace: str, name: str, image: str) -> None:
+        """A pod of one container (never scheduled here: there is no scheduler)."""
+        from kubernetes.client.exceptions import ApiException
+
+        self._ensure_namespace(namespace)
+        try:  # the service account controller, which would have made it, does not run here
+            self._core.create_namespaced_service_account(namespace, {"metadata": {"name": "default"}})
+        except ApiException as error:
+            if error.status != 409:
+                raise
+        pod = {"metadata": {"name": name}, "spec": {"containers": [{"name": "proxy", "image": image}]}}
+        self._core.create_namespaced_pod(namespace, pod)
 
     # --- the Gateway API ---
 

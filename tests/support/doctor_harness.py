@@ -80,14 +80,30 @@ def project(tmp_path: Path, stack_config: Mapping[str, Any] | None = None) -> Pa
     return folder
 
 
-def world(pulumi: FakePulumi | None, *, hosts: Mapping[str, list[str]] | None = None) -> World:
+KONG_HEADERS = {"Server": "kong/3.4.3.12-enterprise-edition"}
+"""What Kong Gateway Enterprise 3.4 answers the route with (kong.conf's default `headers`)."""
+
+
+def world(
+    pulumi: FakePulumi | None,
+    *,
+    hosts: Mapping[str, list[str]] | None = None,
+    headers: Mapping[str, str] | Exception = KONG_HEADERS,
+) -> World:
     tools = {"uv": "/usr/local/bin/uv"} | ({"pulumi": "/usr/local/bin/pulumi"} if pulumi else {})
+
+    def response_headers(url: str) -> Mapping[str, str]:
+        if isinstance(headers, Exception):
+            raise headers
+        return headers
+
     return World(
         which=tools.get,
         python_version=(3, 11, 7),
         resolve=resolver({HOST: ["192.0.2.10"]} if hosts is None else hosts),
         run=pulumi or FakePulumi({}, fails="no CLI"),
         environ={"PATH": "/usr/bin"},
+        response_headers=response_headers,
     )
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from components.kubernetes.route_objects import ConflictError
+from components.kubernetes.route_objects import FIELD_MANAGER, ConflictError
 from components.vocabulary import RouteKind
 
 DEFAULT_CONFIG_PATCH_PATHS = ("/client_secret", "/session_secret")
@@ -49,6 +49,40 @@ class StoredIngress:
     """An HTTPRoute's spec.parentRefs."""
     status: dict[str, Any] | None = None
     """An HTTPRoute's status, as its controllers wrote it."""
+    managed_fields: list[dict[str, Any]] = field(default_factory=list)
+    """metadata.managedFields: which manager set which annotation (only annotations are modelled)."""
+
+    def record_write(self, manager: str, changed: set[str]) -> None:
+        """As the API server records an Update: the annotations whose value changed become `manager`'s alone.
+
+        structured-merge-diff: "Any time a manager begins managing some new field, that field is removed
+        from all other managers"; a write that leaves a value as it was moves nothing.
+        """
+        if not changed:
+            return
+        entries = []
+        for entry in self.managed_fields:
+            annotations = entry.setdefault("fieldsV1", {}).setdefault("f:metadata", {}).setdefault("f:annotations", {})
+            for key in changed:
+                annotations.pop(f"f:{key}", None)
+            if annotations or entry["manager"] == manager:
+                entries.append(entry)
+        ours = next((e for e in entries if e["manager"] == manager and e["operation"] == "Update"), None)
+        if ours is None:
+            ours = {"manager": manager, "operation": "Update", "apiVersion": "v1", "fieldsType": "FieldsV1"}
+            entries.append(ours)
+        owned = ours.setdefault("fieldsV1", {}).setdefault("f:metadata", {}).setdefault("f:annotations", {})
+        owned.update({f"f:{key}": {} for key in changed})
+        self.managed_fields = entries
+
+    def metadata(self, namespace: str, name: str) -> dict[str, Any]:
+        return {
+            "name": name,
+            "namespace": namespace,
+            "resourceVersion": str(self.resource_version),
+            "annotations": self.annotations,
+            **({"managedFields": self.managed_fields} if self.managed_fields else {}),
+        }
 
 
 @dataclass
@@ -80,6 +114,19 @@ class FakeRouteObjectApi:
     """The versions the HTTPRoute CRD serves; without v1 (a Gateway API before v1.0) v1 paths answer 404."""
     events: list[dict[str, Any]] = field(default_factory=list)
     """core/v1 Events, as a controller's event recorder writes them."""
+    services: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    """(namespace, Service name) -> its ports; each has an EndpointSlice with `ready_endpoints` of them."""
+    ready_endpoints: dict[tuple[str, str], int] = field(default_factory=dict)
+    pods: list[tuple[str, str, str]] = field(default_factory=list)
+    """(namespace, name, image) of each pod (one container each)."""
+
+    def add_service(self, namespace: str, name: str, ports: Sequence[int], ready_endpoints: int) -> None:
+        """Service `name` with its EndpointSlice, as the EndpointSlice controller keeps it: `ready_endpoints` ready."""
+        self.services[(namespace, name)] = list(ports)
+        self.ready_endpoints[(namespace, name)] = ready_endpoints
+
+    def add_pod(self, namespace: str, name: str, image: str) -> None:
+        self.pods.append((namespace, name, image))
 
     def add_event(
         self,
@@ -99,10 +146,16 @@ class FakeRouteObjectApi:
         )
 
     def add(
-        self, namespace: str, name: str, annotations: dict[str, str] | None = None, ingress_class: str | None = None
+        self,
+        namespace: str,
+        name: str,
+        annotations: dict[str, str] | None = None,
+        ingress_class: str | None = None,
+        managed_fields: Sequence[Mapping[str, Any]] = (),
     ) -> None:
         """Ingress `name`; replacing one with other content is a write, so its resourceVersion moves on."""
         stored = StoredIngress(dict(annotations or {}), 1, ingress_class)
+        stored.managed_fields = copy.deepcopy([dict(entry) for entry in managed_fields])
         before = self.ingresses.get((namespace, name))
         if before is not None:
             changed = (before.annotations, before.ingress_class) != (stored.annotations, stored.ingress_class)
@@ -242,16 +295,23 @@ class FakeRouteObjectApi:
             raise ConflictError("the object has been modified")
         if resource_version != str(stored.resource_version):
             raise ConflictError("stale resourceVersion")
+        changed = stored.annotations.get(key) != value
         if value is None:
             stored.annotations.pop(key, None)
         else:
             stored.annotations[key] = value
+        # What KubernetesRouteObjectApi's writes are recorded as.
+        stored.record_write(FIELD_MANAGER, {key} if changed else set())
         stored.resource_version += 1
         self.writes += 1
 
     def read_kong_plugin(self, namespace: str, name: str) -> dict[str, Any] | None:
         stored = self.plugins.get((namespace, name))
         return copy.deepcopy(stored)
+
+    def read_object(self, namespace: str, name: str, kind: RouteKind = "Ingress") -> dict[str, Any] | None:
+        stored = self._objects(kind).get((namespace, name))
+        return None if stored is None else {"metadata": copy.deepcopy(stored.metadata(namespace, name))}
 
 
 def event_document(
@@ -330,6 +390,10 @@ _ROUTES: list[tuple[str, re.Pattern[str], str, str, str]] = [
     ("GET", re.compile(r"^/apis/gateway\.networking\.k8s\.io/v1/gatewayclasses/([^/]+)$"), "get",
      "gatewayclasses", "gateway.networking.k8s.io"),
     ("GET", re.compile(r"^/api/v1/namespaces/([^/]+)/events$"), "list", "events", ""),
+    ("GET", re.compile(r"^/api/v1/namespaces/([^/]+)/services/([^/]+)$"), "get", "services", ""),
+    ("GET", re.compile(r"^/apis/discovery\.k8s\.io/v1/namespaces/([^/]+)/endpointslices$"), "list", "endpointslices",
+     "discovery.k8s.io"),
+    ("GET", re.compile(r"^/api/v1/pods$"), "list", "pods", ""),
 ]  # fmt: skip
 
 
@@ -394,12 +458,7 @@ class _Handler(BaseHTTPRequestHandler):
         return {
             "apiVersion": "networking.k8s.io/v1",
             "kind": "Ingress",
-            "metadata": {
-                "name": name,
-                "namespace": namespace,
-                "resourceVersion": str(stored.resource_version),
-                "annotations": stored.annotations,
-            },
+            "metadata": stored.metadata(namespace, name),
             "spec": spec,
         }
 
@@ -421,6 +480,11 @@ class _Handler(BaseHTTPRequestHandler):
             serve = getattr(self, f"_{verb}_{resource}")
             return serve(*args, body) if method == "PATCH" else serve(*args)
         raise AssertionError(f"the fake API server does not serve {method} {path}")
+
+    def _field_manager(self) -> str:
+        """The write's fieldManager, else its User-Agent up to the first `/`, as the API server records it."""
+        query = parse_qs(urlsplit(self.path).query)
+        return query.get("fieldManager", [""])[0] or self.headers.get("User-Agent", "").split("/")[0]
 
     def do_GET(self) -> None:
         self._handle("GET")
@@ -473,6 +537,8 @@ class _Handler(BaseHTTPRequestHandler):
                 stored.annotations[key] = value
         # As the API server: a patch that changes nothing writes nothing, and the version stays.
         stored.resource_version += stored.annotations != before
+        changed = {key for key in {*before, *stored.annotations} if before.get(key) != stored.annotations.get(key)}
+        stored.record_write(self._field_manager(), changed)
         self._reply(200, self._ingress(namespace, name) if kind == "Ingress" else self._http_route(namespace, name))
 
     def _http_route(self, namespace: str, name: str) -> dict[str, Any]:
@@ -482,12 +548,7 @@ class _Handler(BaseHTTPRequestHandler):
             **status,
             "apiVersion": "gateway.networking.k8s.io/v1",
             "kind": "HTTPRoute",
-            "metadata": {
-                "name": name,
-                "namespace": namespace,
-                "resourceVersion": str(stored.resource_version),
-                "annotations": stored.annotations,
-            },
+            "metadata": stored.metadata(namespace, name),
             "spec": {"parentRefs": stored.parent_refs},
         }
 
@@ -542,6 +603,43 @@ class _Handler(BaseHTTPRequestHandler):
                 "spec": {"controllerName": controller},
             },
         )
+
+    def _get_services(self, namespace: str, name: str) -> None:
+        ports = self.store.services.get((namespace, name))
+        if ports is None:
+            return self._not_found("services", "", name)
+        spec = {"type": "ClusterIP", "ports": [{"port": port, "protocol": "TCP"} for port in ports]}
+        self._reply(
+            200,
+            {"apiVersion": "v1", "kind": "Service", "metadata": {"name": name, "namespace": namespace}, "spec": spec},
+        )
+
+    def _list_endpointslices(self, namespace: str) -> None:
+        items = [
+            {
+                "metadata": {"name": f"{name}-abcde", "namespace": ns, "labels": {"kubernetes.io/service-name": name}},
+                "addressType": "IPv4",
+                "endpoints": [
+                    {
+                        "addresses": [f"10.0.0.{index + 1}"],
+                        "conditions": {"ready": index < self.store.ready_endpoints[(ns, name)]},
+                    }
+                    for index in range(max(1, self.store.ready_endpoints[(ns, name)]))
+                ],
+            }
+            for (ns, name) in self.store.services
+            if ns == namespace
+        ]
+        self._reply(
+            200, {"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSliceList", "metadata": {}, "items": items}
+        )
+
+    def _list_pods(self) -> None:
+        items = [
+            {"metadata": {"name": name, "namespace": ns}, "spec": {"containers": [{"name": "proxy", "image": image}]}}
+            for ns, name, image in self.store.pods
+        ]
+        self._reply(200, {"apiVersion": "v1", "kind": "PodList", "metadata": {}, "items": items})
 
     def _list_events(self, namespace: str) -> None:
         selector = parse_qs(urlsplit(self.path).query).get("fieldSelector", [""])[0]

@@ -3,18 +3,33 @@
 The hosted UI serves a sign-in form shaped like the classic one (verification/hosted_ui_form.py
 says what the code relies on), checks the `_csrf` field against the `XSRF-TOKEN` cookie and the
 password against moto's user pool, and redirects with a code. The token endpoint answers with
-an ID token and a distinct access token, as Cognito does, after the pool's pre token generation
-trigger if any. Kong exchanges the code at the token endpoint with the client secret, sets its
-`session` cookie, serves the upstream, applies the group gate to the access token's
-`cognito:groups` (403, no upstream call) and signs out through Cognito's /logout.
+an ID token, a distinct access token and an encrypted (opaque) refresh token, as Cognito does,
+after the pool's pre token generation trigger if any. Kong exchanges the code at the token
+endpoint with the client secret, keeps the tokens in its session, serves the upstream, applies the
+group gate to the access token's `cognito:groups` (403, no upstream call) and signs out through
+Cognito's /logout.
+
+Kong's session is lua-resty-session 4.0.5's (the version Kong pins; lib/resty/session.lua and its
+README's "Cookie Format"): a cookie that starts with a 110-character header (a random session ID
+and a MAC of the header with the session secret). With `session_storage` `cookie` (Kong's default)
+the session's data follows the header in the cookie itself, split into `session`, `session2`, …
+when name, header and data exceed 4096 bytes, at most 9 cookies (`calculate_cookie_chunks`);
+sign-out only clears the browser's cookies, so an old copy still opens the route. With `redis`
+the cookie is the header alone and the data is in Redis under `<prefix>:<cookie name>:<session ID>`;
+sign-out deletes it there (`session:destroy` calls `storage:delete`), so an old copy no longer
+opens the route. Not modelled: the data's encryption (it is only authenticated here) and the
+session timeouts.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import html
 import json
 import secrets
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +62,9 @@ CLASSIC_FORM = """<div class="{screen}">
 </form>
 </div>"""
 
+SESSION_COOKIE = "session"  # config.session_cookie_name's default
+SESSION_HEADER_LENGTH = 110
+MAX_COOKIE_SIZE, MAX_COOKIES = 4096, 9
 INCORRECT = '<p id="loginErrorMessage" class="errorMessage-customizable">Incorrect username or password.</p>'
 
 
@@ -64,6 +82,18 @@ def unsigned_jwt(claims: dict[str, Any]) -> str:
     """Token-shaped: Kong's stand-in reads the claims; verify.py never sees it."""
     parts = [{"alg": "none"}, claims]
     return ".".join(base64.urlsafe_b64encode(json.dumps(part).encode()).decode().rstrip("=") for part in parts) + "."
+
+
+def opaque_refresh_token() -> str:
+    """Shaped as Cognito's refresh token, a JWE (RSA-OAEP with a 2048-bit key: a 256-byte encrypted key)."""
+    parts = [
+        json.dumps({"cty": "JWT", "enc": "A256GCM", "alg": "RSA-OAEP"}).encode(),
+        secrets.token_bytes(256),
+        secrets.token_bytes(12),
+        secrets.token_bytes(600),
+        secrets.token_bytes(16),
+    ]
+    return ".".join(base64.urlsafe_b64encode(part).decode().rstrip("=") for part in parts)
 
 
 def jwt_claims(token: str) -> dict[str, Any]:
@@ -178,7 +208,11 @@ class CognitoStandIn:
         id_claims.update(added)
         for claim in suppressed:
             id_claims.pop(claim, None)
-        return {"id_token": unsigned_jwt(id_claims), "access_token": unsigned_jwt(access_claims)}
+        return {
+            "id_token": unsigned_jwt(id_claims),
+            "access_token": unsigned_jwt(access_claims),
+            "refresh_token": opaque_refresh_token(),
+        }
 
     def _run_trigger(
         self, username: str, attributes: dict[str, str], groups: list[str]
@@ -288,9 +322,14 @@ class KongStandIn:
     retry_sign_in_on_failure: bool = False
     # The plugin's authorization_query_args_names/values, paired: extra parameters of /oauth2/authorize.
     authorization_query_args: dict[str, str] = field(default_factory=dict)
-    sessions: dict[str, dict[str, Any]] = field(default_factory=dict)
-    # The ID token of each session, which Kong sends to Cognito's /logout as id_token_hint.
-    id_tokens: dict[str, str] = field(default_factory=dict)
+    # config.session_storage: "cookie" (Kong's default) or "redis"; redis_prefix is its key prefix.
+    session_storage: str = "cookie"
+    # False: a Kong that clears the browser's cookie at sign-out but leaves the session in Redis.
+    deletes_stored_session: bool = True
+    redis_prefix: str = ""
+    session_secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+    # The stand-in Redis: key -> the session's data, as JSON.
+    redis: dict[str, str] = field(default_factory=dict)
     upstream_calls: list[str] = field(default_factory=list)
     # Each answer of Cognito's token endpoint to a code exchange.
     token_responses: list[dict[str, Any]] = field(default_factory=list)
@@ -304,8 +343,9 @@ class KongStandIn:
         code = request.one("code")
         if code is not None:
             return self.callback(request, url, code)
-        claims = self.sessions.get(request.cookies.get("session", ""))
-        if claims is not None:
+        session = self.open_session(request.cookies)
+        if session is not None:
+            claims = jwt_claims(session["id_token"])
             self.upstream_calls.append(claims["email"])
             return html_reply(200, f"Hello {html.escape(claims['email'])}")
         state = secrets.token_urlsafe(12)
@@ -342,16 +382,62 @@ class KongStandIn:
         clear = "authorization=; Path=/; Max-Age=0"
         if self.allowed_groups and self.group_gate and not self.in_allowed_groups(tokens["access_token"]):
             return Reply(403, {"Content-Type": "text/plain"}, b"Forbidden", cookies=(clear,))
-        session = secrets.token_urlsafe(16)
-        cookies = (clear, f"session={session}; Path=/; Secure; HttpOnly; SameSite=Lax")
-        if not self.set_session_cookie:
-            cookies = (clear,)
+        data = {key: tokens[key] for key in ("id_token", "access_token", "refresh_token") if key in tokens}
+        # Without keeps_sessions, sealed by a node whose session secret the others do not share.
+        secret = self.session_secret if self.keeps_sessions else secrets.token_bytes(32)
+        cookies = (clear, *self.save_session(data, secret)) if self.set_session_cookie else (clear,)
         if not self.keeps_sessions:
             self.upstream_calls.append(claims["email"])
             return Reply(200, {"Content-Type": "text/plain"}, b"upstream", cookies=cookies)
-        self.sessions[session] = claims
-        self.id_tokens[session] = id_token
         return Reply(302, {"Location": url}, cookies=cookies)
+
+    # --- the session (lua-resty-session) ---
+
+    def _mac(self, what: bytes, secret: bytes | None = None) -> bytes:
+        return hmac.new(secret or self.session_secret, what, hashlib.sha256).digest()[:16]
+
+    def _redis_key(self, sid: bytes) -> str:
+        key = f"{SESSION_COOKIE}:{base64.urlsafe_b64encode(sid).decode().rstrip('=')}"
+        return f"{self.redis_prefix}:{key}" if self.redis_prefix else key
+
+    def save_session(self, data: dict[str, str], secret: bytes | None = None) -> tuple[str, ...]:
+        """The Set-Cookie values of a new session holding `data`, sealed with `secret` (default: the plugin's)."""
+        payload = json.dumps(data).encode()
+        sid = secrets.token_bytes(32)
+        size = 0 if self.session_storage == "redis" else len(payload)
+        start = b"\x01\x00\x00" + sid + int(time.time()).to_bytes(5, "little") + bytes(4) + size.to_bytes(3, "little")
+        header = start + self._mac(sid + payload, secret) + bytes(3)
+        header += self._mac(header, secret)
+        encoded = base64.urlsafe_b64encode(header).decode().rstrip("=")
+        assert len(encoded) == SESSION_HEADER_LENGTH
+        if self.session_storage == "redis":
+            self.redis[self._redis_key(sid)] = payload.decode()
+            value = encoded
+        else:
+            value = encoded + base64.urlsafe_b64encode(payload).decode().rstrip("=")
+        return tuple(f"{name}={chunk}; Path=/; Secure; HttpOnly; SameSite=Lax" for name, chunk in _chunks(value))
+
+    def open_session(self, cookies: dict[str, str]) -> dict[str, str] | None:
+        """The session's data, if the cookies hold a valid session (and, with Redis, Redis still has it)."""
+        value = "".join(cookies[name] for name in _chunk_names() if name in cookies)
+        header_text, payload_text = value[:SESSION_HEADER_LENGTH], value[SESSION_HEADER_LENGTH:]
+        try:
+            header = base64.urlsafe_b64decode(header_text + "==")
+            payload = base64.urlsafe_b64decode(payload_text + "=" * (-len(payload_text) % 4))
+        except ValueError:
+            return None
+        if len(header) != 82 or not hmac.compare_digest(header[66:], self._mac(header[:66])):
+            return None
+        sid = header[3:35]
+        if self.session_storage == "redis":
+            stored = self.redis.get(self._redis_key(sid))
+            if stored is None:
+                return None
+            payload = stored.encode()
+        if not hmac.compare_digest(header[47:63], self._mac(sid + payload)):
+            return None
+        found: dict[str, str] = json.loads(payload)
+        return found
 
     def in_allowed_groups(self, access_token: str) -> bool:
         """groups_required with groups_claim [cognito:groups]: Kong reads it from the access token, not the ID token.
@@ -368,14 +454,33 @@ class KongStandIn:
         No logout_redirect_uri is set, so Kong adds no post_logout_redirect_uri; it adds
         id_token_hint only when the session holds an ID token.
         """
-        session = request.cookies.get("session", "")
-        id_token = self.id_tokens.get(session)
+        session = self.open_session(request.cookies)
+        id_token = session["id_token"] if session is not None else None
         cookies: tuple[str, ...] = ()
         if self.sign_out_ends_session:
-            self.sessions.pop(session, None)
-            self.id_tokens.pop(session, None)
-            cookies = ("session=; Path=/; Max-Age=0",)
+            if self.session_storage == "redis" and session is not None and self.deletes_stored_session:
+                header = base64.urlsafe_b64decode(request.cookies[SESSION_COOKIE][:SESSION_HEADER_LENGTH] + "==")
+                self.redis.pop(self._redis_key(header[3:35]), None)
+            cookies = tuple(f"{name}=; Path=/; Max-Age=0" for name in _chunk_names() if name in request.cookies)
         query = {"client_id": self.cognito.client_id, "logout_uri": signed_out_url}
         if id_token is not None:
             query["id_token_hint"] = id_token
         return Reply(302, {"Location": self.cognito.server.url("/logout", query)}, cookies=cookies)
+
+
+def _chunk_names() -> list[str]:
+    return [SESSION_COOKIE] + [f"{SESSION_COOKIE}{number}" for number in range(2, MAX_COOKIES + 1)]
+
+
+def _chunks(value: str) -> list[tuple[str, str]]:
+    """`value` in as many cookies as lua-resty-session's calculate_cookie_chunks gives, in equal parts."""
+    name_size = len(SESSION_COOKIE)
+    needed = name_size + 1 + len(value)
+    count = 1
+    while needed > MAX_COOKIE_SIZE * count:
+        count += 1
+        needed += name_size + 2
+        if count > MAX_COOKIES or needed > MAX_COOKIE_SIZE * MAX_COOKIES:
+            raise ValueError("cookie size limit exceeded")
+    size = -(-len(value) // count)
+    return [(name, value[i * size : (i + 1) * size]) for i, name in enumerate(_chunk_names()[:count])]

@@ -36,9 +36,11 @@ def test_a_ready_cluster_and_account_pass_every_check(tmp_path: Path, aws: None,
         "kong-crd",
         "ingress default/demo",
         "ingress-class default/demo",
+        "annotation-owner default/demo",
         "kongplugin default/oidc",
         "kic-events",
         f"dns {HOST}",
+        "kong-version",
     ]
     assert checks["aws-credentials"].detail == "account 123456789012, arn:aws:sts::123456789012:user/moto"
     assert "context kong at " + cluster.url in checks["cluster"].detail
@@ -58,7 +60,7 @@ def test_exit_status_is_1_when_a_check_fails_and_0_when_all_pass(
     assert cli.main(["--stack", "dev"], project_dir=folder, world=world(FakePulumi(config), hosts={})) == 1
     lines = capsys.readouterr().out.splitlines()
     assert all(LINE.match(line) for line in lines)
-    assert lines[-1].startswith(f"FAIL dns {HOST}: ")
+    assert lines[-2].startswith(f"FAIL dns {HOST}: ")
 
 
 def test_skipped_checks_do_not_fail_the_run(

@@ -49,7 +49,12 @@ def gateway_cluster(cluster: FakeApiServer) -> FakeApiServer:
 
 def test_an_httproute_under_a_gateway_of_kongs_class_passes(gateway_cluster: FakeApiServer) -> None:
     checks = http_route_checks(gateway_cluster)
-    assert list(checks) == ["httproute default/api", "httproute-gateway default/api", "kongplugin default/oidc-api"]
+    assert list(checks) == [
+        "httproute default/api",
+        "httproute-gateway default/api",
+        "annotation-owner default/api",
+        "kongplugin default/oidc-api",
+    ]
     assert {check.status for check in checks.values()} == {"PASS"}, [c.line() for c in checks.values()]
     assert checks["httproute default/api"].detail == f"found; {PLUGINS_ANNOTATION}: cors"
     assert checks["httproute-gateway default/api"].detail == (

@@ -95,6 +95,22 @@ def test_a_route_served_without_a_session_is_named(routes_stack: Stack, capsys: 
     ]
 
 
+def test_a_git_owned_route_served_without_a_session_says_what_git_must_list(
+    routes_stack: Stack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    admin = routes_stack.outputs["routes"][1]
+    admin.update(annotationOwner="git", annotation={"konghq.com/plugins": admin["plugin"]})
+    routes_stack.kong.routes["/admin"] = html_reply(200, "admin area")
+    code, lines, _ = routes_stack.run(capsys)
+    assert code == 1
+    assert failures(lines)[0] == (
+        f"FAIL protected route admin (default): expected a redirect to sign-in, got 200 OK from "
+        f"{routes_stack.kong.url('/admin')} (no session); annotationOwner is git: until Git lists {admin['plugin']} in "
+        "konghq.com/plugins of the route's Ingress, Kong serves it without sign-in (`make doctor` prints the value "
+        "to commit)"
+    )
+
+
 def test_without_discovery_every_route_is_skipped(routes_stack: Stack, capsys: pytest.CaptureFixture[str]) -> None:
     del routes_stack.idp.routes[DISCOVERY_PATH]
     code, lines, _ = routes_stack.run(capsys)

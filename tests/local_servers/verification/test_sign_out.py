@@ -208,3 +208,47 @@ def test_a_malformed_redirect_fails_without_printing_its_query(
         f"{sign_out_stack.kong.url('/bar/logout')}"
     )
     assert ID_TOKEN not in "\n".join(lines) + err
+
+
+# --- Kong 3.10.0.7 and later add client_id to the logout redirect themselves ---
+
+
+def test_a_kong_that_adds_client_id_to_an_endpoint_that_has_it_repeats_it_and_the_fix_is_kong_version(
+    sign_out_stack: Stack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # kongVersion unset (3.4): the endpoint carries client_id; a Kong of 3.10.0.7 or later appends it again.
+    sign_out_stack.kong.routes["/bar/logout"] = redirect(cognito_logout(sign_out_stack) + f"&client_id={CLIENT_ID}")
+    code, lines, _ = sign_out_stack.run(capsys)
+    assert code == 1
+    assert sign_out_line(lines) == (
+        f"FAIL sign-out demo (default): redirect to {sign_out_stack.hosted_ui.url('/logout')} with client_id=2 values, "
+        f"expected clientId {CLIENT_ID!r} (this Kong adds client_id itself, as Kong 3.10.0.7 and later do, and "
+        "kongVersion 3.4 made the stack add it too: set kongVersion to the version Kong runs, which `make doctor` "
+        "reads, then `make up`)"
+    )
+
+
+def test_with_kong_version_from_3_10_0_7_the_client_id_kong_adds_is_the_only_one(
+    sign_out_stack: Stack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sign_out_stack.outputs["kongVersion"] = "3.10.0.7"
+    # The stack's endpoint without client_id; Kong appends it.
+    endpoint = cognito_logout(sign_out_stack, client_id=None)
+    sign_out_stack.kong.routes["/bar/logout"] = redirect(endpoint + f"&client_id={CLIENT_ID}")
+    code, lines, _ = sign_out_stack.run(capsys)
+    assert code == 0, lines
+    assert sign_out_line(lines).startswith("PASS sign-out demo (default)")
+
+
+def test_with_kong_version_from_3_10_0_7_a_kong_that_adds_none_leaves_cognito_without_client_id(
+    sign_out_stack: Stack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sign_out_stack.outputs["kongVersion"] = "3.11"
+    sign_out_stack.kong.routes["/bar/logout"] = redirect(cognito_logout(sign_out_stack, client_id=None))
+    code, lines, _ = sign_out_stack.run(capsys)
+    assert code == 1
+    assert sign_out_line(lines) == (
+        f"FAIL sign-out demo (default): redirect to {sign_out_stack.hosted_ui.url('/logout')} with no client_id "
+        "(kongVersion 3.11 says Kong adds client_id itself, and this Kong did not: set kongVersion to the version "
+        "Kong runs, which `make doctor` reads, then `make up`)"
+    )

@@ -84,7 +84,7 @@ def test_each_bad_entry_is_named_by_index_and_field_and_all_are_reported_at_once
         'kong-cognito-oidc:routes[0]: expected an object such as {"ingress": "demo", "namespace": "default"}',
         "kong-cognito-oidc:routes[1].ingress: this field is required",
         "kong-cognito-oidc:routes[2].namepace: unknown field (expected one of ingress, namespace, host, path, plugin, "
-        "signInWith, mode, kind, scopes)",
+        "signInWith, mode, kind, annotationOwner, scopes)",
     ]
 
 
