@@ -28,7 +28,7 @@ from pulumi.provider.experimental import provider as full
 from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.runtime.rpc import UNKNOWN
 
-from components.kubernetes.field_owners import attach_warning_first
+from components.kubernetes.field_owners import attach_and_warn
 from components.kubernetes.kubeconfig import KubeconfigError
 from components.kubernetes.plugin_annotation import PLUGINS_ANNOTATION, detach_plugin, is_attached
 from components.kubernetes.route_objects import (
@@ -228,7 +228,7 @@ async def _attach(properties: Mapping[str, PropertyValue]) -> bool:
     listed = properties["configPatchPaths"].value
     paths = [str(item.value) for item in listed] if isinstance(listed, (list, tuple)) else []
     added, warning = await asyncio.to_thread(
-        attach_warning_first, _api(properties), namespace, name, plugin, paths, _kind(properties)
+        attach_and_warn, _api(properties), namespace, name, plugin, paths, _kind(properties)
     )
     if warning:
         print(f"warning: {warning}", file=sys.stderr, flush=True)
