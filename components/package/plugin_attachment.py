@@ -161,7 +161,16 @@ def _where(properties: Mapping[str, PropertyValue]) -> tuple[str, str, str]:
 
 
 class PluginAttachmentProvider:
-    """The resource's create, read, update and delete, for the package's provider (plugin.py)."""
+    """The resource's check, create, read, update and delete, for the package's provider (plugin.py)."""
+
+    async def check(self, request: full.CheckRequest) -> full.CheckResponse:
+        # The component passes only known values; a program declaring the resource itself may not.
+        failures = [
+            full.CheckFailure(key, f"expected {' or '.join(allowed)}, not {value!r}")
+            for key, allowed in (("kind", ROUTE_KINDS), ("annotationOwner", ANNOTATION_OWNERS))
+            if (value := _text(request.new_inputs, key)) not in (None, UNKNOWN, *allowed)
+        ]
+        return full.CheckResponse(inputs=request.new_inputs, failures=failures)
 
     async def diff(self, request: full.DiffRequest) -> full.DiffResponse:
         olds, news = request.old_state, request.new_inputs
