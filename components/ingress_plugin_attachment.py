@@ -54,8 +54,8 @@ import pulumi
 import pulumi.dynamic
 
 from components import naming
-from components.kubernetes.field_owners import overwrite_warning, reappliers
-from components.kubernetes.plugin_annotation import attach_plugin, detach_plugin, is_attached
+from components.kubernetes.field_owners import attach_and_warn
+from components.kubernetes.plugin_annotation import detach_plugin, is_attached
 from components.kubernetes.route_objects import KubernetesRouteObjectApi, RouteObjectApi
 from components.vocabulary import AnnotationOwner, RouteKind
 
@@ -114,20 +114,17 @@ class IngressPluginAttachmentProvider(pulumi.dynamic.ResourceProvider):
         )
 
     def _attach(self, props: dict[str, Any]) -> bool:
-        """List the plugin (True if this call added it), after saying so if another tool will take it off."""
-        api, kind = self.api(), _kind(props)
-        namespace, name, plugin = props["namespace"], props["ingress_name"], props["plugin_name"]
-        found = api.read_object(namespace, name, kind)
-        added = attach_plugin(
-            api,
-            namespace,
-            name,
-            plugin,
+        """List the plugin (True if this call added it); then say so if another tool will take it off."""
+        kind = _kind(props)
+        added, warning = attach_and_warn(
+            self.api(),
+            props["namespace"],
+            props["ingress_name"],
+            props["plugin_name"],
             # Absent only in inputs recorded before this check existed.
-            config_patch_paths=props.get("config_patch_paths") or (),
-            kind=kind,
+            props.get("config_patch_paths") or (),
+            kind,
         )
-        warning = overwrite_warning(kind, namespace, name, plugin, reappliers(found)) if found else None
         if warning:
             print(f"warning: {warning}", file=sys.stderr, flush=True)
         return added
@@ -169,8 +166,8 @@ class _IngressPluginAnnotation(pulumi.dynamic.Resource, module=naming.ANNOTATION
 
 @dataclass(frozen=True)
 class IngressPluginAttachmentArgs:
-    namespace: str
-    object_name: str
+    namespace: pulumi.Input[str]
+    object_name: pulumi.Input[str]
     """The route object's name (stored as `ingress_name`, whatever the kind)."""
     plugin_name: pulumi.Input[str]
     plugin: pulumi.Resource

@@ -71,6 +71,16 @@ def namespace_secret(component: str, namespace: str, original_namespace: str) ->
     return child(component, f"secrets{suffix}")
 
 
+def object_name(pulumi_name: str) -> str:
+    """A Kubernetes object name (lower case, digits, '-' and '.') for what a Pulumi name says: `signIn-x` -> `signin-x`.
+
+    The package's Secrets are named so: its Pulumi names start with its consumer's component name, which may hold
+    capitals, and the Kubernetes provider would name an object after them as they are, which the API server refuses.
+    """
+    name = re.sub(r"[^a-z0-9.-]+", "-", pulumi_name.lower()).strip("-.")
+    return name[:253].rstrip("-.") or "kong-cognito-oidc"
+
+
 def route_resource(base: str, namespace: str, name: str, original: bool, kind: RouteKind = "Ingress") -> str:
     """A route's resource: `base` for the original route, else `base-<namespace>.<name>`.
 

@@ -5,6 +5,7 @@ Declared only when `apiClients` is set, so existing stacks gain nothing.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,7 +21,7 @@ from components.urls import full_scope
 class ApiClientsArgs:
     region: str
     user_pool_id: pulumi.Input[str]
-    identifier: str
+    identifier: pulumi.Input[str]
     """The resource server's identifier: each scope is `<identifier>/<scope>`."""
     clients: Sequence[ApiClient]
 
@@ -32,7 +33,7 @@ class ApiClients(pulumi.ComponentResource):
     """Client name -> app client id."""
     client_secrets: dict[str, pulumi.Output[str]]
     """Client name -> client secret; always secret Outputs."""
-    scopes: dict[str, list[str]]
+    scopes: dict[str, pulumi.Output[list[str]]]
     """Client name -> its full scope names."""
 
     def __init__(self, name: str, args: ApiClientsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
@@ -56,8 +57,9 @@ class ApiClients(pulumi.ComponentResource):
         )
 
         self.client_ids, self.client_secrets, self.scopes = {}, {}, {}
+        identifier = pulumi.Output.from_input(args.identifier)
         for api_client in args.clients:
-            scopes = [full_scope(args.identifier, scope) for scope in api_client.scopes]
+            scopes = identifier.apply(functools.partial(full_scopes, client=api_client))
             client = cognito.UserPoolClient(
                 naming.api_client(name, api_client.name),
                 region=args.region,
@@ -86,3 +88,8 @@ class ApiClients(pulumi.ComponentResource):
                 "clientSecrets": pulumi.Output.secret(self.client_secrets),
             }
         )
+
+
+def full_scopes(identifier: str, client: ApiClient) -> list[str]:
+    """A machine client's scopes as its app client lists them: `<identifier>/<scope>`."""
+    return [full_scope(identifier, scope) for scope in client.scopes]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pulumi
 from pulumi_aws import cognito
@@ -35,11 +35,17 @@ def cognito_owned_details(provider: IdentityProvider) -> list[str]:
     return [f"providerDetails.{key}" for key in owned if key not in declared]
 
 
-def provider_details(provider: IdentityProvider) -> dict[str, pulumi.Input[str]]:
-    """Cognito's ProviderDetails; the client secret only as a Pulumi secret (state, preview and logs hide it)."""
+def provider_details(
+    provider: IdentityProvider, client_secret: pulumi.Input[str] | None = None
+) -> dict[str, pulumi.Input[str]]:
+    """Cognito's ProviderDetails; the client secret only as a Pulumi secret (state, preview and logs hide it).
+
+    `client_secret`, when given, stands for the provider's own (the package: a secret from an output).
+    """
     details: dict[str, pulumi.Input[str]] = dict(provider.provider_details)
-    if provider.client_secret is not None:
-        details["client_secret"] = pulumi.Output.secret(provider.client_secret)
+    secret = provider.client_secret if client_secret is None else client_secret
+    if secret is not None:
+        details["client_secret"] = pulumi.Output.secret(secret)
     return details
 
 
@@ -58,10 +64,13 @@ def declare_identity_providers(
     providers: Sequence[IdentityProvider],
     map_groups: bool,
     parent: pulumi.Resource,
+    client_secrets: Mapping[str, pulumi.Input[str]] | None = None,
 ) -> list[cognito.IdentityProvider]:
+    """One Cognito identity provider each; `client_secrets` by provider name stand for the providers' own."""
     declared = []
     for provider in providers:
-        secret = provider.client_secret is not None
+        client_secret = (client_secrets or {}).get(provider.name)
+        secret = provider.client_secret is not None or client_secret is not None
         declared.append(
             cognito.IdentityProvider(
                 naming.identity_provider(component, provider.name),
@@ -69,7 +78,7 @@ def declare_identity_providers(
                 user_pool_id=user_pool_id,
                 provider_name=provider.name,
                 provider_type=provider.type,
-                provider_details=provider_details(provider),
+                provider_details=provider_details(provider, client_secret),
                 attribute_mapping=attribute_mapping(provider, map_groups),
                 idp_identifiers=list(provider.identifiers) or None,
                 opts=pulumi.ResourceOptions(

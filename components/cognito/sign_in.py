@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
@@ -37,9 +37,9 @@ class CognitoSignInArgs:
     domain_prefix: str | None
     """None derives one from the stack name and a random suffix kept in the stack's state."""
     stack_name: str
-    callback_urls: Sequence[str]
+    callback_urls: pulumi.Input[Sequence[str]]
     """One per route; the first is the one `login_url` returns to."""
-    logout_urls: Sequence[str]
+    logout_urls: pulumi.Input[Sequence[str]]
     """Where Cognito may send a browser after sign-out."""
     scopes: Sequence[str]
     deletion_protection: bool
@@ -51,6 +51,9 @@ class CognitoSignInArgs:
     """False: the hosted UI offers only the identity providers."""
     mfa: MfaMode = "off"
     user_pool_tier: UserPoolTier = "LITE"
+    client_secrets: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    """Identity providers' client secrets by provider name, where they come from outputs (the package);
+    else each provider's own."""
     sign_in_domain: SignInDomain | None = None
     """People sign in there instead of at the prefix domain, which stays."""
     managed_login: ManagedLogin = "classic"
@@ -118,7 +121,13 @@ class CognitoSignIn(pulumi.ComponentResource):
             federated_groups.allow_invocation_by(user_pool.arn)
 
         providers = declare_identity_providers(
-            name, args.region, user_pool.id, args.identity_providers, bool(grouped_providers), parent=self
+            name,
+            args.region,
+            user_pool.id,
+            args.identity_providers,
+            bool(grouped_providers),
+            parent=self,
+            client_secrets=args.client_secrets,
         )
 
         domain_prefix: pulumi.Input[str]
@@ -153,8 +162,8 @@ class CognitoSignIn(pulumi.ComponentResource):
             # Without these two the hosted UI refuses the client.
             allowed_oauth_flows_user_pool_client=True,
             supported_identity_providers=supported_identity_providers(args),
-            callback_urls=list(args.callback_urls),
-            logout_urls=list(args.logout_urls),
+            callback_urls=args.callback_urls,
+            logout_urls=args.logout_urls,
             # Only refresh is left on: no password or SRP sign-in outside the hosted UI.
             explicit_auth_flows=["ALLOW_REFRESH_TOKEN_AUTH"],
             prevent_user_existence_errors="ENABLED",
@@ -203,8 +212,8 @@ class CognitoSignIn(pulumi.ComponentResource):
         self.prefix_domain = domain.domain.apply(lambda prefix: urls.hosted_ui_domain(prefix, args.region))
         self.hosted_ui_domain = own_domain.domain if own_domain else self.prefix_domain
         self.sign_in_domain_target = own_domain.distribution if own_domain else None
-        self.login_url = pulumi.Output.all(self.hosted_ui_domain, client.id).apply(
-            lambda values: urls.login_url(values[0], values[1], args.callback_urls[0], args.scopes)
+        self.login_url = pulumi.Output.all(self.hosted_ui_domain, client.id, args.callback_urls).apply(
+            lambda values: urls.login_url(values[0], values[1], values[2][0], args.scopes)
         )
         self.register_outputs(
             {

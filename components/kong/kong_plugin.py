@@ -38,8 +38,8 @@ class ConfigPatch:
 
 @dataclass(frozen=True)
 class KongPluginArgs:
-    name: str
-    namespace: str
+    name: pulumi.Input[str]
+    namespace: pulumi.Input[str]
     plugin: str
     config: Mapping[str, pulumi.Input[Any]]
     config_patches: Sequence[ConfigPatch] = ()

@@ -22,6 +22,7 @@ from components.kong.kubernetes_secret import KubernetesSecret
 from components.kong.sessions import REDIS_PASSWORD_KEY, password_patch_path, session_config
 from components.kong.versions import MINIMUM, KongVersion, adds_logout_client_id
 from components.settings.model import Route, Sessions
+from components.settings_view import RouteTarget
 from components.vocabulary import RouteMode
 
 OPENID_CONNECT = "openid-connect"
@@ -57,7 +58,7 @@ CONFIG_PATCH_PATHS = (f"/{CLIENT_SECRET_KEY}", f"/{SESSION_SECRET_KEY}")
 
 @dataclass(frozen=True)
 class KongOidcPluginArgs:
-    routes: Sequence[Route]
+    routes: Sequence[RouteTarget]
     original_namespace: str
     """The namespace whose Secret keeps the name it had before `routes` existed."""
     owner: str
@@ -74,11 +75,16 @@ class KongOidcPluginArgs:
     """(claim, header) pairs."""
     api_client_ids: Sequence[pulumi.Input[str]] = ()
     """The machine clients whose tokens `api` and `both` routes accept."""
-    api_identifier: str | None = None
+    api_identifier: pulumi.Input[str] | None = None
     """The resource server's identifier: a route's scopes are `<identifier>/<scope>`."""
+    named_secrets: bool = False
+    """The package: each Secret gets an object name made from its Pulumi name (naming.object_name), which may hold
+    capitals; else the Kubernetes provider names it after its Pulumi name, as the stack's always were."""
     kong_version: KongVersion = MINIMUM
     """The Kong Gateway the config is written for (`kongVersion`): some fields changed on the way."""
     sessions: Sessions = field(default_factory=Sessions)
+    redis_password: pulumi.Input[str] | None = None
+    """With Redis sessions and a password: it (the package may give an output), else sessions' own."""
     own_sign_in_domain: bool = False
     """hosted_ui_domain is the stack's own domain: the plugin names its sign-in endpoints itself."""
 
@@ -106,9 +112,10 @@ def config_patches(args: KongOidcPluginArgs, route: Route) -> list[tuple[str, st
 class KongOidcPlugin(pulumi.ComponentResource):
     """A KongPlugin per route, and a Secret per namespace that they read their secrets from."""
 
-    plugins: dict[Route, KongPlugin]
-    config_patch_paths: dict[Route, list[str]]
-    """Each plugin's configPatches paths, which its attachment checks the cluster kept."""
+    plugins: list[KongPlugin]
+    """One per route, in the order of `routes`."""
+    config_patch_paths: list[list[str]]
+    """Each plugin's configPatches paths, which its attachment checks the cluster kept; in the order of `routes`."""
 
     def __init__(self, name: str, args: KongOidcPluginArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(naming.KONG_OIDC_PLUGIN_TYPE, name, None, opts)
@@ -120,16 +127,24 @@ class KongOidcPlugin(pulumi.ComponentResource):
 
         # Marking an input secret marks the combined value secret.
         redis = args.sessions.redis
-        redis_password = pulumi.Output.secret(redis.password) if redis and redis.password is not None else None
+        given = args.redis_password if args.redis_password is not None else redis.password if redis else None
+        redis_password = pulumi.Output.secret(given) if given is not None else None
         secret_data = pulumi.Output.all(
             pulumi.Output.secret(args.client_secret), session_secret.result, redis_password
         ).apply(lambda values: secret_values(values[0], values[1], values[2]))
         secret_names: dict[str, pulumi.Output[str]] = {}
-        for namespace in dict.fromkeys(route.namespace for route in args.routes):
+        # A Secret per namespace (a route the package names by a key of its own has its own Secret).
+        groups: dict[str, RouteTarget] = {}
+        for target in args.routes:
+            groups.setdefault(target.secret_group, target)
+        for group, first in groups.items():
+            secret_name = naming.namespace_secret(name, group, args.original_namespace)
+            own_name = {"name": naming.object_name(secret_name)} if args.named_secrets else {}
             secret = KubernetesSecret(
-                naming.namespace_secret(name, namespace, args.original_namespace),
+                secret_name,
                 metadata={
-                    "namespace": namespace,
+                    **own_name,
+                    "namespace": first.namespace,
                     "labels": {
                         # Kong Operator (and KIC with --secret-label-selector) only reads labelled Secrets.
                         "konghq.com/secret": "true",
@@ -141,37 +156,38 @@ class KongOidcPlugin(pulumi.ComponentResource):
                 string_data=secret_data,
                 opts=child,
             )
-            secret_names[namespace] = secret.metadata.apply(lambda metadata: metadata.get("name") or "")
+            secret_names[group] = secret.metadata.apply(lambda metadata: metadata.get("name") or "")
 
-        self.plugins = {}
-        self.config_patch_paths = {route: [path for path, _ in config_patches(args, route)] for route in args.routes}
-        for route in args.routes:
+        self.plugins = []
+        self.config_patch_paths = [[path for path, _ in config_patches(args, target.route)] for target in args.routes]
+        for target in args.routes:
             plugin = KongPlugin(
-                route.plugin_resource_name(naming.child(name, "plugin")),
+                target.plugin_resource_name(naming.child(name, "plugin")),
                 KongPluginArgs(
-                    name=route.plugin,
-                    namespace=route.namespace,
+                    name=target.plugin,
+                    namespace=target.namespace,
                     plugin=OPENID_CONNECT,
                     annotations={OWNER_ANNOTATION: args.owner},
-                    config=plugin_config(args, route),
+                    config=plugin_config(args, target),
                     config_patches=[
-                        ConfigPatch(path, SecretKeyRef(secret_names[route.namespace], key))
-                        for path, key in config_patches(args, route)
+                        ConfigPatch(path, SecretKeyRef(secret_names[target.secret_group], key))
+                        for path, key in config_patches(args, target.route)
                     ],
                 ),
                 opts=child,
             )
-            self.plugins[route] = plugin
-        self.register_outputs({"pluginNames": [route.plugin for route in args.routes]})
+            self.plugins.append(plugin)
+        self.register_outputs({"pluginNames": [target.plugin for target in args.routes]})
 
 
-def plugin_config(args: KongOidcPluginArgs, route: Route) -> dict[str, Any]:
+def plugin_config(args: KongOidcPluginArgs, target: RouteTarget) -> dict[str, Any]:
     """The openid-connect config of one route's plugin, by its mode (no secrets: those come from the Secret).
 
     browser: the sign-in redirect, then Kong's session. api: bearer tokens only, so a request without
     a valid one gets 401, never a redirect, and no sign-in or group settings. both: a session or a
     bearer token, else the sign-in redirect.
     """
+    route = target.route
     config: dict[str, Any] = {
         "issuer": args.issuer,
         "client_id": [args.client_id],
@@ -179,7 +195,7 @@ def plugin_config(args: KongOidcPluginArgs, route: Route) -> dict[str, Any]:
         "cache_ttl": args.cache_ttl,
     }
     if route.mode != "api":
-        config.update(browser_config(args, route))
+        config.update(browser_config(args, target))
     if args.upstream_headers:
         config["upstream_headers_claims"] = [claim for claim, _ in args.upstream_headers]
         config["upstream_headers_names"] = [header for _, header in args.upstream_headers]
@@ -188,17 +204,15 @@ def plugin_config(args: KongOidcPluginArgs, route: Route) -> dict[str, Any]:
     return config
 
 
-def browser_config(args: KongOidcPluginArgs, route: Route) -> dict[str, Any]:
+def browser_config(args: KongOidcPluginArgs, target: RouteTarget) -> dict[str, Any]:
     """A browser's sign-in and sign-out, and allowedGroups, which gate people (machine tokens carry no groups)."""
     # Kong 3.10.0.7 and later add client_id to the logout redirect themselves: Cognito gets it once.
     kong_adds_client_id = adds_logout_client_id(args.kong_version)
-    cognito_logout = pulumi.Output.all(args.hosted_ui_domain, args.client_id).apply(
-        lambda values: urls.cognito_logout_url(
-            values[0], None if kong_adds_client_id else values[1], route.signed_out_url
-        )
+    cognito_logout = pulumi.Output.all(args.hosted_ui_domain, args.client_id, target.signed_out_url).apply(
+        lambda values: urls.cognito_logout_url(values[0], None if kong_adds_client_id else values[1], values[2])
     )
     config: dict[str, Any] = {
-        "redirect_uri": [route.url],
+        "redirect_uri": [target.url],
         "scopes": list(args.scopes),
         # Sign-out: <route URL>/logout ends Kong's session, then Kong redirects (with or without a
         # session) to the end-session endpoint, appending id_token_hint when it has an ID token.
@@ -222,7 +236,7 @@ def browser_config(args: KongOidcPluginArgs, route: Route) -> dict[str, Any]:
         config["groups_claim"] = [COGNITO_GROUPS_CLAIM]
         # One entry per group: any one of them lets a user through (a space inside an entry would mean "and").
         config["groups_required"] = list(args.allowed_groups)
-    config.update(sign_in_with_config(route))
+    config.update(sign_in_with_config(target.route))
     return config
 
 
@@ -240,7 +254,9 @@ def bearer_token_config(args: KongOidcPluginArgs, route: Route) -> dict[str, Any
     }
     if route.required_scopes:
         assert args.api_identifier is not None, "routes with scopes need apiClients (checked with the settings)"
-        scopes = " ".join(urls.full_scope(args.api_identifier, scope) for scope in route.required_scopes)
+        scopes = pulumi.Output.from_input(args.api_identifier).apply(
+            lambda identifier: " ".join(urls.full_scope(identifier, scope) for scope in route.required_scopes)
+        )
         config["scopes_claim"] = [COGNITO_SCOPE_CLAIM]
         # both: a user's token (it holds openid) passes as a browser's would; a machine's needs the scopes.
         config["scopes_required"] = [scopes] if route.mode == "api" else [scopes, USER_TOKEN_SCOPE]

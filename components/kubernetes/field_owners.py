@@ -1,4 +1,5 @@
-"""Who else writes an object's `konghq.com/plugins`, read from what the API server records (pure functions).
+"""Who else writes an object's `konghq.com/plugins`, read from what the API server records (pure functions, and
+`attach_and_warn`, which both attachments list their plugin with).
 
 The API server records, field by field, which manager last set each one (`metadata.managedFields`);
 client-side `kubectl apply`, which Argo CD's default sync is, also keeps the manifest it applied in
@@ -16,12 +17,13 @@ last-applied-configuration.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from components.kubernetes.plugin_annotation import PLUGINS_ANNOTATION, plugin_names
-from components.kubernetes.route_objects import FIELD_MANAGER
+from components.kubernetes.plugin_annotation import PLUGINS_ANNOTATION, attach_plugin, plugin_names
+from components.kubernetes.route_objects import FIELD_MANAGER, RouteObjectApi
+from components.vocabulary import RouteKind
 
 LEGACY_FIELD_MANAGERS = ("OpenAPI-Generator",)
 """What the API server recorded our writes as before they named a manager: the prefix of the Python
@@ -135,3 +137,12 @@ def overwrite_warning(kind: str, namespace: str, name: str, plugin: str, found: 
         "(annotationOwner: git, and commit the value the stack outputs) or make it ignore the annotation: "
         "`make doctor` prints the recipe for the tool (docs/gitops.md)."
     )
+
+
+def attach_and_warn(
+    api: RouteObjectApi, namespace: str, name: str, plugin: str, config_patch_paths: Sequence[str], kind: RouteKind
+) -> tuple[bool, str | None]:
+    """List the plugin (True if this call added it), and the warning when another tool will take it off."""
+    found = api.read_object(namespace, name, kind)
+    added = attach_plugin(api, namespace, name, plugin, config_patch_paths=config_patch_paths, kind=kind)
+    return added, overwrite_warning(kind, namespace, name, plugin, reappliers(found)) if found else None

@@ -127,7 +127,8 @@ def test_the_import_search_follows_the_projects_modules_and_functions_imports(tm
 
 
 def test_every_package_says_what_it_is_for_and_what_it_may_import() -> None:
-    for package in ("components/settings", "components/cognito", "components/kong", "components/kubernetes"):
+    packages = ("components/settings", "components/cognito", "components/kong", "components/kubernetes")
+    for package in (*packages, "components/package"):
         docstring = ast.get_docstring(ast.parse((ROOT / package / "__init__.py").read_text())) or ""
         assert len(docstring.splitlines()) == 1, package
         assert "Pulumi" in docstring or "pulumi" in docstring, f"{package} does not say what it may import"

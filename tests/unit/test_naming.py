@@ -90,3 +90,15 @@ def test_the_api_clients_component_and_its_children() -> None:
     assert naming.API_CLIENTS == "api-clients"
     assert naming.RESOURCE_SERVER_NAME == "kong-cognito-oidc"
     assert naming.api_client("api-clients", "billing-job") == "api-clients-client-billing-job"
+
+
+@pytest.mark.parametrize(
+    ("pulumi_name", "expected"),
+    [
+        ("sign-in-kong-oidc-secrets", "sign-in-kong-oidc-secrets"),
+        ("signIn-kong-oidc-secrets-route.app", "signin-kong-oidc-secrets-route.app"),
+        ("My_App-kong-oidc-secrets-shop", "my-app-kong-oidc-secrets-shop"),
+    ],
+)
+def test_the_packages_secrets_get_object_names_the_api_server_takes(pulumi_name: str, expected: str) -> None:
+    assert naming.object_name(pulumi_name) == expected
