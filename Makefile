@@ -90,7 +90,7 @@ TOOLS_BIN := .tools/bin
 # YAML language host (`make yaml`) and kubectl (`make kubectl`), below.
 tools: $(TOOLS_BIN)/kube-apiserver $(TOOLS_BIN)/etcd engine kic yaml kubectl ## build kube-apiserver, etcd, kubectl, the Pulumi engine, the Kong Ingress Controller and the YAML language host for make e2e (Go)
 
-$(TOOLS_BIN)/kube-apiserver $(TOOLS_BIN)/etcd &: tools/go.mod tools/go.sum tools/cmd/etcd/main.go scripts/build-tools.sh
+$(TOOLS_BIN)/kube-apiserver $(TOOLS_BIN)/etcd &: tools/go.mod tools/go.sum tools/cmd/etcd/main.go scripts/build-tools.sh scripts/go-build.sh
 	scripts/build-tools.sh
 	@touch $(TOOLS_BIN)/kube-apiserver $(TOOLS_BIN)/etcd
 
@@ -112,7 +112,7 @@ engine: $(ENGINE_BINARIES) ## build the Pulumi CLI, language host and Kubernetes
 
 $(ENGINE_BINARIES) &: tools/engine/go.mod tools/engine/go.sum $(wildcard tools/engine/cmd/pulumi-language-python/*.go) \
 		tools/engine/kubernetes-provider/go.mod tools/engine/kubernetes-provider/go.sum \
-		tools/engine/kubernetes-provider/cmd/pulumi-resource-kubernetes/main.go scripts/build-engine.sh
+		tools/engine/kubernetes-provider/cmd/pulumi-resource-kubernetes/main.go scripts/build-engine.sh scripts/go-build.sh
 	scripts/build-engine.sh
 	@touch $(ENGINE_BINARIES)
 
@@ -120,7 +120,7 @@ $(ENGINE_BINARIES) &: tools/engine/go.mod tools/engine/go.sum $(wildcard tools/e
 # built from the Go module pinned in tools/kic (tools/kic/README.md).
 kic: $(TOOLS_BIN)/kong-ingress-controller ## build the Kong Ingress Controller the e2e scenarios run (Go)
 
-$(TOOLS_BIN)/kong-ingress-controller: tools/kic/go.mod tools/kic/go.sum scripts/build-kic.sh
+$(TOOLS_BIN)/kong-ingress-controller: tools/kic/go.mod tools/kic/go.sum scripts/build-kic.sh scripts/go-build.sh
 	scripts/build-kic.sh
 	@touch $@
 
@@ -128,7 +128,7 @@ $(TOOLS_BIN)/kong-ingress-controller: tools/kic/go.mod tools/kic/go.sum scripts/
 # (tests/e2e/test_engine_component_package.py), built from the Go module pinned in tools/yaml (tools/yaml/README.md).
 yaml: $(TOOLS_BIN)/pulumi-language-yaml ## build Pulumi's YAML language host the e2e scenarios run (Go)
 
-$(TOOLS_BIN)/pulumi-language-yaml: tools/yaml/go.mod tools/yaml/go.sum scripts/build-yaml.sh
+$(TOOLS_BIN)/pulumi-language-yaml: tools/yaml/go.mod tools/yaml/go.sum scripts/build-yaml.sh scripts/go-build.sh
 	scripts/build-yaml.sh
 	@touch $@
 
@@ -136,7 +136,7 @@ $(TOOLS_BIN)/pulumi-language-yaml: tools/yaml/go.mod tools/yaml/go.sum scripts/b
 # Flux do (tests/e2e/test_gitops_managers.py).
 kubectl: $(TOOLS_BIN)/kubectl ## build kubectl, at kube-apiserver's version, for the GitOps scenarios of make e2e (Go)
 
-$(TOOLS_BIN)/kubectl: tools/go.mod tools/go.sum scripts/build-kubectl.sh
+$(TOOLS_BIN)/kubectl: tools/go.mod tools/go.sum scripts/build-kubectl.sh scripts/go-build.sh
 	scripts/build-kubectl.sh
 	@touch $@
 

@@ -54,7 +54,7 @@ import pulumi
 import pulumi.dynamic
 
 from components import naming
-from components.kubernetes.field_owners import attach_warning_first
+from components.kubernetes.field_owners import attach_and_warn
 from components.kubernetes.plugin_annotation import detach_plugin, is_attached
 from components.kubernetes.route_objects import KubernetesRouteObjectApi, RouteObjectApi
 from components.vocabulary import AnnotationOwner, RouteKind
@@ -114,9 +114,9 @@ class IngressPluginAttachmentProvider(pulumi.dynamic.ResourceProvider):
         )
 
     def _attach(self, props: dict[str, Any]) -> bool:
-        """List the plugin (True if this call added it), after saying so if another tool will take it off."""
+        """List the plugin (True if this call added it); then say so if another tool will take it off."""
         kind = _kind(props)
-        added, warning = attach_warning_first(
+        added, warning = attach_and_warn(
             self.api(),
             props["namespace"],
             props["ingress_name"],

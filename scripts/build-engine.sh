@@ -3,26 +3,12 @@
 # versions pinned in tools/engine/go.mod and tools/engine/kubernetes-provider/go.mod, into .tools/bin
 # for `make e2e` (tools/engine/README.md). Needs Go and the Go module proxy; says which is missing.
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-GO=${GO:-go}
-BIN="$root/.tools/bin"
-
-if ! command -v "$GO" >/dev/null 2>&1; then
-	echo "make engine: Go is not installed: install Go 1.26 or later (https://go.dev/dl/) and run make engine again" >&2
-	exit 1
-fi
-# Low priority: the build takes minutes of both cores, which other builds and tests share.
-go_low() { nice -n 19 "$GO" "$@"; }
-download() {
-	if ! err=$(go_low mod download 2>&1); then
-		echo "make engine: cannot download the pinned Go modules through GOPROXY=$("$GO" env GOPROXY): $(tail -n1 <<<"$err")" >&2
-		exit 1
-	fi
-}
+TARGET=engine
+source "$(dirname "$0")/go-build.sh"
 mkdir -p "$BIN"
 
 cd "$root/tools/engine"
-download
+fetch_modules
 cli=github.com/pulumi/pulumi/pkg/v3
 version=$(go_low list -m -f '{{.Version}}' "$cli")
 CGO_ENABLED=0 go_low build -trimpath \
@@ -34,7 +20,7 @@ sdk_dir=$(go_low list -m -f '{{.Dir}}' github.com/pulumi/pulumi/sdk/v3)
 install -m 755 "$sdk_dir/python/cmd/pulumi-language-python-exec" "$sdk_dir/python/dist/pulumi-resource-pulumi-python" "$BIN/"
 
 cd "$root/tools/engine/kubernetes-provider"
-download
+fetch_modules
 provider=github.com/pulumi/pulumi-kubernetes/provider/v4
 provider_version=$(go_low list -m -f '{{.Version}}' "$provider")
 # The schema and Terraform mapping the module ships, embedded by our main (not committed).

@@ -121,13 +121,16 @@ def summary(checked: Checked, project_dir: Path = ROOT) -> str:
     width = max(len(str(count)) for count in counts.values())
     lines += [f"  {count:>{width}} {type_}" for type_, count in sorted(counts.items())]
     lines.append(f"Who can get in: {access(settings)}.")
+    lines.append(f"Sign-in at: {sign_in_place(settings)}.")
+    lines.append(f"Sessions: {session_place(settings)}.")
     lines.append(f"Routes ({len(settings.routes)}):")
     for route in settings.routes:
         scopes = f", scopes {' '.join(route.required_scopes)}" if route.required_scopes else ""
         sign_in_with = f", signs in with {route.sign_in_with}" if route.sign_in_with else ""
+        by_git = ", listed by Git (annotationOwner git)" if route.annotation_owner == "git" else ""
         lines.append(
             f"  {route.url}: mode {route.mode}, {route.kind} {route.namespace}/{route.object_name}, "
-            f"KongPlugin {route.plugin}{scopes}{sign_in_with}"
+            f"KongPlugin {route.plugin}{scopes}{sign_in_with}{by_git}"
         )
     if checked.read.secure:
         lines.append(f"Encrypted, so not read (checked as set): {', '.join(sorted(checked.read.secure))}.")
@@ -136,6 +139,29 @@ def summary(checked: Checked, project_dir: Path = ROOT) -> str:
         note = config_keys.other_tools_note(others)
         lines.append(f"{note[0].upper()}{note[1:]}.")
     return "\n".join(lines)
+
+
+def sign_in_place(settings: Settings) -> str:
+    """Where people sign in: the own domain (and how its certificate comes), else Cognito's prefix domain."""
+    pages = "managed login" if settings.managed_login == "managed" else "the classic hosted UI"
+    domain = settings.sign_in_domain
+    if domain is None:
+        return f"Cognito's prefix domain, {pages}"
+    how = (
+        f"certificate {domain.certificate_arn}, DNS record yours to create"
+        if domain.certificate_arn
+        else f"certificate and DNS in Route 53 zone {domain.hosted_zone_id}"
+    )
+    return f"{domain.name} ({how}), {pages}; Cognito's prefix domain still answers"
+
+
+def session_place(settings: Settings) -> str:
+    """Where Kong keeps sessions, and which Kong the plugin config is written for."""
+    kong = f"plugin config for Kong {settings.kong_version or '3.4 (kongVersion not set)'}"
+    redis = settings.sessions.redis
+    if redis is None:
+        return f"in the browser's cookie; {kong}"
+    return f"in Redis at {redis.host}:{redis.port}{' over TLS' if redis.tls else ''}; {kong}"
 
 
 def _shown(path: Path, project_dir: Path) -> str:

@@ -1,5 +1,5 @@
 """Who else writes an object's `konghq.com/plugins`, read from what the API server records (pure functions, and
-`attach_warning_first`, which both attachments list their plugin with).
+`attach_and_warn`, which both attachments list their plugin with).
 
 The API server records, field by field, which manager last set each one (`metadata.managedFields`);
 client-side `kubectl apply`, which Argo CD's default sync is, also keeps the manifest it applied in
@@ -139,7 +139,7 @@ def overwrite_warning(kind: str, namespace: str, name: str, plugin: str, found: 
     )
 
 
-def attach_warning_first(
+def attach_and_warn(
     api: RouteObjectApi, namespace: str, name: str, plugin: str, config_patch_paths: Sequence[str], kind: RouteKind
 ) -> tuple[bool, str | None]:
     """List the plugin (True if this call added it), and the warning when another tool will take it off."""

@@ -195,8 +195,9 @@ async def input_problems(inputs: Mapping[str, Any], default_region: str | None) 
             continue
         value, secret = await output.future(), await output.is_secret()
         known[path] = value
-        if secret and isinstance(value, str) and value:
-            secrets.append(value)
+        if secret:
+            if isinstance(value, str) and value:
+                secrets.append(value)
         elif (
             path.endswith(".clientSecret")
             or path == REDIS_PASSWORD
@@ -268,7 +269,15 @@ def property_error(problem: str, values: Mapping[str, Any]) -> InputPropertyErro
     path, separator, reason = found[1], found[2], found[3]
     if separator == " = ":
         reason = _without_value(reason, _at(values, path))
+    if _holds_a_secret(path):
+        # The engine prints the value of the property a problem names, unless it is a secret: one given in plain
+        # text would be shown (pkg/resource/deploy/source_eval.go, CLI 3.274.1). No property: no value printed.
+        return {"property_path": "", "reason": f"{path}: {reason}"}
     return {"property_path": path, "reason": reason}
+
+
+def _holds_a_secret(path: str) -> bool:
+    return path.endswith(".clientSecret") or path in (REDIS_PASSWORD, KUBECONFIG)
 
 
 def _at(values: Any, path: str) -> Any:

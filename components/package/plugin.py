@@ -92,6 +92,9 @@ class Resources(full.Provider):
     async def get_schema(self, request: full.GetSchemaRequest) -> full.GetSchemaResponse:
         return full.GetSchemaResponse(self.schema)
 
+    async def check(self, request: full.CheckRequest) -> full.CheckResponse:
+        return await self.attachments.check(request)
+
     async def diff(self, request: full.DiffRequest) -> full.DiffResponse:
         return await self.attachments.diff(request)
 

@@ -28,7 +28,7 @@ from pulumi.provider.experimental import provider as full
 from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.runtime.rpc import UNKNOWN
 
-from components.kubernetes.field_owners import attach_warning_first
+from components.kubernetes.field_owners import attach_and_warn
 from components.kubernetes.kubeconfig import KubeconfigError
 from components.kubernetes.plugin_annotation import PLUGINS_ANNOTATION, detach_plugin, is_attached
 from components.kubernetes.route_objects import (
@@ -161,7 +161,16 @@ def _where(properties: Mapping[str, PropertyValue]) -> tuple[str, str, str]:
 
 
 class PluginAttachmentProvider:
-    """The resource's create, read, update and delete, for the package's provider (plugin.py)."""
+    """The resource's check, create, read, update and delete, for the package's provider (plugin.py)."""
+
+    async def check(self, request: full.CheckRequest) -> full.CheckResponse:
+        # The component passes only known values; a program declaring the resource itself may not.
+        failures = [
+            full.CheckFailure(key, f"expected {' or '.join(allowed)}, not {value!r}")
+            for key, allowed in (("kind", ROUTE_KINDS), ("annotationOwner", ANNOTATION_OWNERS))
+            if (value := _text(request.new_inputs, key)) not in (None, UNKNOWN, *allowed)
+        ]
+        return full.CheckResponse(inputs=request.new_inputs, failures=failures)
 
     async def diff(self, request: full.DiffRequest) -> full.DiffResponse:
         olds, news = request.old_state, request.new_inputs
@@ -228,7 +237,7 @@ async def _attach(properties: Mapping[str, PropertyValue]) -> bool:
     listed = properties["configPatchPaths"].value
     paths = [str(item.value) for item in listed] if isinstance(listed, (list, tuple)) else []
     added, warning = await asyncio.to_thread(
-        attach_warning_first, _api(properties), namespace, name, plugin, paths, _kind(properties)
+        attach_and_warn, _api(properties), namespace, name, plugin, paths, _kind(properties)
     )
     if warning:
         print(f"warning: {warning}", file=sys.stderr, flush=True)

@@ -21,8 +21,8 @@ from engine import Engine
 from kube_apiserver import ADMIN, KubeApiServer
 from package_consumers import (
     Consumer,
+    as_package_consumer,
     get_schema,
-    install_package_plugins,
     python_consumer,
     yaml_consumer,
 )
@@ -72,11 +72,7 @@ YAML_PROGRAM: dict[str, Any] = {
 @pytest.fixture
 def toy_engine(engine: Engine, engine_cluster: KubeApiServer) -> Engine:
     """The engine, the package's plugins installed, and the admin's kubeconfig (the toy's RBAC is not the point)."""
-    kubeconfig = engine.home / "admin-kubeconfig"
-    kubeconfig.write_text(yaml.safe_dump(engine_cluster.kubeconfig(ADMIN)))
-    engine.extra_env["KUBECONFIG"] = str(kubeconfig)
-    install_package_plugins(engine)
-    return engine
+    return as_package_consumer(engine, engine_cluster)
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ import yaml
 from cluster_state import client_secrets, kong_plugins, secret_values, secrets, user_pools
 from engine import ROOT, Engine, copy_project
 from kube_apiserver import ADMIN, KubeApiServer
-from package_consumers import Consumer, get_schema, install_package_plugins, python_consumer, yaml_consumer
+from package_consumers import Consumer, as_package_consumer, get_schema, python_consumer, yaml_consumer
 
 pytestmark = pytest.mark.e2e
 
@@ -148,15 +148,8 @@ BAD_YAML_PROGRAM: dict[str, Any] = {
 
 @pytest.fixture
 def package_engine(engine: Engine, engine_cluster: KubeApiServer) -> Engine:
-    """The engine, the plugins the package's virtualenv names installed, and the admin's kubeconfig in KUBECONFIG.
-
-    The programs create Ingresses, which the deployer's documented RBAC does not allow.
-    """
-    kubeconfig = engine.home / "admin-kubeconfig"
-    kubeconfig.write_text(yaml.safe_dump(engine_cluster.kubeconfig(ADMIN)))
-    engine.extra_env["KUBECONFIG"] = str(kubeconfig)
-    install_package_plugins(engine)
-    return engine
+    """The engine, the plugins the package's virtualenv names installed, and the admin's kubeconfig in KUBECONFIG."""
+    return as_package_consumer(engine, engine_cluster)
 
 
 @pytest.fixture

@@ -218,3 +218,16 @@ def test_a_git_owned_route_is_left_alone_and_a_change_of_owner_is_an_update_in_p
     assert to_git.properties[ADDED] == PropertyValue(False)
     delete(to_git.properties)
     assert server.store.annotations("default", "demo") == {PLUGINS_ANNOTATION: "rate-limit,oidc"}
+
+
+def test_an_unknown_kind_or_owner_is_refused_before_anything_is_done(server: FakeApiServer) -> None:
+    def check(properties: dict[str, PropertyValue]) -> full.CheckResponse:
+        return asyncio.run(PluginAttachmentProvider().check(full.CheckRequest(URN, {}, properties, b"")))
+
+    assert check(inputs(server)).failures == []
+    assert check(inputs(server, annotationOwner="git", kind="HTTPRoute")).failures == []
+    found = check(inputs(server, annotationOwner="Git", kind="Service")).failures
+    assert [(failure.property, failure.reason) for failure in found] == [
+        ("kind", "expected Ingress or HTTPRoute, not 'Service'"),
+        ("annotationOwner", "expected stack or git, not 'Git'"),
+    ]

@@ -62,6 +62,8 @@ def test_the_dev_stack_is_valid_and_summarized(capsys: pytest.CaptureFixture[str
     assert "  1 aws:cognito/userPool:UserPool" in lines
     assert "  1 kubernetes:configuration.konghq.com/v1:KongPlugin" in lines
     assert "Who can get in: anyone who can sign up (self sign-up is on, no allowedGroups)." in lines
+    assert "Sign-in at: Cognito's prefix domain, the classic hosted UI." in lines
+    assert "Sessions: in the browser's cookie; plugin config for Kong 3.4 (kongVersion not set)." in lines
     assert lines[-2:] == [
         "Routes (1):",
         "  https://kong-proxy-0123456789.us-west-2.elb.amazonaws.com/bar: mode browser, Ingress default/demo, "
@@ -87,6 +89,31 @@ def test_each_route_shows_its_mode_and_kind(tmp_path: Path, capsys: pytest.Captu
     assert code == 0, out
     assert "  https://apps.example.com/api: mode api, HTTPRoute default/orders, KongPlugin oidc-orders" in out
     assert "  3 aws:cognito/userPoolClient:UserPoolClient" in out.splitlines()  # the browser's and two machines'
+
+
+def test_the_own_domain_sessions_and_git_owned_routes_are_summarized(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = {
+        "routes": [{"ingress": "demo", "host": "apps.example.com", "path": "/bar", "annotationOwner": "git"}],
+        "signInDomain": {"name": "auth.example.com", "hostedZoneId": "Z0123456789ABCDEFGHIJ"},
+        "userPoolTier": "ESSENTIALS",
+        "managedLogin": "managed",
+        "kongVersion": "3.10.0.7",
+        "sessions": {"storage": "redis", "redis": {"host": "redis.sessions.svc.cluster.local"}},
+    }
+    code, out, _ = check(capsys, "--stack-file", str(stack_file(tmp_path, settings)))
+    assert code == 0, out
+    lines = out.splitlines()
+    assert (
+        "Sign-in at: auth.example.com (certificate and DNS in Route 53 zone Z0123456789ABCDEFGHIJ), managed login; "
+        "Cognito's prefix domain still answers." in lines
+    )
+    assert (
+        "Sessions: in Redis at redis.sessions.svc.cluster.local:6379 over TLS; plugin config for Kong 3.10.0.7."
+        in lines
+    )
+    assert lines[-1].endswith("KongPlugin oidc, listed by Git (annotationOwner git)")
 
 
 def test_an_encrypted_client_secret_is_checked_as_set_and_never_shown(

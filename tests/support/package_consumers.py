@@ -34,6 +34,7 @@ from typing import Any
 
 import yaml
 from engine import COMMAND_TIMEOUT, ENGINE_BIN, Engine, Run
+from kube_apiserver import ADMIN, KubeApiServer
 
 ROOT = Path(__file__).resolve().parents[2]
 YAML_HOST = ENGINE_BIN / "pulumi-language-yaml"
@@ -66,6 +67,16 @@ def install_package_plugins(engine: Engine) -> None:
             ["pulumi", "plugin", "install", "resource", name, version, "--file", str(executable)], cwd=engine.home
         )
         assert done.returncode == 0, done
+
+
+def as_package_consumer(engine: Engine, cluster: KubeApiServer) -> Engine:
+    """`engine` with the package plugins installed and the admin's kubeconfig in KUBECONFIG: the consumers'
+    programs create Ingresses, which the deployer's documented RBAC does not allow."""
+    kubeconfig = engine.home / "admin-kubeconfig"
+    kubeconfig.write_text(yaml.safe_dump(cluster.kubeconfig(ADMIN)))
+    engine.extra_env["KUBECONFIG"] = str(kubeconfig)
+    install_package_plugins(engine)
+    return engine
 
 
 def get_schema(engine: Engine, source: Path, cwd: Path) -> dict[str, Any]:

@@ -6,43 +6,15 @@ the same states with Flux's and Argo CD's ways of applying, on a real API server
 
 from __future__ import annotations
 
-import json
-from typing import Any
+from managed_fields import PLUGINS, entry, ingress, last_applied
 
 from components.kubernetes.field_owners import LAST_APPLIED_ANNOTATION
 from components.kubernetes.route_objects import FIELD_MANAGER
 from doctor_checks.gitops import RouteObject, check_annotation_owner, recipe, recognise
 
-PLUGINS = "konghq.com/plugins"
 ROUTE = RouteObject("Ingress", "default", "demo", "oidc", owned_by_git=False)
 GIT_ROUTE = RouteObject("Ingress", "default", "demo", "oidc", owned_by_git=True)
 FLUX_LABELS = {"kustomize.toolkit.fluxcd.io/name": "apps", "kustomize.toolkit.fluxcd.io/namespace": "flux-system"}
-
-
-def entry(manager: str, operation: str, *annotations: str, subresource: str = "") -> dict[str, Any]:
-    fields = {"f:metadata": {"f:annotations": {f"f:{key}": {} for key in annotations}}}
-    found = {"manager": manager, "operation": operation, "apiVersion": "networking.k8s.io/v1", "fieldsV1": fields}
-    return {**found, "subresource": subresource} if subresource else found
-
-
-def ingress(
-    annotations: dict[str, str] | None = None,
-    managed: list[dict[str, Any]] | None = None,
-    labels: dict[str, str] | None = None,
-) -> dict[str, Any]:
-    metadata: dict[str, Any] = {"name": "demo", "namespace": "default", "managedFields": managed or []}
-    if annotations is not None:
-        metadata["annotations"] = annotations
-    if labels is not None:
-        metadata["labels"] = labels
-    return {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": metadata}
-
-
-def last_applied(plugins: str | None) -> str:
-    annotations = {PLUGINS: plugins} if plugins is not None else {}
-    return json.dumps(
-        {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"annotations": annotations}}
-    )
 
 
 # --- doctor_checks/gitops.py: which tool ---

@@ -6,10 +6,8 @@ the same states with Flux's and Argo CD's ways of applying, on a real API server
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import pytest
+from managed_fields import PLUGINS, entry, ingress, last_applied
 
 from components.kubernetes.field_owners import (
     LAST_APPLIED_ANNOTATION,
@@ -21,34 +19,6 @@ from components.kubernetes.field_owners import (
     reappliers,
 )
 from components.kubernetes.route_objects import FIELD_MANAGER
-
-PLUGINS = "konghq.com/plugins"
-
-
-def entry(manager: str, operation: str, *annotations: str, subresource: str = "") -> dict[str, Any]:
-    fields = {"f:metadata": {"f:annotations": {f"f:{key}": {} for key in annotations}}}
-    found = {"manager": manager, "operation": operation, "apiVersion": "networking.k8s.io/v1", "fieldsV1": fields}
-    return {**found, "subresource": subresource} if subresource else found
-
-
-def ingress(
-    annotations: dict[str, str] | None = None,
-    managed: list[dict[str, Any]] | None = None,
-    labels: dict[str, str] | None = None,
-) -> dict[str, Any]:
-    metadata: dict[str, Any] = {"name": "demo", "namespace": "default", "managedFields": managed or []}
-    if annotations is not None:
-        metadata["annotations"] = annotations
-    if labels is not None:
-        metadata["labels"] = labels
-    return {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": metadata}
-
-
-def last_applied(plugins: str | None) -> str:
-    annotations = {PLUGINS: plugins} if plugins is not None else {}
-    return json.dumps(
-        {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"annotations": annotations}}
-    )
 
 
 def test_our_field_manager_is_one_flux_never_takes_over_and_the_api_server_accepts() -> None:
