@@ -222,7 +222,7 @@ def test_a_git_owned_route_is_left_alone_and_a_change_of_owner_is_an_update_in_p
 
 def test_an_unknown_kind_or_owner_is_refused_before_anything_is_done(server: FakeApiServer) -> None:
     def check(properties: dict[str, PropertyValue]) -> full.CheckResponse:
-        return asyncio.run(PluginAttachmentProvider().check(full.CheckRequest(URN, {}, properties, b"")))
+        return run_coroutine(PluginAttachmentProvider().check(full.CheckRequest(URN, {}, properties, b"")))
 
     assert check(inputs(server)).failures == []
     assert check(inputs(server, annotationOwner="git", kind="HTTPRoute")).failures == []
