@@ -9,7 +9,9 @@ where every command's plugin process reads what the last one kept.
 from __future__ import annotations
 
 import base64
+import functools
 import json
+import os
 import subprocess
 import sys
 import uuid
@@ -45,13 +47,23 @@ def harness_fixture(monkeypatch: pytest.MonkeyPatch, moto_endpoint: str, tmp_pat
     return Harness(standin_provider.StandInProvider(aws.VERSION, aws.TYPES))
 
 
+def client(service: str, region: str) -> Any:
+    """A boto3 client for moto (AWS_ENDPOINT_URL, which `harness` sets), made once: making one takes ~50 ms."""
+    return _client(service, region, os.environ["AWS_ENDPOINT_URL"])
+
+
+@functools.cache
+def _client(service: str, region: str, endpoint: str) -> Any:
+    return boto3.client(service, region_name=region, endpoint_url=endpoint)
+
+
 class World:
     """A hosted zone whose apex has an A record, a user pool with an app client: what a user has before `up`."""
 
     def __init__(self) -> None:
-        self.route53 = boto3.client("route53", region_name="us-east-1")
-        self.cognito = boto3.client("cognito-idp", region_name=REGION)
-        self.acm = boto3.client("acm", region_name="us-east-1")
+        self.route53 = client("route53", "us-east-1")
+        self.cognito = client("cognito-idp", REGION)
+        self.acm = client("acm", "us-east-1")
         self.zone_name = f"z{uuid.uuid4().hex[:10]}.example.com"
         self.zone_id = self.route53.create_hosted_zone(Name=self.zone_name, CallerReference=uuid.uuid4().hex)[
             "HostedZone"
@@ -75,9 +87,9 @@ class World:
 
     def issued_certificate(self, name: str | None = None, region: str = "us-east-1") -> str:
         """A certificate the user requested and validated by hand (the ARN setting)."""
-        client = boto3.client("acm", region_name=region)
-        arn = str(client.request_certificate(DomainName=name or self.name, ValidationMethod="DNS")["CertificateArn"])
-        record = client.describe_certificate(CertificateArn=arn)["Certificate"]["DomainValidationOptions"][0]
+        acm = client("acm", region)
+        arn = str(acm.request_certificate(DomainName=name or self.name, ValidationMethod="DNS")["CertificateArn"])
+        record = acm.describe_certificate(CertificateArn=arn)["Certificate"]["DomainValidationOptions"][0]
         self.put("UPSERT", record["ResourceRecord"]["Name"], "CNAME", record["ResourceRecord"]["Value"])
         return arn
 

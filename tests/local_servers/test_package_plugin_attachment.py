@@ -8,12 +8,12 @@ its `kubeconfig` names, a path or the document itself (a secret).
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from event_loops import run_coroutine
 from fake_kubernetes import FakeApiServer, fake_api_server
 from pulumi.provider.experimental import provider as full
 from pulumi.provider.experimental.property_value import PropertyValue
@@ -60,19 +60,19 @@ def inputs(server: FakeApiServer, inline: bool = False, **changed: Any) -> dict[
 
 
 def create(properties: dict[str, PropertyValue], preview: bool = False) -> full.CreateResponse:
-    return asyncio.run(PluginAttachmentProvider().create(full.CreateRequest(URN, properties, 60, preview)))
+    return run_coroutine(PluginAttachmentProvider().create(full.CreateRequest(URN, properties, 60, preview)))
 
 
 def delete(state: dict[str, PropertyValue]) -> None:
-    asyncio.run(PluginAttachmentProvider().delete(full.DeleteRequest(URN, "id", state, 60)))
+    run_coroutine(PluginAttachmentProvider().delete(full.DeleteRequest(URN, "id", state, 60)))
 
 
 def read(state: dict[str, PropertyValue]) -> full.ReadResponse:
-    return asyncio.run(PluginAttachmentProvider().read(full.ReadRequest(URN, "the-id", state, state)))
+    return run_coroutine(PluginAttachmentProvider().read(full.ReadRequest(URN, "the-id", state, state)))
 
 
 def diff(olds: dict[str, PropertyValue], news: dict[str, PropertyValue]) -> full.DiffResponse:
-    return asyncio.run(PluginAttachmentProvider().diff(full.DiffRequest(URN, "id", olds, news, [])))
+    return run_coroutine(PluginAttachmentProvider().diff(full.DiffRequest(URN, "id", olds, news, [])))
 
 
 @pytest.mark.parametrize("inline", [False, True], ids=["kubeconfig-path", "kubeconfig-document"])
@@ -163,7 +163,7 @@ def test_the_plugin_answers_with_the_clusters_message_without_a_traceback(error:
 
     context = Context()
     with pytest.raises(AbortedError):
-        asyncio.run(_plainly(fails, None, context))
+        run_coroutine(_plainly(fails, None, context))
     assert context.details == "Ingress default/demo not found. This stack protects an existing Ingress"
 
 
@@ -172,7 +172,7 @@ def test_any_other_failure_keeps_its_traceback() -> None:
         raise ValueError("a bug")
 
     with pytest.raises(ValueError, match="a bug"):
-        asyncio.run(_plainly(fails, None, Context()))
+        run_coroutine(_plainly(fails, None, Context()))
 
 
 # --- who lists the plugin, and under which field manager (as the stack's attachment: test_attachment_owners.py) ---
@@ -182,7 +182,7 @@ def update(
     olds: dict[str, PropertyValue], news: dict[str, PropertyValue], preview: bool = False
 ) -> full.UpdateResponse:
     request = full.UpdateRequest(URN, "id", olds, news, 60, [], preview)
-    return asyncio.run(PluginAttachmentProvider().update(request))
+    return run_coroutine(PluginAttachmentProvider().update(request))
 
 
 def test_its_writes_name_the_field_manager_and_it_warns_when_another_tool_will_take_the_entry_off(
@@ -222,7 +222,7 @@ def test_a_git_owned_route_is_left_alone_and_a_change_of_owner_is_an_update_in_p
 
 def test_an_unknown_kind_or_owner_is_refused_before_anything_is_done(server: FakeApiServer) -> None:
     def check(properties: dict[str, PropertyValue]) -> full.CheckResponse:
-        return asyncio.run(PluginAttachmentProvider().check(full.CheckRequest(URN, {}, properties, b"")))
+        return run_coroutine(PluginAttachmentProvider().check(full.CheckRequest(URN, {}, properties, b"")))
 
     assert check(inputs(server)).failures == []
     assert check(inputs(server, annotationOwner="git", kind="HTTPRoute")).failures == []

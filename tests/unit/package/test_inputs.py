@@ -14,6 +14,7 @@ from typing import Any
 
 import pulumi
 import pytest
+from event_loops import run_coroutine
 
 from components.naming import PROJECT
 from components.package.inputs import input_problems, property_error
@@ -31,7 +32,7 @@ def problems(make_inputs: Callable[[], dict[str, Any]], region: str | None = "us
         found = await input_problems(make_inputs(), region)
         return {problem["property_path"]: problem["reason"] for problem in found}
 
-    return asyncio.run(check())
+    return run_coroutine(check())
 
 
 def unknown() -> pulumi.Output[str]:
@@ -44,7 +45,7 @@ def unknown() -> pulumi.Output[str]:
 
 
 def run(coroutine: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
-    return asyncio.run(coroutine())
+    return run_coroutine(coroutine())
 
 
 def test_good_inputs_have_no_problem() -> None:
