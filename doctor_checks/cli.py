@@ -123,7 +123,9 @@ def run_checks(
         yield from check_sign_in_domain(settings.sign_in_domain, outputs, world, values.get("aws:profile"))
     if settings is not None:
         running, why = find_running_kong(settings.routes[0].url, world, cluster)
-        yield check_kong_version(settings.kong_version or "3.4", settings.kong_version is not None, running, why)
+        yield check_kong_version(
+            settings.kong_version or "3.4", settings.kong_version is not None, running, why, settings
+        )
         redis = settings.sessions.redis
         if redis is not None:
             reader = ClusterServices(cluster) if cluster is not None else None

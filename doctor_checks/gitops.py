@@ -85,8 +85,6 @@ def recognise(obj: Mapping[str, Any]) -> list[Tool]:
         found.append(Tool("Argo CD", f"annotation {ARGO_CD_TRACKING}: {annotations[ARGO_CD_TRACKING]}"))
     elif "argocd-controller" in managers:
         found.append(Tool("Argo CD", "field manager argocd-controller"))
-    elif INSTANCE_LABEL in labels and labels.get(MANAGED_BY_LABEL) != "Helm":
-        found.append(Tool("Argo CD", f"label {INSTANCE_LABEL}: {labels[INSTANCE_LABEL]}, if Argo CD tracks by label"))
     for tool, keys, manager in (
         ("Flux", FLUX_KUSTOMIZATION, "kustomize-controller"),
         ("Flux helm-controller", FLUX_HELM_RELEASE, "helm-controller"),
@@ -100,6 +98,10 @@ def recognise(obj: Mapping[str, Any]) -> list[Tool]:
     if labels.get(MANAGED_BY_LABEL) == "Helm" or all(key in annotations for key in HELM_RELEASE):
         release = "/".join(annotations.get(key, "?") for key in HELM_RELEASE)
         found.append(Tool("Helm", f"label {MANAGED_BY_LABEL}: Helm, release {release}"))
+    # The label alone is only a guess: kustomize bases and charts set it too, so it names Argo CD only when
+    # nothing else was found.
+    if not found and INSTANCE_LABEL in labels:
+        found.append(Tool("Argo CD", f"label {INSTANCE_LABEL}: {labels[INSTANCE_LABEL]}, if Argo CD tracks by label"))
     return found
 
 

@@ -26,6 +26,7 @@ from components.kong.versions import (
     parse_kong_version,
     shown,
 )
+from components.settings.model import Settings
 from doctor_checks.cluster import Cluster
 from doctor_checks.world import TIMEOUT, World
 from verification.results import CheckLine, failed, passed, skipped
@@ -113,14 +114,28 @@ def version_from_images(images: Iterable[tuple[str, str]]) -> RunningKong | None
     return None
 
 
-def check_kong_version(declared_text: str, declared_set: bool, running: RunningKong | None, why_not: str) -> CheckLine:
-    """Compare `kongVersion` (the setting's text; `declared_set` False when it is the default) with the running Kong."""
+def check_kong_version(
+    declared_text: str,
+    declared_set: bool,
+    running: RunningKong | None,
+    why_not: str,
+    settings: Settings | None = None,
+) -> CheckLine:
+    """Compare `kongVersion` (the setting's text; `declared_set` False when it is the default) with the running Kong,
+    by what `settings` use (None: everything that depends on the version)."""
     declared = parse_kong_version(declared_text)
     assert declared is not None  # the settings checked it
     which = f"kongVersion {declared_text}" + ("" if declared_set else " (the default)")
     if running is None:
         return skipped(NAME, f"{which}; the running Kong's version was not found: {why_not}")
-    boundaries = behaviour_boundaries(declared, running.version)
+    redis = settings.sessions.redis if settings is not None else None
+    boundaries = behaviour_boundaries(
+        declared,
+        running.version,
+        redis=settings is None or redis is not None,
+        redis_database=settings is None or (redis is not None and redis.database is not None),
+        sign_out=settings is None or any(route.mode != "api" for route in settings.routes),
+    )
     if not boundaries and _same_release(declared_text, running.version):
         return passed(NAME, f"{which}; Kong runs {shown(running.version)} ({running.source})")
     if boundaries:

@@ -11,9 +11,9 @@ cd "$root/tools/engine"
 fetch_modules
 cli=github.com/pulumi/pulumi/pkg/v3
 version=$(go_low list -m -f '{{.Version}}' "$cli")
-CGO_ENABLED=0 go_low build -trimpath \
-	-ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version" \
-	-o "$BIN/" "$cli/cmd/pulumi" ./cmd/pulumi-language-python
+ldflags="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version"
+build_into_bin pulumi "$ldflags" "$cli/cmd/pulumi"
+build_into_bin pulumi-language-python "$ldflags" ./cmd/pulumi-language-python
 # The executor and the dynamic-provider launcher the language host runs, from the SDK's module
 # (read-only in the module cache: copied, then made executable).
 sdk_dir=$(go_low list -m -f '{{.Dir}}' github.com/pulumi/pulumi/sdk/v3)
@@ -26,8 +26,7 @@ provider_version=$(go_low list -m -f '{{.Version}}' "$provider")
 # The schema and Terraform mapping the module ships, embedded by our main (not committed).
 install -m 644 "$(go_low list -m -f '{{.Dir}}' "$provider")"/cmd/pulumi-resource-kubernetes/{schema.json,terraform-mapping.json} \
 	cmd/pulumi-resource-kubernetes/
-CGO_ENABLED=0 go_low build -trimpath \
-	-ldflags "-s -w -X $provider/pkg/version.Version=${provider_version#v}" \
-	-o "$BIN/" ./cmd/pulumi-resource-kubernetes
+build_into_bin pulumi-resource-kubernetes "-s -w -X $provider/pkg/version.Version=${provider_version#v}" \
+	./cmd/pulumi-resource-kubernetes
 
 echo "make engine: built $BIN/pulumi $version, pulumi-language-python, pulumi-resource-kubernetes $provider_version"

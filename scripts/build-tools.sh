@@ -15,6 +15,6 @@ minor=$(cut -d. -f2 <<<"$version")
 # What `kube-apiserver --version` and /version report; the release's own build sets the same.
 ldflags="-s -w -X k8s.io/component-base/version.gitVersion=$version"
 ldflags+=" -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor"
-mkdir -p "$BIN"
-CGO_ENABLED=0 go_low build -trimpath -ldflags "$ldflags" -o "$BIN/" "${packages[@]}"
+build_into_bin kube-apiserver "$ldflags" "${packages[0]}"
+build_into_bin etcd "$ldflags" "${packages[1]}"
 echo "make tools: built .tools/bin/kube-apiserver $version and .tools/bin/etcd $(go_low list -m -f '{{.Version}}' go.etcd.io/etcd/server/v3)"

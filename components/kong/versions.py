@@ -64,13 +64,21 @@ def adds_logout_client_id(version: KongVersion) -> bool:
     return version >= LOGOUT_CLIENT_ID
 
 
-def behaviour_boundaries(declared: KongVersion, running: KongVersion) -> list[str]:
-    """The boundaries between two versions that change what the stack declares: why a mismatch matters."""
+def behaviour_boundaries(
+    declared: KongVersion,
+    running: KongVersion,
+    *,
+    redis: bool = True,
+    redis_database: bool = True,
+    sign_out: bool = True,
+) -> list[str]:
+    """The boundaries between two versions that change what the stack declares: why a mismatch matters. Only those
+    of what the stack uses count: Redis sessions (`redis`), their database, a browser route's sign-out."""
     found = []
-    if uses_redis_record(declared) != uses_redis_record(running):
+    if redis and uses_redis_record(declared) != uses_redis_record(running):
         found.append("the plugin's Redis fields (config.redis from 3.8.0.0, session_redis_* before)")
-    if (declared >= REDIS_DATABASE) != (running >= REDIS_DATABASE):
+    if redis_database and (declared >= REDIS_DATABASE) != (running >= REDIS_DATABASE):
         found.append("whether Kong honours redis.database (from 3.9.0.0)")
-    if adds_logout_client_id(declared) != adds_logout_client_id(running):
+    if sign_out and adds_logout_client_id(declared) != adds_logout_client_id(running):
         found.append("whether Kong adds client_id to the sign-out redirect itself (from 3.10.0.7)")
     return found

@@ -277,7 +277,12 @@ def property_error(problem: str, values: Mapping[str, Any]) -> InputPropertyErro
 
 
 def _holds_a_secret(path: str) -> bool:
-    return path.endswith(".clientSecret") or path in (REDIS_PASSWORD, KUBECONFIG)
+    """A secret, or a value that holds one (the engine would print it whole)."""
+    return (
+        path.endswith(".clientSecret")
+        or path in (REDIS_PASSWORD, KUBECONFIG, "sessions", "sessions.redis")
+        or re.fullmatch(r"identityProviders(\[\d+\])?", path) is not None
+    )
 
 
 def _at(values: Any, path: str) -> Any:

@@ -58,6 +58,15 @@ def test_flux_is_recognised_by_its_labels_or_its_controllers_as_managers() -> No
     assert recognise(ingress()) == []
 
 
+def test_a_flux_applied_object_with_an_instance_label_gets_fluxs_recipe() -> None:
+    """`app.kubernetes.io/instance` is set by many kustomize bases and charts: alone it is only a guess at Argo CD."""
+    labels = {**FLUX_LABELS, "app.kubernetes.io/instance": "shop"}
+    obj = ingress({PLUGINS: "cors"}, [entry("kustomize-controller", "Apply", PLUGINS)], labels=labels)
+    assert [tool.name for tool in recognise(obj)] == ["Flux"]
+    check = check_annotation_owner(obj, ROUTE)
+    assert "spec.ignore:" in check.fix and "ignoreDifferences" not in check.fix
+
+
 # --- doctor_checks/gitops.py: the check ---
 
 

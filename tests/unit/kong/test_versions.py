@@ -11,6 +11,8 @@ from components.kong.versions import (
     parse_kong_version,
     uses_redis_record,
 )
+from components.settings.load import config_string, parse_settings
+from components.settings.model import Settings
 from doctor_checks.kong_version import RunningKong, check_kong_version, version_from_headers, version_from_images
 
 
@@ -106,3 +108,28 @@ def test_a_difference_that_changes_nothing_passes_with_a_note() -> None:
 def test_without_a_running_version_the_check_is_skipped_with_why() -> None:
     check = check_kong_version("3.4", False, None, "no Kong header on https://apps.example.com/bar")
     assert check.status == "SKIP" and "no Kong header" in check.detail
+
+
+def settings_of(**values: object) -> Settings:
+    raw = {key: config_string(value) for key, value in values.items()}
+    return parse_settings({"aws:region": "us-west-2", "dataPlaneHost": "apps.example.com", **raw})
+
+
+def test_only_what_the_stack_uses_makes_a_difference() -> None:
+    """A cookie-session stack declares nothing Redis: Kong 3.9 against the default 3.4 differs in nothing it writes."""
+    cookie = settings_of(routes=[{"ingress": "demo", "host": "apps.example.com", "path": "/bar"}])
+    assert check_kong_version("3.4", False, RunningKong((3, 9, 1, 0), "x"), "", cookie).status == "PASS"
+    # Its sign-out still depends on 3.10.0.7.
+    assert check_kong_version("3.4", False, RunningKong((3, 10, 0, 7), "x"), "", cookie).status == "FAIL"
+    # An api route signs nobody out.
+    api_only = settings_of(
+        routes=[{"ingress": "demo", "host": "apps.example.com", "path": "/bar", "mode": "api", "scopes": ["read"]}],
+        apiClients=[{"name": "billing", "scopes": ["read"]}],
+    )
+    assert check_kong_version("3.4", False, RunningKong((3, 12, 0, 0), "x"), "", api_only).status == "PASS"
+    redis = settings_of(
+        kongVersion="3.7",
+        sessions={"storage": "redis", "redis": {"host": "redis.sessions.svc.cluster.local"}},
+    )
+    found = check_kong_version("3.7", True, RunningKong((3, 8, 0, 0), "x"), "", redis)
+    assert found.status == "FAIL" and "Redis fields" in found.detail and "redis.database" not in found.detail

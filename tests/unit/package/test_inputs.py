@@ -15,6 +15,7 @@ from typing import Any
 import pulumi
 import pytest
 from event_loops import run_coroutine
+from pulumi.errors import InputPropertyErrorDetails
 
 from components.naming import PROJECT
 from components.package.inputs import input_problems, property_error
@@ -168,3 +169,19 @@ def test_the_redis_password_must_come_as_a_secret_and_may_be_an_output() -> None
         assert list(found) == [""]  # no property named: the engine would print its value
         assert found[""].startswith("sessions.redis.password: ") and "pass it as a secret" in found[""]
         assert "r3dis" not in json.dumps(found)
+
+
+def test_a_problem_of_a_value_holding_a_secret_names_no_property() -> None:
+    """The engine prints the value of the property a problem names: `sessions` would show a plain password whole."""
+    redis = {"host": "redis.sessions.svc.cluster.local", "password": "r3dis"}
+
+    def reported(sessions: dict[str, Any]) -> list[InputPropertyErrorDetails]:
+        return run_coroutine(input_problems({"routes": [ROUTE], "sessions": sessions}, "us-west-2"))
+
+    found = reported({"storage": "redis", "redis": redis})
+    reasons = sorted(problem["reason"].split(":")[0] for problem in found)
+    assert reasons == ["sessions", "sessions.redis.password"]  # kongVersion missing for Redis; the password plain
+    assert all(problem["property_path"] == "" for problem in found)
+    assert "r3dis" not in json.dumps(found)
+    cookie = reported({"storage": "cookie", "redis": redis})
+    assert [problem["property_path"] for problem in cookie] == ["", ""] and "r3dis" not in json.dumps(cookie)
