@@ -7,7 +7,6 @@ runs the program this way, and so do the tests (tests/support/program_harness.py
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import runpy
@@ -193,9 +192,6 @@ def run_under_mocks(
     secretness) instead of being sent to an engine. Whatever the program raises (SettingsError for
     bad settings) is raised here.
     """
-    # pulumi.runtime.test runs on the current event loop: a loop of its own, since an asyncio.run() earlier in
-    # the same process (a test's) leaves none set.
-    asyncio.set_event_loop(asyncio.new_event_loop())
     monitor = monitor or RecordingMonitor(CloudMocks())
     set_mocks(monitor.mocks, project=PROJECT, stack=stack, preview=preview, monitor=monitor)
     # As `pulumi up` hands config over: the language host puts every key set for the stack, as

@@ -51,8 +51,6 @@ def run_components(
     prefix: str = "sign-in-",
 ) -> ComponentRun:
     """Run `program` (which declares components, and may make Outputs) to completion under mocks."""
-    # A loop of its own: an asyncio.run() earlier in this process (other tests) leaves none set.
-    asyncio.set_event_loop(asyncio.new_event_loop())
     monitor = RecordingMonitor(ComponentMocks(prefix))
     set_mocks(monitor.mocks, project=project, stack="dev", preview=preview, monitor=monitor)
     set_all_config(config or {})
