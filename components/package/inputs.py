@@ -198,11 +198,7 @@ async def input_problems(inputs: Mapping[str, Any], default_region: str | None) 
         if secret:
             if isinstance(value, str) and value:
                 secrets.append(value)
-        elif (
-            path.endswith(".clientSecret")
-            or path == REDIS_PASSWORD
-            or (path == KUBECONFIG and isinstance(value, str) and "\n" in value)
-        ):
+        elif _must_be_secret(path) or (path == KUBECONFIG and isinstance(value, str) and "\n" in value):
             problems.append(f"{path}: not a secret; {SECRET_ADVICE}")
     values = take_outputs(inputs, lambda path, _: known.get(path, stand_in(path))).values
     try:
@@ -276,11 +272,16 @@ def property_error(problem: str, values: Mapping[str, Any]) -> InputPropertyErro
     return {"property_path": path, "reason": reason}
 
 
+def _must_be_secret(path: str) -> bool:
+    """An input that is refused unless it comes as a secret (a kubeconfig only when it is a document)."""
+    return path.endswith(".clientSecret") or path == REDIS_PASSWORD
+
+
 def _holds_a_secret(path: str) -> bool:
     """A secret, or a value that holds one (the engine would print it whole)."""
     return (
-        path.endswith(".clientSecret")
-        or path in (REDIS_PASSWORD, KUBECONFIG, "sessions", "sessions.redis")
+        _must_be_secret(path)
+        or path in (KUBECONFIG, "sessions", "sessions.redis")
         or re.fullmatch(r"identityProviders(\[\d+\])?", path) is not None
     )
 
